@@ -1,0 +1,159 @@
+"""Read and check `kpi.yml`, the one file an officer edits to point the tool at their extracts.
+
+Paths inside the config are relative to the config file, so a project folder can be moved or
+shared without editing it. Unknown keys are an error that names the key: a misspelt key would
+otherwise be ignored and the officer would never know why their mapping had no effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kpi.errors import ConfigError
+
+DEFAULT_CONFIG = Path("kpi.yml")
+TIMESCALE_BY_NATION = {"wales": 42, "england": 45}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Authority(_Strict):
+    name: str
+    code: str
+    nation: Literal["wales", "england"]
+    committee: str = "Scrutiny Committee"
+    welsh_name: str | None = None
+    region: str | None = Field(default=None, description="England: the region's name, for comparisons")
+
+
+class Source(_Strict):
+    """One kind of extract: where it is and how its columns and values map onto ours."""
+
+    path: str
+    sheet: str | int | None = None
+    header_row: int | None = Field(default=None, ge=1, description="as Excel numbers it")
+    columns: dict[str, str] = Field(default_factory=dict, description="canonical column -> header in the file")
+    categories: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="canonical column -> {value in the file: canonical value}"
+    )
+    encoding: str | None = None
+    delimiter: str | None = None
+    format: str = "canonical"
+    extract_date: dt.date | None = None
+    options: dict[str, Any] = Field(default_factory=dict, description="settings for a published format")
+
+
+class Sources(_Strict):
+    contacts: Source | None = None
+    contact_counts: Source | None = None
+    assessments: Source | None = None
+    caseloads: Source | None = None
+    comparators: Source | list[Source] | None = None
+
+    def present(self) -> dict[str, list[Source]]:
+        """The sources that are configured, each as a list (comparators may have several)."""
+        found: dict[str, list[Source]] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is not None:
+                found[name] = value if isinstance(value, list) else [value]
+        return found
+
+
+class Target(_Strict):
+    target: float | None = None
+    tolerance: float | None = None
+
+
+class SpcSettings(_Strict):
+    preset: Literal["mdc", "nhsr"] = "mdc"
+    rebase: dict[str, list[str]] = Field(default_factory=dict, description="indicator -> periods of each new group")
+
+
+class Config(_Strict):
+    authority: Authority
+    sources: Sources = Field(default_factory=Sources)
+    processed: str = "data/processed"
+    reports: str = "reports"
+    timescale_working_days: int | None = Field(default=None, ge=1)
+    caseload_threshold: float = 20
+    extract_date: dt.date | None = None
+    earliest_date: dt.date = dt.date(2000, 1, 1)
+    targets: dict[str, Target] = Field(default_factory=dict)
+    spc: SpcSettings = Field(default_factory=SpcSettings)
+    pseudonym_key_file: str = "data/.pseudonym_key"
+
+    # Set by load_config, not by the officer.
+    config_path: Path = Field(default=Path("kpi.yml"), exclude=True)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.config_path.resolve().parent
+
+    @property
+    def timescale(self) -> int:
+        """Assessment timescale in working days: 42 in Wales, 45 in England unless set."""
+        return self.timescale_working_days or TIMESCALE_BY_NATION[self.authority.nation]
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.resolve(self.processed)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.resolve(self.reports)
+
+    @property
+    def latest_allowed_date(self) -> dt.date:
+        """No record may be dated after the extract date (today unless the config says)."""
+        return self.extract_date or dt.date.today()
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    def source_files(self, source: Source) -> list[Path]:
+        """The files a source's path names; a glob may name several (monthly files)."""
+        pattern = self.resolve(source.path)
+        if glob.has_magic(str(pattern)):
+            return sorted(Path(p) for p in glob.glob(str(pattern)))
+        return [pattern]
+
+
+def _describe(error: dict[str, Any], config_path: Path) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"{config_path}: unknown key '{where}' (check the spelling; see the README for the keys)"
+    if error["type"] == "missing":
+        return f"{config_path}: missing key '{where}'"
+    return f"{config_path}: key '{where}': {error['msg']}"
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
+    """Read kpi.yml, or raise ConfigError with one line naming the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found (run `kpi demo` to create a demo config)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{line} is not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected keys such as 'authority' and 'sources' at the top level")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_describe(err.errors()[0], path)) from None
+    config.config_path = path
+    return config

@@ -1,0 +1,346 @@
+"""`kpi ingest`: every configured extract into validated canonical tables, losing nothing.
+
+For each table: read every file, parse, then decide once over all files which rows are rejected
+(a record may be repeated across monthly files). Accepted rows go to
+`<processed>/<table>.parquet`; rejected rows, with their original cells and the reason, to
+`<processed>/rejected/<table>.csv`; a line per file to `<processed>/ingest_report.csv`.
+For every file, rows read = rows accepted + rows rejected, and the code checks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi import loading, parsing
+from kpi.config import Config, Source
+from kpi.errors import UnusableInput
+from kpi.pseudonym import load_key, pseudonymise
+from kpi.schemas import build_schema, failures
+from kpi.tables import TABLE_NAMES, Table, table as canonical_table
+
+REJECTED_EXTRA = ["source_file", "source_row", "column", "reason", "reason_code"]
+REPORT_COLUMNS = ["table", "file", "sha256", "format", "encoding", "sheet", "header_row", "rows_read",
+                  "rows_accepted", "rows_rejected", "commonest_reasons", "columns_ignored",
+                  "identifying_columns_not_loaded"]
+
+# Readers for published formats other than our canonical one ({"ees": reader, ...}); each takes
+# (path, source, table) and returns a LoadedPart-ready tuple like loading.read_part does.
+FORMAT_READERS: dict[str, Callable] = {}
+
+
+@dataclass
+class FileReport:
+    table: str
+    file: str
+    sha256: str
+    format: str = "canonical"
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    commonest_reasons: str = ""
+    columns_ignored: str = ""
+    identifying_columns_not_loaded: str = ""
+
+
+@dataclass
+class TableResult:
+    name: str
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    files: list[FileReport] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    tables: dict[str, TableResult]
+    processed_dir: Path
+
+    @property
+    def report(self) -> pd.DataFrame:
+        rows = [vars(f) for t in self.tables.values() for f in t.files]
+        return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(len(t.rejected) for t in self.tables.values())
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def display_path(path: Path, base: Path) -> str:
+    """A file as the officer wrote it: relative to the config's folder where possible."""
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- one table ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    file: str
+    original: pd.DataFrame
+    typed: pd.DataFrame
+    source_rows: pd.Series
+    problems: pd.DataFrame
+    report: FileReport
+
+
+def _load_file(table: Table, source: Source, path: Path, config: Config, key: bytes) -> _Part:
+    shown = display_path(path, config.base_dir)
+    reader = FORMAT_READERS.get(source.format) if source.format != "canonical" else loading.read_part
+    if reader is None:
+        known = ", ".join(["canonical", *FORMAT_READERS])
+        raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
+    extract, match, original = reader(table, source, path)
+    whole_rows = loading.whole_row_problems(extract, match, original, table)
+    typed, cell_problems = loading.typed_table(table, original, source, key, pseudonymise)
+    # A blank or totals row is reported as such, not also as a list of empty cells.
+    cell_problems = cell_problems[~cell_problems["row"].isin(whole_rows["row"])]
+    report = FileReport(
+        table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
+        encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
+        rows_read=len(extract.cells),
+        columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
+        identifying_columns_not_loaded="; ".join(match.identifying),
+    )
+    problems = pd.concat([whole_rows, cell_problems], ignore_index=True)
+    return _Part(shown, original, typed, extract.source_rows.set_axis(original.index), problems, report)
+
+
+def _duplicate_problems(table: Table, typed: pd.DataFrame, files: pd.Series, rows: pd.Series,
+                        clean: pd.Series) -> pd.DataFrame:
+    """Exact repeats (all but the first rejected) and conflicting rows sharing an id (all rejected)."""
+    columns = list(table.columns)
+    candidates = typed[clean]
+    if candidates.empty:
+        return loading.empty_problems()
+    first_of = candidates.groupby(columns, dropna=False, sort=False).cumcount()
+    repeat = first_of.gt(0)
+    found = []
+    if repeat.any():
+        first_index = candidates.reset_index().groupby(columns, dropna=False, sort=False)["index"].transform("first")
+        first_index.index = candidates.index
+        origin = first_index[repeat]
+        where = "row " + rows[origin].astype("string").to_numpy()
+        other_file = files[origin].to_numpy() != files[origin.index].to_numpy()
+        where = pd.Series(where, index=origin.index).where(
+            ~other_file, where + " of " + files[origin].to_numpy())
+        found.append(loading.problems_frame(origin.index, "", "exact duplicate of " + where, "duplicate_row"))
+    identity = [c for c in table.identity]
+    if identity:
+        distinct = candidates[~repeat]
+        conflicting = distinct.duplicated(identity, keep=False) & distinct[identity].notna().all(axis=1)
+        if conflicting.any():
+            clash = distinct[conflicting]
+            shown_rows = rows[clash.index].astype("string")
+            label = clash[identity].astype("string").agg(" and ".join, axis=1)
+            group_rows = shown_rows.groupby(label).transform(lambda r: ", ".join(r))
+            names = " and ".join(identity)
+            found.append(loading.problems_frame(
+                clash.index, ", ".join(identity),
+                f"conflicting rows share the same {names} " + label + " (rows " + group_rows + ")",
+                "conflicting_id"))
+    return pd.concat(found, ignore_index=True) if found else loading.empty_problems()
+
+
+def _schema_problems(table: Table, typed: pd.DataFrame, original: pd.DataFrame, clean: pd.Series,
+                     config: Config, source_dates: pd.Series) -> pd.DataFrame:
+    """Checks from the pandera schema, on rows that have no problem yet."""
+    found = []
+    for latest, group in typed[clean].groupby(source_dates[clean], sort=False):
+        schema, codes = build_schema(table, earliest=config.earliest_date, latest=latest)
+        cases = failures(schema, group)
+        if cases.empty:
+            continue
+        cases = cases.drop_duplicates(["row", "check"])
+        is_column = cases["context"].eq("Column")
+        column = cases["column"].where(is_column, "")
+        reason_text = cases["check"]
+        shown = parsing.as_text(pd.Series(
+            [original.at[r, c] if c in original else None for r, c in zip(cases["row"], column)],
+            index=cases.index, dtype=object)).fillna("")
+        missing = cases["check"].eq("not_nullable")
+        reason = ("'" + shown + "' " + reason_text).where(is_column, reason_text)
+        reason = reason.where(~missing, column + " is empty (a value is required)")
+        frame_check = ~is_column
+        if frame_check.any():
+            checks = {c.reason: c for c in table.checks}
+            column = column.where(~frame_check, cases["check"].map(
+                lambda text: f"{checks[text].column}, {checks[text].other}" if text in checks else ""))
+        code = cases["check"].map(codes).fillna("failed_check")
+        found.append(loading.problems_frame(cases["row"], column, reason, code))
+    return pd.concat(found, ignore_index=True) if found else loading.empty_problems()
+
+
+def _commonest(codes: pd.Series, limit: int = 3) -> str:
+    counts = codes.value_counts()
+    return ", ".join(f"{code} ({count})" for code, count in counts.head(limit).items())
+
+
+def load_table(name: str, sources: list[Source], config: Config, key: bytes,
+               progress: Callable[[str], None] | None = None) -> TableResult:
+    """Load every file of every source of one canonical table and decide what is rejected."""
+    table = canonical_table(name)
+    parts: list[_Part] = []
+    dates: list[pd.Series] = []
+    for source in sources:
+        loading.check_category_mapping(table, source, name)
+        if source.columns:
+            from kpi.columns import check_mapping
+
+            check_mapping(table, source.columns, name)
+        files = config.source_files(source)
+        if not files:
+            raise UnusableInput(f"{config.resolve(source.path)}: no files match this path (sources.{name}.path)")
+        latest = source.extract_date or config.latest_allowed_date
+        for path in files:
+            if progress:
+                progress(f"reading {display_path(path, config.base_dir)}")
+            part = _load_file(table, source, path, config, key)
+            parts.append(part)
+            dates.append(pd.Series(latest, index=part.original.index))
+
+    # One frame over all files, so duplicates across monthly files are found.
+    offsets = []
+    start = 0
+    for part in parts:
+        offsets.append(start)
+        start += len(part.original)
+    shift = [p.original.index + o for p, o in zip(parts, offsets)]
+    original = pd.concat([p.original.set_axis(s) for p, s in zip(parts, shift)]) if parts else pd.DataFrame()
+    typed = pd.concat([p.typed.set_axis(s) for p, s in zip(parts, shift)])
+    rows = pd.concat([p.source_rows.set_axis(s) for p, s in zip(parts, shift)])
+    files = pd.concat([pd.Series(p.file, index=s, dtype="string") for p, s in zip(parts, shift)])
+    source_dates = pd.concat([d.set_axis(s) for d, s in zip(dates, shift)])
+    problems = [p.problems.assign(row=p.problems["row"] + o) for p, o in zip(parts, offsets)]
+    problems = pd.concat(problems, ignore_index=True) if problems else loading.empty_problems()
+
+    clean = ~typed.index.isin(problems["row"])
+    clean = pd.Series(clean, index=typed.index)
+    duplicates = _duplicate_problems(table, typed, files, rows, clean)
+    clean &= ~typed.index.isin(duplicates["row"])
+    schema = _schema_problems(table, typed, original, clean, config, source_dates)
+    problems = pd.concat([problems, duplicates, schema], ignore_index=True)
+
+    rejected_rows = problems["row"].drop_duplicates()
+    accepted = typed.drop(index=rejected_rows)
+    accepted = accepted.assign(source_file=files[accepted.index], source_row=rows[accepted.index])
+    accepted = accepted.reset_index(drop=True)
+    rejected = _rejected_table(table, original, typed, problems, files, rows)
+
+    for part in parts:
+        mine_rejected = int((rejected["source_file"] == part.file).sum())
+        mine_accepted = int((accepted["source_file"] == part.file).sum())
+        part.report.rows_rejected = mine_rejected
+        part.report.rows_accepted = mine_accepted
+        part.report.commonest_reasons = _commonest(rejected.loc[rejected["source_file"] == part.file, "reason_code"])
+        if mine_accepted + mine_rejected != part.report.rows_read:
+            raise AssertionError(f"{part.file}: {part.report.rows_read} rows read but {mine_accepted} accepted "
+                                 f"+ {mine_rejected} rejected; please report this as a bug")
+    return TableResult(name, accepted, rejected, [p.report for p in parts])
+
+
+def _rejected_table(table: Table, original: pd.DataFrame, typed: pd.DataFrame, problems: pd.DataFrame,
+                    files: pd.Series, rows: pd.Series) -> pd.DataFrame:
+    """One line per rejected row: its original cells (ids pseudonymised) and every reason."""
+    columns = list(table.columns)
+    if problems.empty:
+        return pd.DataFrame(columns=columns + REJECTED_EXTRA)
+    problems = problems.drop_duplicates(["row", "column", "reason"])
+    grouped = problems.groupby("row", sort=True)
+    joined = pd.DataFrame({
+        "column": grouped["column"].agg(lambda c: "; ".join(dict.fromkeys(v for v in c if v))),
+        "reason": grouped["reason"].agg(lambda r: "; ".join(dict.fromkeys(r))),
+        "reason_code": grouped["code"].first(),
+    })
+    index = joined.index
+    cells = original.reindex(index=index, columns=columns)
+    out = cells.apply(parsing.as_text).astype("string")
+    for person in ("child_id", "worker_id"):
+        if person in out:
+            out[person] = typed.loc[index, person]
+    out["source_file"] = files[index]
+    out["source_row"] = rows[index].astype("int64")
+    out = out.join(joined)
+    return out.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside `path`, then rename: a crash never leaves half a table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(result: IngestResult) -> None:
+    out = result.processed_dir
+    for name in TABLE_NAMES:
+        parquet, rejected_csv = out / f"{name}.parquet", out / "rejected" / f"{name}.csv"
+        if name not in result.tables:
+            # A source taken out of kpi.yml must not leave yesterday's table behind.
+            parquet.unlink(missing_ok=True)
+            rejected_csv.unlink(missing_ok=True)
+            continue
+        tables = result.tables[name]
+        write_atomically(parquet, lambda p, t=tables: t.accepted.to_parquet(p, index=False))
+        write_atomically(rejected_csv, lambda p, t=tables: t.rejected.to_csv(p, index=False, encoding="utf-8"))
+    write_atomically(out / "ingest_report.csv", lambda p: result.report.to_csv(p, index=False, encoding="utf-8"))
+
+
+def ingest(config: Config, progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Load every configured source; write the processed tables, the quarantine and the report."""
+    key = load_key(config.resolve(config.pseudonym_key_file))
+    tables = {}
+    for name, sources in config.sources.present().items():
+        tables[name] = load_table(name, sources, config, key, progress)
+    result = IngestResult(tables, config.processed_dir)
+    write_outputs(result)
+    return result
+
+
+def summary_lines(result: IngestResult) -> list[str]:
+    """The console summary: per file, rows read, accepted, rejected and the commonest reasons."""
+    report = result.report
+    if report.empty:
+        return ["No sources are configured in kpi.yml: nothing was ingested."]
+    width = max(12, int(report["file"].str.len().max()))
+    lines = [f"{'table':<15}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
+    for row in report.itertuples():
+        lines.append(f"{row.table:<15}{row.file:<{width + 2}}{row.rows_read:>9,}{row.rows_accepted:>10,}"
+                     f"{row.rows_rejected:>10,}  {row.commonest_reasons}")
+    lines.append(f"{'total':<15}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
+                 f"{report['rows_accepted'].sum():>10,}{report['rows_rejected'].sum():>10,}")
+    for row in report.itertuples():
+        if row.identifying_columns_not_loaded:
+            lines.append(f"{row.file}: identifying columns not loaded: {row.identifying_columns_not_loaded}")
+    lines.append(f"Tables written to {result.processed_dir}; rejected rows with reasons in "
+                 f"{result.processed_dir / 'rejected'}; report in {result.processed_dir / 'ingest_report.csv'}")
+    return lines

@@ -1,0 +1,239 @@
+"""Read an extract as its owner sees it: cells, header row and row numbers as Excel shows them.
+
+Case management systems export CSV in UTF-8, UTF-8 with a byte-order mark or Windows-1252,
+and Excel workbooks with title rows above the header, merged header cells and formulas.
+The readers return the cells untouched (text, or the value Excel stored) so that a rejected row
+can be quarantined with its original values, and number each row as the officer would find it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.errors import UnusableInput
+
+HEADER_SEARCH_ROWS = 30
+LARGE_WORKBOOK_BYTES = 10_000_000
+
+
+@dataclass
+class RawExtract:
+    """One file's cells below its header, with each row's number as Excel shows it."""
+
+    path: Path
+    headers: list[str]
+    cells: pd.DataFrame  # columns are positions 0..n-1, matching `headers`
+    source_rows: pd.Series  # Excel row number of each row of `cells`
+    header_row: int
+    encoding: str | None = None
+    sheet: str | None = None
+    formula_without_value: pd.DataFrame | None = None  # same shape as cells
+    ragged_rows: pd.Series | None = None  # rows with more values than the header has columns
+    notes: list[str] = field(default_factory=list)
+
+
+HeaderScorer = Callable[[list[str], list[str] | None], int]
+
+
+def read_extract(
+    path: Path,
+    *,
+    score_header: HeaderScorer,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawExtract:
+    """Read a CSV or XLSX file; `score_header` says how well a row looks like our header."""
+    if not path.exists():
+        raise UnusableInput(f"{path}: file not found")
+    if not path.is_file():
+        raise UnusableInput(f"{path}: not a file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, score_header, sheet, header_row)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, score_header, header_row, encoding, delimiter)
+    if suffix == ".xls":
+        raise UnusableInput(f"{path}: old Excel .xls files cannot be read; save it as .xlsx or .csv")
+    raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv or .xlsx)")
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, encoding: str | None, path: Path) -> tuple[str, str]:
+    """Text and the encoding it was read with: UTF-8 (with or without BOM), else Windows-1252."""
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as err:
+            raise UnusableInput(f"{path}: cannot be read as {encoding} ({err})") from None
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # Bytes that Windows-1252 leaves undefined: Latin-1 reads every byte, so nothing is lost.
+        return data.decode("latin-1"), "latin-1"
+
+
+def _guess_delimiter(text: str) -> str:
+    head = text[:20_000]
+    counts = {d: head.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, encoding: str | None,
+              delimiter: str | None) -> RawExtract:
+    data = path.read_bytes()
+    text, used = decode(data, encoding, path)
+    if not text.strip():
+        raise UnusableInput(f"{path}: the file is empty")
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _guess_delimiter(text)))
+    return _from_records(path, records, score_header, header_row, encoding=used, text_only=True)
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, score_header: HeaderScorer, sheet: str | int | None, header_row: int | None) -> RawExtract:
+    import openpyxl  # imported here: CSV-only runs need not load it
+
+    small = path.stat().st_size < LARGE_WORKBOOK_BYTES
+    try:
+        values_book = openpyxl.load_workbook(path, data_only=True, read_only=not small)
+        formula_book = openpyxl.load_workbook(path, data_only=False, read_only=not small)
+    except Exception as err:  # openpyxl raises many types for a damaged file
+        raise UnusableInput(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
+    try:
+        name = _sheet_name(values_book.sheetnames, sheet, path)
+        values_sheet, formula_sheet = values_book[name], formula_book[name]
+        values = [list(row) for row in values_sheet.iter_rows(values_only=True)]
+        formulas = [list(row) for row in formula_sheet.iter_rows(values_only=True)]
+        if small:
+            _fill_merged_cells(values, values_sheet.merged_cells.ranges)
+    finally:
+        values_book.close()
+        formula_book.close()
+    if not any(_row_has_value(r) for r in values):
+        raise UnusableInput(f"{path}: sheet '{name}' is empty")
+    extract = _from_records(path, values, score_header, header_row, encoding=None, text_only=False)
+    extract.sheet = name
+    start = extract.header_row  # 1-based header row -> data start at index header_row
+    width = len(extract.headers)
+    formula_rows = [(r + [None] * width)[:width] for r in formulas[start:start + len(extract.cells)]]
+    formula_frame = pd.DataFrame(formula_rows, index=extract.cells.index, columns=extract.cells.columns)
+    is_formula = formula_frame.map(lambda v: isinstance(v, str) and v.startswith("="))
+    extract.formula_without_value = is_formula & extract.cells.isna()
+    return extract
+
+
+def _sheet_name(names: list[str], sheet: str | int | None, path: Path) -> str:
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if 1 <= sheet <= len(names):
+            return names[sheet - 1]
+        raise UnusableInput(f"{path}: there is no sheet number {sheet} (the workbook has {len(names)})")
+    for name in names:
+        if name.strip().casefold() == str(sheet).strip().casefold():
+            return name
+    raise UnusableInput(f"{path}: sheet '{sheet}' not found (sheets: {', '.join(names)})")
+
+
+def _fill_merged_cells(rows: list[list], merged_ranges) -> None:
+    """Give every cell of a merged range its top-left value, as the officer sees it on screen."""
+    for merged in merged_ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(merged.max_row, len(rows))):
+            row = rows[r]
+            for c in range(left, merged.max_col):
+                if c < len(row):
+                    row[c] = value
+
+
+# --- both --------------------------------------------------------------------------------------
+
+
+def _row_has_value(row: list) -> bool:
+    return any(v is not None and str(v).strip() != "" for v in row)
+
+
+def _header_text(value: object) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def find_header_row(records: list[list], score_header: HeaderScorer) -> int | None:
+    """0-based index of the row that looks most like our header (title rows may stand above it)."""
+    best, best_score = None, 0
+    for index, row in enumerate(records[:HEADER_SEARCH_ROWS]):
+        above = [_header_text(v) for v in records[index - 1]] if index else None
+        score = score_header([_header_text(v) for v in row], above)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _from_records(path: Path, records: list[list], score_header: HeaderScorer, header_row: int | None,
+                  encoding: str | None, text_only: bool) -> RawExtract:
+    if not any(_row_has_value(r) for r in records):
+        raise UnusableInput(f"{path}: the file is empty")
+    if header_row is not None:
+        if header_row > len(records):
+            raise UnusableInput(f"{path}: header_row {header_row} is beyond the last row ({len(records)})")
+        index = header_row - 1
+    else:
+        found = find_header_row(records, score_header)
+        if found is None:
+            raise UnusableInput(
+                f"{path}: no header row found in the first {HEADER_SEARCH_ROWS} rows; "
+                "set header_row or map the columns in kpi.yml"
+            )
+        index = found
+    header = [_header_text(v) for v in records[index]]
+    above = [_header_text(v) for v in records[index - 1]] if index else None
+    headers = _combine_two_level_header(header, above, score_header)
+    body = records[index + 1:]
+    while body and not _row_has_value(body[-1]):
+        body.pop()  # trailing empty rows are Excel's formatting, not records
+    width = len(headers)
+    cells = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0), columns=range(width))
+    for missing in range(cells.shape[1], width):
+        cells[missing] = None
+    extra = cells.iloc[:, width:]
+    ragged = extra.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False).astype(bool).any(axis=1)
+    cells = cells.iloc[:, :width]
+    cells.columns = range(width)
+    cells = cells.astype("string") if text_only else cells.where(cells.notna(), None)
+    source_rows = pd.Series(range(index + 2, index + 2 + len(body)), dtype="int64")
+    return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows,
+                      header_row=index + 1, encoding=encoding, ragged_rows=ragged.reset_index(drop=True))
+
+
+def _combine_two_level_header(header: list[str], above: list[str] | None, score_header: HeaderScorer) -> list[str]:
+    """Where a merged group title stands above a sub-header ('Dates' over 'Referral'), use 'Dates Referral'
+    when that is the name we know and the sub-header alone is not."""
+    if not above:
+        return header
+    combined = []
+    for i, name in enumerate(header):
+        parent = above[i] if i < len(above) else ""
+        joined = f"{parent} {name}".strip()
+        if parent and parent != name and score_header([joined], None) > score_header([name], None):
+            combined.append(joined)
+        else:
+            combined.append(name)
+    return combined

@@ -114,7 +114,7 @@ def parse_day_first(raw: pd.Series, *, with_time: bool) -> tuple[pd.Series, pd.S
         result.loc[parts.index] = _assemble(parts)
     if not with_time:
         result = result.dt.normalize()
-    expected = "DD/MM/YYYY HH:MM" if with_time else "DD/MM/YYYY"
+    expected = "DD/MM/YYYY or DD/MM/YYYY HH:MM" if with_time else "DD/MM/YYYY"
     reason = _reason(text.notna() & result.isna(), raw, f"is not a valid day-first date (expected {expected})")
     return result, reason
 

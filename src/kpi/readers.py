@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi.errors import UnusableInput
@@ -210,7 +211,7 @@ def _from_records(path: Path, records: list[list], score_header: HeaderScorer, h
     while body and not _row_has_value(body[-1]):
         body.pop()  # trailing empty rows are Excel's formatting, not records
     width = len(headers)
-    cells = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0), columns=range(width))
+    cells = pd.DataFrame(_padded(body, width), dtype=object) if body else pd.DataFrame(columns=range(width))
     for missing in range(cells.shape[1], width):
         cells[missing] = None
     extra = cells.iloc[:, width:]
@@ -221,6 +222,15 @@ def _from_records(path: Path, records: list[list], score_header: HeaderScorer, h
     source_rows = pd.Series(range(index + 2, index + 2 + len(body)), dtype="int64")
     return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows,
                       header_row=index + 1, encoding=encoding, ragged_rows=ragged.reset_index(drop=True))
+
+
+def _padded(body: list[list], width: int) -> list[list]:
+    """Give short rows empty cells so every row is as long as the longest (or the header)."""
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    longest = max(int(lengths.max()), width)
+    for i in np.flatnonzero(lengths < longest):
+        body[i] = list(body[i]) + [None] * (longest - int(lengths[i]))
+    return body
 
 
 def _combine_two_level_header(header: list[str], above: list[str] | None, score_header: HeaderScorer) -> list[str]:

@@ -562,7 +562,7 @@ def spc_many(
     series_codes, series_ids = pd.factorize(data[series], sort=True)
     series_ids = pd.Index(series_ids, name=series)
     new_series = _group_starts(series_codes)
-    rebased = data[rebase].fillna(False).to_numpy(dtype=bool) if rebase else np.zeros(len(data), dtype=bool)
+    rebased = data[rebase].fillna(False).to_numpy(dtype=bool, copy=True) if rebase else np.zeros(len(data), dtype=bool)
     rebased &= ~new_series
     rebase_group = pd.Series(rebased).groupby(series_codes).cumsum().to_numpy()
     group = np.cumsum(new_series | rebased) - 1
@@ -611,7 +611,7 @@ def _summary(
             "improvement": improvement,
             "target": target,
             "variation_icon": _variation_icons(latest_type, improvement),
-            "assurance_icon": _assurance_icons(target, latest["lpl"], latest["upl"], improvement),
+            "assurance_icon": pd.Series(_assurance_icons(target, latest["lpl"], latest["upl"], improvement), dtype=object),
             "short_group_warning": latest["short_group_warning"].to_numpy(),
         }
     )
@@ -654,18 +654,20 @@ ASSURANCE_LABELS = {
 
 def icon_table(results: Mapping[str, SpcResult]) -> pd.DataFrame:
     """The pack's summary page: one row per indicator with its two icons in words."""
-    rows = []
+    columns: dict[str, list[Any]] = {
+        "indicator_id": [],
+        "variation_icon": [],
+        "variation_label": [],
+        "assurance_icon": [],
+        "assurance_label": [],
+        "special_cause_since": [],
+    }
     for indicator_id, result in results.items():
-        rows.append(
-            {
-                "indicator_id": indicator_id,
-                "variation_icon": result.variation_icon,
-                "variation_label": VARIATION_LABELS[result.variation_icon],
-                "assurance_icon": result.assurance_icon,
-                "assurance_label": ASSURANCE_LABELS[result.assurance_icon],
-                "special_cause_since": result.special_cause_since,
-            }
-        )
-    columns = ["indicator_id", "variation_icon", "variation_label", "assurance_icon", "assurance_label",
-               "special_cause_since"]
-    return pd.DataFrame(rows, columns=columns)
+        columns["indicator_id"].append(indicator_id)
+        columns["variation_icon"].append(result.variation_icon)
+        columns["variation_label"].append(VARIATION_LABELS[result.variation_icon])
+        columns["assurance_icon"].append(result.assurance_icon)
+        columns["assurance_label"].append(ASSURANCE_LABELS[result.assurance_icon])
+        columns["special_cause_since"].append(result.special_cause_since)
+    # object columns, so that "no icon" stays None rather than becoming NaN
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()})

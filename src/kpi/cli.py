@@ -51,6 +51,34 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from kpi.catalogue import catalogue
+    from kpi.config import load_config
+    from kpi.presentation import as_text_table
+
+    config = load_config(args.config)
+    if args.list:
+        for indicator in catalogue(config.targets).values():
+            print(f"{indicator.id:<40} {indicator.title['en']}")
+        return 0
+    from kpi.indicator_table import indicator_table
+
+    table = indicator_table(config, args.period, by=args.by)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out, index=False) if args.format == "csv" else args.out.write_text(
+            as_text_table(table, by=args.by) + "\n", encoding="utf-8")
+        message(f"wrote {len(table)} rows to {args.out}")
+    elif args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(as_text_table(table, by=args.by))
+    unavailable = int(table["status"].eq("unavailable").sum())
+    if unavailable:
+        message(f"{unavailable} value(s) unavailable; the reason column says why")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"kpi {__version__}")
@@ -69,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress lines")
     ingest.set_defaults(run=_cmd_ingest)
 
+    indicators = commands.add_parser("indicators", help="the indicator table for a period or a range of quarters")
+    _config_argument(indicators)
+    indicators.add_argument("--period", default="latest",
+                            help="2018-19Q3, 2018-19, a range 2016-17Q4..2018-19Q3, or latest (default)")
+    indicators.add_argument("--format", choices=("csv", "table"), default="table")
+    indicators.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    indicators.add_argument("--by", choices=("team", "authority"), help="also break down by team or authority")
+    indicators.add_argument("--list", action="store_true", help="list the indicators in the catalogue")
+    indicators.set_defaults(run=_cmd_indicators)
     return parser
 
 

@@ -32,6 +32,7 @@ class Authority(_Strict):
     committee: str = "Scrutiny Committee"
     welsh_name: str | None = None
     region: str | None = Field(default=None, description="England: the region's name, for comparisons")
+    neighbours: list[str] | None = Field(default=None, description="England: the statistical neighbours' codes")
 
 
 class Source(_Strict):

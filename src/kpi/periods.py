@@ -16,6 +16,8 @@ from typing import Literal
 
 import pandas as pd
 
+from kpi.errors import UnusableInput
+
 QUARTER = "Q-MAR"
 YEAR = "Y-MAR"
 MONTH = "M"
@@ -27,7 +29,7 @@ _PERIOD = re.compile(
 _WELSH_QUARTER = re.compile(r"^\s*Ch\s*(?P<quarter>[1-4])\s+(?P<start>\d{4})\s*[-/]\s*(?P<end>\d{2}|\d{4})\s*$", re.I)
 
 
-class PeriodError(ValueError):
+class PeriodError(UnusableInput, ValueError):
     """A period written in a way we cannot read."""
 
 
@@ -38,8 +40,9 @@ def parse_period(text: str) -> pd.Period:
         raise PeriodError(f"'{text}' is not a financial period (expected e.g. 2018-19Q2 or 2018-19)")
     start = int(match["start"])
     end = match["end"]
-    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-    if end_year != start + 1:
+    follows = int(end) == (start + 1 if len(end) == 4 else (start + 1) % 100)
+    end_year = start + 1
+    if not follows:
         raise PeriodError(f"'{text}' is not a financial period: {end} should follow {start}")
     if match["quarter"]:
         return pd.Period(year=end_year, quarter=int(match["quarter"]), freq=QUARTER)
@@ -130,9 +133,10 @@ class PeriodChoice:
 
 
 def resolve(text: str, last_date: pd.Timestamp | None) -> PeriodChoice:
-    """Resolve 'latest', a period or a range; 'latest' needs the last date the data cover."""
-    if str(text).strip().lower() == "latest":
+    """Resolve a period, a range, or 'latest' (alone or as a range's end: '2016-17Q4..latest')."""
+    text = str(text).strip()
+    if "latest" in text.lower():
         if last_date is None or pd.isna(last_date):
             raise PeriodError("'latest' needs data with dates; none were found (run `kpi ingest` first)")
-        return PeriodChoice([latest_complete_quarter(last_date)])
+        text = re.sub("latest", code(latest_complete_quarter(last_date)), text, flags=re.IGNORECASE)
     return PeriodChoice(parse_period_range(text))

@@ -1,0 +1,165 @@
+"""The indicator table: one row per indicator and period (and team), with its judgements.
+
+This is what `kpi indicators` prints and what the pack's notebooks chart. Columns, in order:
+indicator_id, period, numerator, denominator, value, unit, then status and reason (why a value is
+unavailable), target, tolerance, RAG, direction of travel against the previous quarter and the
+same quarter a year earlier, the 95% interval for proportions, and the comparator columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from kpi import periods as fp
+from kpi.catalogue import Indicator, catalogue
+from kpi.comparisons import COMPARISON_COLUMNS, Area, compare
+from kpi.config import Config
+from kpi.judgements import rag, travel, wilson_interval
+from kpi.measures import MEASURES, PeriodData, Settings, Unavailable
+from kpi.processed import ProcessedData, load_processed
+
+ALL = "All"
+GROUPABLE = ("team", "authority")
+
+COLUMNS = [
+    "indicator_id", "period", "numerator", "denominator", "value", "unit", "status", "reason",
+    "target", "tolerance", "rag", "previous_value", "travel_on_previous", "last_year_value",
+    "travel_on_last_year", "ci_lower", "ci_upper", *COMPARISON_COLUMNS, "title", "domain", "polarity", "decimals",
+]
+
+
+def settings_from(config: Config) -> Settings:
+    return Settings(timescale=config.timescale, caseload_threshold=config.caseload_threshold)
+
+
+def area_from(config: Config) -> Area:
+    authority = config.authority
+    return Area(code=authority.code, nation=authority.nation, region=authority.region,
+                neighbours=tuple(authority.neighbours or ()))
+
+
+def _tables_for_group(data: ProcessedData, by: str | None, group: str) -> dict[str, pd.DataFrame]:
+    if by is None or group == ALL:
+        return data.tables
+    return {name: frame[frame[by].eq(group)] for name, frame in data.tables.items() if by in frame}
+
+
+def groups_of(data: ProcessedData, by: str | None) -> list[str]:
+    if by is None:
+        return [ALL]
+    found: set[str] = set()
+    for frame in data.tables.values():
+        if by in frame:
+            found |= set(frame[by].dropna().unique())
+    return [ALL, *sorted(found)]
+
+
+def _applies_to_group(indicator: Indicator, tables: dict[str, pd.DataFrame], by: str | None, group: str) -> bool:
+    """A team row only for indicators whose data are recorded by team."""
+    if by is None or group == ALL:
+        return True
+    return all(any(t in tables for t in alternatives) for alternatives in indicator.tables)
+
+
+def compute_values(data: ProcessedData, indicators: dict[str, Indicator], periods: Iterable[pd.Period],
+                   settings: Settings, by: str | None = None) -> pd.DataFrame:
+    """numerator, denominator and value (or the reason it is unavailable) for every combination."""
+    rows = []
+    for group in groups_of(data, by):
+        tables = _tables_for_group(data, by, group)
+        for period in periods:
+            start, end = fp.bounds(period)
+            period_data = PeriodData(tables, data.spans, start, end, settings)
+            for indicator in indicators.values():
+                if not _applies_to_group(indicator, tables, by, group):
+                    continue
+                row = {"indicator_id": indicator.id, "period": fp.code(period), "_period": period}
+                if by:
+                    row[by] = group
+                try:
+                    tally = MEASURES[indicator.id](period_data)
+                    row.update(numerator=tally.numerator, denominator=tally.denominator, value=tally.value,
+                               status="ok", reason=None)
+                except Unavailable as why:
+                    row.update(numerator=np.nan, denominator=np.nan, value=np.nan, status="unavailable",
+                               reason=str(why))
+                rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["denominator"] = frame["denominator"].astype("float64")
+    return frame
+
+
+def _add_catalogue(frame: pd.DataFrame, indicators: dict[str, Indicator], language: str) -> pd.DataFrame:
+    meta = pd.DataFrame([{
+        "indicator_id": i.id, "unit": i.unit, "polarity": i.polarity, "decimals": i.decimals,
+        "target": i.target, "tolerance": i.tolerance, "title": i.title_in(language), "domain": i.domain,
+    } for i in indicators.values()])
+    meta[["target", "tolerance"]] = meta[["target", "tolerance"]].astype("float64")
+    return frame.merge(meta, on="indicator_id", how="left")
+
+
+def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Values a quarter and a year earlier, looked up by period (not by position in the table)."""
+    lookup = frame[[*keys, "_period", "value"]]
+    for column, steps in (("previous_value", 1), ("last_year_value", 4)):
+        earlier = lookup.assign(_period=lookup["_period"].map(
+            lambda p, s=steps: p + (s if p.freqstr.startswith("Q") else 1)))
+        frame = frame.merge(earlier.rename(columns={"value": column}), on=[*keys, "_period"], how="left")
+    frame["travel_on_previous"] = travel(frame["value"], frame["previous_value"], frame["polarity"],
+                                         frame["decimals"])
+    frame["travel_on_last_year"] = travel(frame["value"], frame["last_year_value"], frame["polarity"],
+                                          frame["decimals"])
+    return frame
+
+
+def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, indicators: dict[str, Indicator], area: Area,
+                     by: str | None) -> pd.DataFrame:
+    comparators = data.tables.get("comparators")
+    results = []
+    for row in frame.itertuples():  # one per indicator and period: tens of rows, not records
+        whole = by is None or getattr(row, by) == ALL
+        if whole:
+            results.append(compare(comparators, indicators[row.indicator_id], row._period, area, row.value))
+        else:
+            results.append(dict.fromkeys(COMPARISON_COLUMNS))
+    return pd.concat([frame.reset_index(drop=True), pd.DataFrame(results, columns=COMPARISON_COLUMNS)], axis=1)
+
+
+def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *, by: str | None = None,
+                language: str = "en", indicator_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The full indicator table for the given periods (the periods a year earlier are computed too,
+    for direction of travel, but not returned)."""
+    indicators = catalogue(config.targets)
+    if indicator_ids is not None:
+        indicators = {i: indicators[i] for i in indicator_ids}
+    step_back = 4 if periods[0].freqstr.startswith("Q") else 1
+    wanted = {fp.code(p) for p in periods}
+    needed = sorted(set(periods) | {p - k for p in periods for k in range(1, step_back + 1)})
+    frame = compute_values(data, indicators, needed, settings_from(config), by)
+    frame = _add_catalogue(frame, indicators, language)
+    keys = ["indicator_id", *([by] if by else [])]
+    frame = _add_travel(frame, keys)
+    frame = frame[frame["period"].isin(wanted)].reset_index(drop=True)
+    frame["rag"] = rag(frame["value"], frame["target"], frame["tolerance"], frame["polarity"])
+    is_share = frame["unit"].eq("percent") & ~frame["indicator_id"].str.contains("change_on")
+    lower, upper = wilson_interval(frame["numerator"], frame["denominator"])
+    frame["ci_lower"] = lower.where(is_share)
+    frame["ci_upper"] = upper.where(is_share)
+    frame = _add_comparisons(frame, data, indicators, area_from(config), by)
+    order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
+    return frame[order]
+
+
+def indicator_table(config: Config, period: str = "latest", *, by: str | None = None, language: str = "en",
+                    data: ProcessedData | None = None) -> pd.DataFrame:
+    """The Python API behind `kpi indicators`: the same table as a DataFrame."""
+    if by is not None and by not in GROUPABLE:
+        from kpi.errors import UnusableInput
+
+        raise UnusableInput(f"--by {by}: indicators can be broken down by {' or '.join(GROUPABLE)}")
+    data = data or load_processed(config)
+    choice = fp.resolve(period, data.last_date)
+    return build_table(data, config, choice.periods, by=by, language=language)

@@ -128,6 +128,17 @@ def test_runs_for_a_decrease_indicator():
 TREND = [1, 9, 1, 9, 2, 3, 4, 5, 6, 7, 8, 1, 9, 1, 9]
 
 
+def test_where_two_trends_meet_the_peak_takes_the_falling_direction():
+    # Up 1..7 then down 7..1 (the 7 belongs to both trends); big swings either side keep the limits wide
+    # (mean 5, amr 122 / 20 = 6.1 -> limits -11.23 / 21.23; near limits -5.82 / 15.82; no run of 7).
+    values = [0, 14, 0, 14, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 14, 0, 14, 0]
+    r = spc(values)
+    assert causes(r)[4:17] == ["trend"] * 13
+    assert types(r)[4:10] == ["special_cause_improvement"] * 6
+    assert types(r)[10] == "special_cause_concern"  # the peak: direction of the step to its right
+    assert types(r)[11:17] == ["special_cause_concern"] * 6
+
+
 def test_trend_of_seven():
     r = spc(TREND)
     assert causes(r) == [""] * 4 + ["trend"] * 7 + [""] * 4
@@ -165,9 +176,10 @@ def test_two_in_three_opposite_sides_is_not_a_signal():
     assert not r.points["two_in_three"].any()
 
 
-def test_two_in_three_needs_the_third_point_on_the_same_side():
+@pytest.mark.parametrize("mode", ["mdc", "nhsr"])
+def test_two_in_three_needs_the_third_point_on_the_same_side(mode):
     # 14, 9, 14: two close above, but 9 is below the mean.
-    r = spc(BASE + [10, 14, 9, 14, 10, 12, 10, 8], baseline_points=12)
+    r = spc(BASE + [10, 14, 9, 14, 10, 12, 10, 8], baseline_points=12, two_in_three=mode)
     assert not r.points["two_in_three"].any()
 
 
@@ -319,10 +331,18 @@ def test_fewer_than_two_points(values):
 
 
 def test_short_group_warning():
+    # The issue: fewer than 13 points; NHSRplotthedots v0.2.2: fewer than 12.
     with pytest.warns(UserWarning, match="trial limits"):
         short = spc(BASE)
     assert short.points["short_group_warning"].all()
     assert not spc(BASE + [10]).points["short_group_warning"].any()
+    assert not spc(BASE, preset="nhsr").points["short_group_warning"].any()
+    assert spc(BASE[:11], preset="nhsr").points["short_group_warning"].all()
+
+
+def test_short_group_warning_is_per_rebase_group():
+    r = spc(STEP + [20], rebase_at=[12])  # groups of 12 and 13 points
+    assert r.points["short_group_warning"].tolist() == [True] * 12 + [False] * 13
 
 
 # ---------------------------------------------------------------------------------------------- settings, many

@@ -17,13 +17,18 @@ The algorithm, for each rebase group (the points from one rebase to the next), i
   - run: ``run_length`` or more points in a row on the same side of the mean (a point on the mean breaks it);
   - trend: ``trend_length`` or more points in a row each strictly higher (or each strictly lower) than the one
     before (a tie breaks it);
-  - two-in-three: two of three points in a row beyond the same near limit. Mode "mdc" (MDC's 2023 rule)
-    counts a point beyond the process limit as beyond the near limit too; mode "nhsr" (NHSRplotthedots)
-    counts only points between the near and the process limit.
-* Each special-cause point gets one label, by precedence: outside limits > trend > two-in-three > run.
-  Its direction (above or below the mean; for a trend in the "mdc" preset, the trend's own direction) and the
-  improvement direction give ``special_cause_improvement``, ``special_cause_concern`` or, for a neutral
-  indicator, ``special_cause_neutral_high`` / ``special_cause_neutral_low``.
+  - two-in-three: in a window of three points in a row, all strictly on the same side of the mean, two or
+    more are beyond the near limit; those points are flagged. Mode "mdc" (MDC's 2023 rule) counts a point
+    beyond the process limit as beyond the near limit too; mode "nhsr" (NHSRplotthedots) counts only points
+    between the near and the process limit.
+* Each special-cause point gets one label (``special_cause_type``), by precedence:
+  outside_limits > trend > two_in_three > run.
+  Its direction (above or below the mean; for a trend, the trend's own direction - where two trends meet,
+  the direction of the step to the right, as in NHSRplotthedots v0.2.2) and the improvement direction give
+  ``special_cause_improvement``, ``special_cause_concern`` or, for a neutral indicator,
+  ``special_cause_neutral_high`` / ``special_cause_neutral_low``.
+* ``short_group_warning``: the rebase group has fewer than 13 points (12 in the "nhsr" preset, as
+  NHSRplotthedots): its limits are trial limits.
 * Variation icon: from the last point with a value. Assurance icon (only with a target and a non-neutral
   direction): from the latest rebase group's limits - a target beyond a process limit is always met or always
   missed; a target between the limits is hit and miss ("inconsistent").
@@ -55,7 +60,6 @@ Improvement = Literal["increase", "decrease", "neutral"]
 
 LIMIT_FACTOR = 2.66  # 3 / d2 with d2 = 1.128: three sigma from the mean moving range
 SCREENING_FACTOR = 3.267  # upper range limit for moving ranges (D4 for n = 2)
-SHORT_GROUP = 13  # groups with fewer points than this have trial limits
 MIN_BASELINE = 12
 
 DEFAULTS: dict[str, Any] = {
@@ -63,11 +67,12 @@ DEFAULTS: dict[str, Any] = {
     "run_length": 7,
     "trend_length": 7,
     "two_in_three": "mdc",
-    "trend_direction": "trend",
+    "short_group_points": 13,  # groups with fewer points than this have trial limits (issue 4)
 }
 PRESETS: dict[str, dict[str, Any]] = {
     "mdc": dict(DEFAULTS),
-    "nhsr": {**DEFAULTS, "screen_outliers": True, "two_in_three": "nhsr"},
+    # NHSRplotthedots v0.2.2 warns below 12 points (ptd_add_short_group_warnings)
+    "nhsr": {**DEFAULTS, "screen_outliers": True, "two_in_three": "nhsr", "short_group_points": 12},
 }
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
@@ -212,30 +217,35 @@ def _runs(side: np.ndarray, starts: np.ndarray, run_length: int) -> np.ndarray:
     return (side != 0) & (_lengths_of_runs(change) >= run_length)
 
 
-def _trends(y: np.ndarray, starts: np.ndarray, trend_length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Points in a trend, and each such point's trend direction (+1 up, -1 down, 0 none)."""
+def _trends(y: np.ndarray, group: np.ndarray, starts: np.ndarray, trend_length: int):
+    """Points in a trend, and each such point's trend direction (+1 rising, -1 falling, 0 none).
+
+    A point where two trends meet (a peak) takes the direction of the step to its right, as NHSRplotthedots
+    v0.2.2 does; so does a point whose next point is also in a trend.
+    """
     step = np.sign(y - _previous(y, np.nan))
     step[starts] = 0
     change = starts | (step != _previous(step, 0))
     ends_trend_step = (step != 0) & (_lengths_of_runs(change) >= trend_length - 1)
-    next_step = _next(step, 0) * _next(ends_trend_step, False)  # a point that starts a trend
-    direction = np.where(ends_trend_step, step, next_step)
-    return direction != 0, direction.astype(np.int8)
+    same_group_next = _next(group, -1) == group
+    in_trend = ends_trend_step | (_next(ends_trend_step, False) & same_group_next)
+    next_in_trend = _next(in_trend, False) & same_group_next
+    chosen_step = np.where(in_trend & next_in_trend, _next(step, 0), step)
+    direction = np.where(chosen_step == 1, 1, -1) * in_trend
+    return in_trend, direction.astype(np.int8)
 
 
-def _two_in_three(close: np.ndarray, side: np.ndarray, group: np.ndarray, mode: str) -> np.ndarray:
-    """Close-to-limit points in a window of three where two or more are beyond the same near limit."""
+def _two_in_three(close: np.ndarray, side: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Close-to-limit points in a window of three, all on one side of the mean, two or more close."""
     n = len(side)
     flagged = np.zeros(n, dtype=bool)
     if n < 3:
         return flagged
-    close_side = (close * side).astype(np.int8)
     start = np.arange(n - 2)
-    same_group = group[start] == group[start + 2]
-    window_sum = close_side[start] + close_side[start + 1] + close_side[start + 2]
-    signal = same_group & (np.abs(window_sum) >= 2)
-    if mode == "mdc":  # all three strictly on the same side of the mean
-        signal &= (side[start] == side[start + 1]) & (side[start + 1] == side[start + 2]) & (side[start] != 0)
+    window = [start, start + 1, start + 2]
+    close_count = sum(close[i].astype(np.int8) for i in window)
+    side_sum = sum(side[i].astype(np.int8) for i in window)
+    signal = (group[start] == group[start + 2]) & (close_count >= 2) & (np.abs(side_sum) == 3)
     for offset in range(3):
         flagged[start + offset] |= signal
     return flagged & close
@@ -266,16 +276,14 @@ def _evaluate(
         beyond_near = (yv > near_upl[gv]) | (yv < near_lpl[gv])
     close = beyond_near if settings["two_in_three"] == "mdc" else beyond_near & ~outside
     run = _runs(side, starts, settings["run_length"])
-    trend, trend_direction = _trends(yv, starts, settings["trend_length"])
-    two_in_three = _two_in_three(close, side, gv, settings["two_in_three"])
+    trend, trend_direction = _trends(yv, gv, starts, settings["trend_length"])
+    two_in_three = _two_in_three(close, side, gv)
 
     cause = np.select(
         [outside, trend, two_in_three, run], ["outside_limits", "trend", "two_in_three", "run"], default=""
     )
     flag = cause != ""
-    label_direction = side.copy()
-    if settings["trend_direction"] == "trend":
-        label_direction = np.where(cause == "trend", trend_direction, side).astype(np.int8)
+    label_direction = np.where(cause == "trend", trend_direction, side).astype(np.int8)
     improvement = direction_of_group[gv]
     point_type = np.select(
         [
@@ -316,7 +324,7 @@ def _evaluate(
         "special_cause_type": spread(cause.astype(object), None),
         "special_cause_flag": spread(flag, False),
         "point_type": spread(point_type.astype(object), None),
-        "short_group_warning": group_size[group] < SHORT_GROUP,
+        "short_group_warning": group_size[group] < settings["short_group_points"],
         "too_few_points": too_few,
     }
 
@@ -431,10 +439,10 @@ def _rebase_positions(rebase_at: Iterable[Any], periods: Sequence[Any] | None, n
     return sorted(set(positions))
 
 
-def _warn_short_groups(points: pd.DataFrame, label: str = "") -> None:
+def _warn_short_groups(points: pd.DataFrame, threshold: int) -> None:
     if points["short_group_warning"].any():
         warnings.warn(
-            f"{label}some rebase groups have fewer than {SHORT_GROUP} points: their limits are trial limits",
+            f"some rebase groups have fewer than {threshold} points: their limits are trial limits",
             UserWarning,
             stacklevel=3,
         )
@@ -483,9 +491,9 @@ def spc(
         _explicit,
     )
     rebase_positions = _rebase_positions(rebase_at, periods, n)
-    group = np.zeros(n, dtype=np.int64)
-    for position in rebase_positions:
-        group[position:] += position > 0
+    starts_group = np.zeros(n, dtype=np.int64)
+    starts_group[rebase_positions] = 1
+    group = np.cumsum(starts_group)  # numbered as NHSRplotthedots does: a rebase on the first point gives group 1
     settings = {
         "preset": preset or "mdc",
         "improvement": improvement,
@@ -495,15 +503,15 @@ def spc(
         **chosen,
         "limit_factor": LIMIT_FACTOR,
         "screening_factor": SCREENING_FACTOR,
-        "short_group_points": SHORT_GROUP,
         "missing_values": "kept with empty flags; left out of mean and moving ranges; skipped by the rules",
     }
-    arrays = _evaluate(y, group, np.array([_DIRECTION[improvement]] * (group.max() + 1)), settings)
+    engine_group = group - group[0]
+    arrays = _evaluate(y, engine_group, np.full(engine_group[-1] + 1, _DIRECTION[improvement]), settings)
     points = _points_frame(arrays, group)
     points.insert(0, "value", y)
     if periods is not None:
         points.insert(0, "period", periods)
-    _warn_short_groups(points)
+    _warn_short_groups(points, chosen["short_group_points"])
     latest = points[points["rebase_group"] == group[-1]].iloc[0]
     with_values = points[points["value"].notna()]
     last_type = with_values["point_type"].iloc[-1] if len(with_values) else None
@@ -563,7 +571,6 @@ def spc_many(
     series_ids = pd.Index(series_ids, name=series)
     new_series = _group_starts(series_codes)
     rebased = data[rebase].fillna(False).to_numpy(dtype=bool, copy=True) if rebase else np.zeros(len(data), dtype=bool)
-    rebased &= ~new_series
     rebase_group = pd.Series(rebased).groupby(series_codes).cumsum().to_numpy()
     group = np.cumsum(new_series | rebased) - 1
 

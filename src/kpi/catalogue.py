@@ -35,6 +35,12 @@ class Indicator:
     comparator: str | None = None
     comparator_ids: tuple[str, ...] = field(default_factory=tuple)
     welsh_reviewed: bool = False
+    proportion: bool | None = None  # None: true for percentages
+
+    @property
+    def is_proportion(self) -> bool:
+        """A share of its denominator (gets a confidence interval), unlike a change on last year."""
+        return self.unit == "percent" if self.proportion is None else self.proportion
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["en"]

@@ -96,6 +96,7 @@ def _add_catalogue(frame: pd.DataFrame, indicators: dict[str, Indicator], langua
     meta = pd.DataFrame([{
         "indicator_id": i.id, "unit": i.unit, "polarity": i.polarity, "decimals": i.decimals,
         "target": i.target, "tolerance": i.tolerance, "title": i.title_in(language), "domain": i.domain,
+        "is_proportion": i.is_proportion,
     } for i in indicators.values()])
     meta[["target", "tolerance"]] = meta[["target", "tolerance"]].astype("float64")
     return frame.merge(meta, on="indicator_id", how="left")
@@ -119,10 +120,11 @@ def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, indicators: dict[
                      by: str | None) -> pd.DataFrame:
     comparators = data.tables.get("comparators")
     results = []
-    for row in frame.itertuples():  # one per indicator and period: tens of rows, not records
-        whole = by is None or getattr(row, by) == ALL
-        if whole:
-            results.append(compare(comparators, indicators[row.indicator_id], row._period, area, row.value))
+    groups = frame[by] if by else [ALL] * len(frame)
+    # One comparison per indicator and period: tens of rows, not records.
+    for indicator_id, period, value, group in zip(frame["indicator_id"], frame["_period"], frame["value"], groups):
+        if group == ALL:
+            results.append(compare(comparators, indicators[indicator_id], period, area, value))
         else:
             results.append(dict.fromkeys(COMPARISON_COLUMNS))
     return pd.concat([frame.reset_index(drop=True), pd.DataFrame(results, columns=COMPARISON_COLUMNS)], axis=1)
@@ -144,10 +146,9 @@ def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *
     frame = _add_travel(frame, keys)
     frame = frame[frame["period"].isin(wanted)].reset_index(drop=True)
     frame["rag"] = rag(frame["value"], frame["target"], frame["tolerance"], frame["polarity"])
-    is_share = frame["unit"].eq("percent") & ~frame["indicator_id"].str.contains("change_on")
-    lower, upper = wilson_interval(frame["numerator"], frame["denominator"])
-    frame["ci_lower"] = lower.where(is_share)
-    frame["ci_upper"] = upper.where(is_share)
+    is_share = frame["is_proportion"].astype(bool)
+    lower, upper = wilson_interval(frame["numerator"].where(is_share), frame["denominator"].where(is_share))
+    frame["ci_lower"], frame["ci_upper"] = lower, upper
     frame = _add_comparisons(frame, data, indicators, area_from(config), by)
     order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
     return frame[order]

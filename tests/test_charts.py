@@ -1,0 +1,148 @@
+"""SPC charts render in every situation, and their alt text says the right thing."""
+
+from __future__ import annotations
+
+import gc
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from kpi.charts import ASSURANCE_LABELS, VARIATION_LABELS, alt_text, icon_png, spc_chart
+from kpi.spc import ASSURANCE_ICONS, VARIATION_ICONS, spc
+
+pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
+
+QUARTERS = list(pd.period_range("2016-04", periods=16, freq="Q-MAR"))  # 2016-17 Q1 .. 2019-20 Q4
+WHEELER = [5045, 4350, 4350, 3975, 4290, 4430, 4485, 4285, 3980, 3925, 3645, 3760, 3300, 3685, 3463, 5200]
+STEADY = [10, 12, 10, 8] * 4  # mean 10, limits 4.68 / 15.32: common cause throughout
+
+
+def render(result, **kwargs) -> tuple[Figure, str]:
+    kwargs.setdefault("title", "Assessments on time")
+    figure, text = spc_chart(result, **kwargs)
+    figure.canvas.draw()  # actually render, so layout errors surface
+    return figure, text
+
+
+@pytest.mark.parametrize(
+    ("improvement", "phrase"),
+    [
+        ("increase", "special cause improvement since 2019-20 Q4"),
+        ("decrease", "special cause concern since 2019-20 Q4"),
+        ("neutral", "special cause variation (higher) since 2019-20 Q4"),
+    ],
+)
+def test_alt_text_states_the_direction(improvement, phrase):
+    # The last point (5200) is above the upper limit: improvement if higher is better, concern if not.
+    r = spc(WHEELER, periods=QUARTERS, improvement=improvement)
+    figure, text = render(r, unit="number", decimals=0)
+    assert text.startswith("Assessments on time: 5,200 in 2019-20 Q4, above the mean of 4,136; ")
+    assert phrase in text
+    assert isinstance(figure, Figure)
+
+
+def test_alt_text_for_common_cause():
+    text = alt_text(spc(STEADY, periods=QUARTERS), title="Visits", unit="percent", decimals=1)
+    assert text == (
+        "Visits: 8.0% in 2019-20 Q4, below the mean of 10.0%; no significant change; "
+        "normal variation between 4.7% and 15.3%."
+    )
+
+
+def test_special_cause_since_is_the_start_of_the_current_spell():
+    # Wheeler's run below the mean starts at point 9 (2018-19 Q1) and its last point is a concern.
+    r = spc(WHEELER[:-1], periods=QUARTERS[:-1])
+    assert "special cause concern since 2018-19 Q1" in alt_text(r, title="X", unit="number", decimals=0)
+
+
+@pytest.mark.parametrize(
+    ("target", "improvement", "sentence"),
+    [
+        (3000, "increase", "The target of 3,000 will be met consistently if nothing changes."),
+        (3000, "decrease", "The target of 3,000 will be missed consistently unless something changes."),
+        (4000, "increase", "The target of 4,000 will be hit and missed at random."),
+        (4000, "neutral", "The target is 4,000."),
+    ],
+)
+def test_alt_text_explains_the_assurance_icon(target, improvement, sentence):
+    r = spc(WHEELER, target=target, improvement=improvement)
+    _, text = render(r, unit="number", decimals=0)
+    assert sentence in text
+
+
+def test_chart_with_rebase_nan_target_and_short_series():
+    values = [70, 72, np.nan, 74, 71, 73, 70, 72, 85, 87, 86, 88, 89, np.nan, 86, 87]
+    r = spc(values, periods=QUARTERS, rebase_at=[QUARTERS[8]], target=80)
+    figure, text = render(r, decimals=0)
+    ax = figure.axes[0]
+    assert any(line.get_linestyle() == ":" for line in ax.lines)  # the rebase line
+    assert "Limits recalculated from 2018-19 Q1" in text
+    assert "trial limits" in text
+    assert "87% in 2019-20 Q4" in text
+    assert ax.get_title(loc="left") == "Assessments on time"
+
+
+@pytest.mark.parametrize("values", [[5.0], [5.0, 6.0], [np.nan, np.nan], [1, 2, 3]])
+def test_chart_of_a_very_short_series(values):
+    figure, text = render(spc(values), unit="number", decimals=0)
+    assert text
+    assert len(figure.axes) >= 1
+
+
+def test_no_data_alt_text():
+    assert alt_text(spc([np.nan]), title="Visits") == "Visits: no data."
+
+
+def test_special_cause_points_have_their_own_shapes():
+    r = spc(WHEELER, periods=QUARTERS)
+    figure, _ = render(r, unit="number", decimals=0)
+    markers = {line.get_marker() for line in figure.axes[0].lines if line.get_linestyle() in ("None", "none")}
+    assert {"o", "D", "X"} <= markers  # common cause, improvement, concern
+
+
+def test_chart_on_a_callers_axes_and_in_welsh():
+    fig, ax = plt.subplots()
+    try:
+        figure, text = spc_chart(spc(WHEELER, periods=QUARTERS), title="Asesiadau", ax=ax, unit="number",
+                                 decimals=0, language="cy")
+        assert figure is fig
+        assert text.startswith("Asesiadau: 5,200 yn Ch4 2019-20, uwchlaw'r cymedr")
+    finally:
+        plt.close(fig)
+
+
+def test_charts_do_not_leak_pyplot_figures():
+    before = plt.get_fignums()
+    for _ in range(2):
+        render(spc(STEADY))
+    gc.collect()
+    assert plt.get_fignums() == before
+
+
+def test_thinned_tick_labels_keep_the_latest_period():
+    periods = list(pd.period_range("2010-04", periods=40, freq="Q-MAR"))
+    figure, _ = render(spc(np.arange(40.0) % 7, periods=periods), unit="number")
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert len(labels) <= 12
+    assert labels[-1] == "2019-20 Q4"
+
+
+@pytest.mark.parametrize("value", VARIATION_ICONS)
+def test_variation_icons_and_labels(value):
+    png = icon_png("variation", value, size_px=48)
+    assert png.startswith(b"\x89PNG")
+    assert VARIATION_LABELS[value]
+
+
+@pytest.mark.parametrize("value", ASSURANCE_ICONS)
+def test_assurance_icons_and_labels(value):
+    assert icon_png("assurance", value).startswith(b"\x89PNG")
+    assert ASSURANCE_LABELS[value]
+
+
+def test_unknown_icon():
+    with pytest.raises(ValueError):
+        icon_png("variation", "pass")

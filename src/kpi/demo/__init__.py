@@ -1,0 +1,215 @@
+"""A synthetic Welsh authority to try the tool on: `kpi demo`.
+
+"Demo County Borough Council" (W06000099) is modelled loosely on Wrexham as the 2017 inspection
+and the 2018 scrutiny minutes describe it, and calibrated to the published Welsh figures in
+`../shared/data/published/wales/`. It has at least six financial years of extracts ending with the
+latest complete quarter before today, in the shapes officers really get them:
+
+- `contacts.csv`: record-level contacts to the front door (UTF-8, day-first date-times, the
+  system's own headers and words, one source word that only the config's `categories:` knows);
+- `contact_counts/contact_counts_YYYY-MM.csv`: the same contacts as monthly totals;
+- `assessments.xlsx`: sheet "Assessments" with a title row above the headers and real date cells;
+- `caseloads.csv`: month-end caseload snapshots for about 60 workers in 6 teams;
+- `comparators.csv`: synthetic annual figures for the 22 Welsh authorities and Wales;
+- a `kpi.yml` for all of them, written only if there is none (an officer's config is never
+  overwritten).
+
+Everything is drawn with numpy from one seed: the same seed and the same `today` give
+byte-identical files. A few rows are wrong on purpose (see `DemoResult.bad_rows`) so that the
+quarantine has something to show; everything else is accepted by `kpi ingest`. No real person's
+data is anywhere in it: ids are made up ("WC" + digits for children, "EMP" + digits for staff).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi.demo import assessments as assessment_model
+from kpi.demo import caseloads as caseload_model
+from kpi.demo import comparators as comparator_model
+from kpi.demo import contacts as contact_model
+from kpi.demo import extracts
+from kpi.demo.config_file import config_text
+from kpi.demo.files import csv_bytes, write_bytes_atomically, xlsx_bytes
+from kpi.demo.span import Span, span_for
+from kpi.periods import label
+
+__all__ = ["DemoResult", "write_demo", "AUTHORITY_NAME", "AUTHORITY_CODE"]
+
+AUTHORITY_NAME = comparator_model.DEMO_NAME
+AUTHORITY_CODE = comparator_model.DEMO_CODE
+COMMITTEE = "Children's Services Scrutiny Committee"
+WELSH_NAME = "Cyngor Bwrdeistref Sirol Demo"
+
+CONTACTS_FILE = "contacts.csv"
+COUNTS_FOLDER = "contact_counts"
+COUNTS_GLOB = f"{COUNTS_FOLDER}/*.csv"
+ASSESSMENTS_FILE = "assessments.xlsx"
+ASSESSMENTS_SHEET = "Assessments"
+CASELOADS_FILE = "caseloads.csv"
+COMPARATORS_FILE = "comparators.csv"
+
+# Each part of the data set draws from its own stream, so changing one leaves the others alone.
+_STREAMS = {"contacts": 1, "assessments": 2, "caseloads": 3, "comparators": 4, "contacts_bad": 5,
+            "assessments_bad": 6, "caseloads_bad": 7}
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    name: str  # relative to the output folder
+    table: str  # the canonical table it feeds
+    rows: int  # data rows (headers and title rows not counted)
+
+
+@dataclass
+class DemoResult:
+    """What `write_demo` wrote, for the console and for tests."""
+
+    out: Path
+    config_path: Path
+    config_written: bool
+    seed: int
+    span: Span
+    files: list[WrittenFile] = field(default_factory=list)
+    bad_rows: list[extracts.BadRow] = field(default_factory=list)
+
+    def rows(self, table: str) -> int:
+        return sum(f.rows for f in self.files if f.table == table)
+
+    def summary(self) -> list[str]:
+        span = self.span
+        lines = [
+            f"Synthetic demo authority: {AUTHORITY_NAME} ({AUTHORITY_CODE}), seed {self.seed}",
+            f"  data from {span.start:%d/%m/%Y} to {span.end:%d/%m/%Y} (latest complete quarter "
+            f"{label(span.latest_quarter)}; follow-up dates as known on {span.today:%d/%m/%Y})",
+        ]
+        counts = [f for f in self.files if f.table == "contact_counts"]
+        for written in self.files:
+            if written.table == "contact_counts":
+                continue
+            lines.append(f"  {self.out / written.name}: {written.rows:,} rows")
+        if counts:
+            lines.append(f"  {self.out / COUNTS_FOLDER}/: {len(counts)} monthly files, "
+                         f"{sum(f.rows for f in counts):,} rows in all")
+        lines.append(f"  {len(self.bad_rows)} rows are wrong on purpose, for the quarantine: "
+                     + ", ".join(sorted({b.reason_code for b in self.bad_rows})))
+        if self.config_written:
+            lines.append(f"Config written to {self.config_path}")
+        else:
+            lines.append(f"{self.config_path} already exists and was left as it is (never overwritten); "
+                         f"check that its sources point at {self.out}")
+        lines.append(f"Next: kpi ingest --config {self.config_path}")
+        return lines
+
+
+def _rng(seed: int, part: str) -> np.random.Generator:
+    return np.random.default_rng([seed, _STREAMS[part]])
+
+
+def _bad_rows(table: str, file: str, header_row: int, placed) -> list[extracts.BadRow]:
+    return [extracts.BadRow(table, file, header_row + 1 + position, code, what) for position, code, what in placed]
+
+
+def generate(seed: int = 2017, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The demo data as canonical tables (no bad rows), for tests and notebooks."""
+    span = span_for(today)
+    contacts = contact_model.generate(span, _rng(seed, "contacts"))
+    assessments = assessment_model.generate(span, contacts, _rng(seed, "assessments"))
+    caseloads = caseload_model.generate(span, _rng(seed, "caseloads"))
+    demo = comparator_model.demo_figures(span, contacts, assessments, caseloads)
+    comparators = comparator_model.generate(span, demo, _rng(seed, "comparators"))
+    return {"contacts": contacts, "assessments": assessments, "caseloads": caseloads, "comparators": comparators}
+
+
+def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path: Path = Path("kpi.yml"),
+               today: dt.date | None = None) -> DemoResult:
+    """Write the demo extracts under `out` and, if there is none yet, a kpi.yml at `config_path`."""
+    out, config_path = Path(out), Path(config_path)
+    span = span_for(today)
+    tables = generate(seed, span.today.date())
+    result = DemoResult(out=out, config_path=config_path, config_written=False, seed=seed, span=span)
+
+    contacts = tables["contacts"]
+    rows, placed = extracts.contacts_extract(contacts, _rng(seed, "contacts_bad"), 4_200_001 + len(contacts))
+    rows = rows.rename(columns=extracts.CONTACT_HEADERS)
+    write_bytes_atomically(out / CONTACTS_FILE, csv_bytes(rows, line_end="\r\n"))
+    result.files.append(WrittenFile(CONTACTS_FILE, "contacts", len(rows)))
+    result.bad_rows += _bad_rows("contacts", CONTACTS_FILE, 1, placed)
+
+    result.files += _write_counts(out, extracts.contact_counts(contacts))
+
+    assessments = tables["assessments"]
+    rows, text_cells, placed = extracts.assessments_extract(assessments, _rng(seed, "assessments_bad"),
+                                                            610_001 + len(assessments))
+    headers = extracts.ASSESSMENT_HEADERS
+    rows = rows.rename(columns=headers)
+    text_cells = {headers[column]: cells for column, cells in text_cells.items()}
+    title = f"Assessments extract - {AUTHORITY_NAME} - produced {span.today:%d/%m/%Y}"
+    widths = {"Team": 30, "Outcome": 34, "Language Preference": 20, "Assessment Completed": 21}
+    workbook = xlsx_bytes(rows, sheet=ASSESSMENTS_SHEET, title=title, produced=span.today.date(),
+                          header_row=extracts.ASSESSMENT_HEADER_ROW, widths=widths, text_overrides=text_cells)
+    write_bytes_atomically(out / ASSESSMENTS_FILE, workbook)
+    result.files.append(WrittenFile(ASSESSMENTS_FILE, "assessments", len(rows)))
+    result.bad_rows += _bad_rows("assessments", ASSESSMENTS_FILE, extracts.ASSESSMENT_HEADER_ROW, placed)
+
+    rows, placed = extracts.caseloads_extract(tables["caseloads"], _rng(seed, "caseloads_bad"))
+    rows = rows.rename(columns=extracts.CASELOAD_HEADERS)
+    write_bytes_atomically(out / CASELOADS_FILE, csv_bytes(rows))
+    result.files.append(WrittenFile(CASELOADS_FILE, "caseloads", len(rows)))
+    result.bad_rows += _bad_rows("caseloads", CASELOADS_FILE, 1, placed)
+
+    comparators = _comparator_text(tables["comparators"])
+    write_bytes_atomically(out / COMPARATORS_FILE, csv_bytes(comparators))
+    result.files.append(WrittenFile(COMPARATORS_FILE, "comparators", len(comparators)))
+
+    if not config_path.exists():
+        text = config_text(out=out, config_path=config_path, seed=seed, name=AUTHORITY_NAME, code=AUTHORITY_CODE,
+                           committee=COMMITTEE, welsh_name=WELSH_NAME,
+                           files={"contacts": CONTACTS_FILE, "contact_counts": COUNTS_GLOB,
+                                  "assessments": ASSESSMENTS_FILE, "caseloads": CASELOADS_FILE,
+                                  "comparators": COMPARATORS_FILE})
+        _write_new(config_path, text)
+        result.config_written = True
+    return result
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create the config; if one appeared in the meantime, leave it alone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        pass
+
+
+def _write_counts(out: Path, counts: pd.DataFrame) -> list[WrittenFile]:
+    """One file per month; files of months no longer in the span are removed (the glob reads all)."""
+    folder = out / COUNTS_FOLDER
+    written = []
+    month_text = counts["month"].astype(str)
+    for month, part in counts.assign(month=month_text).groupby("month", sort=True):  # a loop over months
+        name = f"{COUNTS_FOLDER}/contact_counts_{month}.csv"
+        write_bytes_atomically(out / name, csv_bytes(part))
+        written.append(WrittenFile(name, "contact_counts", len(part)))
+    keep = {Path(w.name).name for w in written}
+    for stale in folder.glob("contact_counts_*.csv"):
+        if stale.name not in keep:
+            stale.unlink()
+    return written
+
+
+def _comparator_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as published: whole counts, one decimal for rates and FTE, empty where suppressed."""
+    text = table.copy()
+    fte = text["indicator_id"].eq("caseload_per_social_worker_fte")
+    text["value"] = table["value"].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+    text["numerator"] = table["numerator"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    text["denominator"] = np.where(fte, table["denominator"].map("{:.1f}".format),
+                                   table["denominator"].map("{:.0f}".format))
+    return text

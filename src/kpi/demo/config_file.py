@@ -1,0 +1,102 @@
+"""The demo's kpi.yml: a working example an officer can copy, with every key explained."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from kpi.demo.contacts import CUSTOM_SOURCE_WORDS
+
+TEMPLATE = """\
+# kpi.yml - the one file you edit to point the tool at your extracts.
+#
+# Written by `kpi demo` for a SYNTHETIC authority: every record and figure under {out} is made up
+# (random seed {seed}); no real person is in it. To use your own extracts, change the authority and
+# the paths and mappings below, or copy this file and run `kpi ingest --config your.yml`.
+# `kpi demo` never overwrites this file once it exists.
+#
+# Paths are relative to the folder this file is in. A misspelt key is an error that names the key.
+
+# Who the pack is for. nation: wales (42 working-day assessment timescale, comparison with Wales
+# and the 22 authorities) or england (45 working days, England, region and statistical neighbours).
+authority:
+  name: {name}
+  code: {code}                     # the ONS code, as in the comparators file
+  nation: wales
+  committee: {committee}           # printed on the pack's cover
+  welsh_name: {welsh_name}         # for Welsh-language packs (not yet checked by a Welsh speaker)
+
+# Where each extract is. A source may be left out: the indicators that need it are then reported
+# as unavailable (never as zero). For each source:
+#   path        the file, or a glob such as monthly/*.csv for several files
+#   sheet       for a workbook: the sheet's name (default: the first sheet)
+#   header_row  the row the headers are on, as Excel numbers it (default: found automatically,
+#               even below title rows)
+#   columns     canonical column: header in your file, for headers the tool does not know
+#   categories  canonical column: {{word in your file: canonical value}}, for words it does not know
+sources:
+  # Contacts to the front door, one row per contact. Its headers ("Contact ID", "Date Received",
+  # "Contact Source", ...) are names the tool already knows, so no `columns:` are needed.
+  contacts:
+    path: {contacts}
+    categories:
+      source:
+{custom_words}
+  # The same contacts as monthly totals (month, source, contact type, count): the form a council
+  # without record-level data would have. The * reads every monthly file.
+  contact_counts:
+    path: {contact_counts}
+  # Assessments, from a workbook with a title row above the headers. Two headers are mapped here;
+  # the rest ("Assessment Ref", "Assessment Start", "Language Preference", ...) are known names.
+  assessments:
+    path: {assessments}
+    sheet: Assessments
+    columns:
+      referral_date: "Date of Referral"
+      completion_date: "Assessment Completed"
+  # Caseloads: one row per worker per month-end snapshot.
+  caseloads:
+    path: {caseloads}
+  # Published figures for every Welsh authority and Wales (synthetic here), one row per indicator,
+  # area and financial year, in the canonical comparators layout.
+  comparators:
+    path: {comparators}
+
+# Where `kpi ingest` writes the checked tables (and rejected rows, with reasons), and where packs go.
+processed: data/processed
+reports: reports
+
+# Open cases per social worker FTE above which a worker counts as over the threshold.
+caseload_threshold: 20
+
+# Other keys you may add (see the README):
+#   timescale_working_days: 42      # assessment timescale, if not the nation's default
+#   extract_date: 2026-09-30        # no record may be dated after this (default: today)
+#   targets:                        # override an indicator's default target and tolerance
+#     assessments_within_timescale_pct: {{target: 90, tolerance: 5}}
+"""
+
+
+def relative_path(path: Path, config_path: Path) -> str:
+    """`path` as kpi.yml should name it: relative to the config's folder where possible."""
+    base = config_path.resolve().parent
+    try:
+        text = os.path.relpath(path.resolve(), base)
+    except ValueError:  # another drive on Windows
+        text = str(path.resolve())
+    return Path(text).as_posix()
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str], name: str, code: str,
+                committee: str, welsh_name: str) -> str:
+    """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts)."""
+    paths = {source: _quoted(relative_path(out / name_, config_path)) for source, name_ in files.items()}
+    custom = "\n".join(f"        {_quoted(word)}: {value}    # North Wales Police, in Welsh"
+                       for word, value in CUSTOM_SOURCE_WORDS.items())
+    return TEMPLATE.format(out=relative_path(out, config_path), seed=seed, name=name, code=code,
+                           committee=committee, welsh_name=welsh_name, custom_words=custom, **paths)

@@ -42,7 +42,6 @@ NOT_RECORDED_LATE = 0.02
 RECORDING_IMPROVES_FROM = 12  # quarter index: after the inspection's recommendation
 RECORDING_IMPROVED_BY = 20
 CHILD_SEEN = 0.95
-CARRIED_IN_DAYS = 150
 ASSESSMENTS_PER_WORKING_DAY = 9.8
 
 OUTCOMES = {"Care and support plan": 0.28, "Information, advice and assistance": 0.22,
@@ -65,12 +64,16 @@ def chance_in_time(span: Span, team: np.ndarray, completion: np.ndarray, wobble:
 
 
 def _carried_in(span: Span, rng: np.random.Generator) -> pd.DataFrame:
-    """Referrals from the months before the data start, some still open when the data start.
+    """Referrals from the quarter before the data start, some still open when the data start.
 
-    Without them the first quarter would count only quick assessments (and too few of them).
-    Their contacts are before the span, so they are not in the contacts extract.
+    The extract holds every assessment referred from the start or still open then, as a real one
+    would: without these the first quarter would count only quick assessments, and too few.
+    Their contacts are before the span, so they are not in the contacts extract. They start on the
+    second day of that quarter, so the assessments never seem to cover it (nothing completed then
+    is in the extract, and a quarter it did not cover must not be reported as 0).
     """
-    days = pd.bdate_range(span.start - pd.Timedelta(days=CARRIED_IN_DAYS), span.start - pd.Timedelta(days=1))
+    days = pd.bdate_range(span.start - pd.DateOffset(months=3) + pd.Timedelta(days=1),
+                          span.start - pd.Timedelta(days=1))
     counts = rng.poisson(ASSESSMENTS_PER_WORKING_DAY, size=len(days))
     n = int(counts.sum())
     numbers = 700_000 + rng.permutation(n * 4)[:n]

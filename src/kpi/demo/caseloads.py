@@ -17,7 +17,7 @@ from kpi.demo.span import Span
 
 POSTS = [("team_manager", "Team Manager"), ("senior_practitioner", "Senior Practitioner")] + \
     [("social_worker", "Social Worker")] * 6 + [("support_worker", "Family Support Worker")] * 2
-AGENCY_SHARE = 0.40  # of the workers who take up a post; they stay less long, so ~12% of snapshot rows
+AGENCY_SHARE = 0.28  # of the workers who take up a post; they stay less long, so ~12% of snapshot rows
 TENURE_MONTHS = {"permanent": 40.0, "agency": 14.0}
 MAX_OCCUPANTS = 16  # workers per post over the span; far more than needed
 FTE_CHOICES = {1.0: 0.72, 0.8: 0.12, 0.6: 0.09, 0.5: 0.07}
@@ -33,8 +33,8 @@ CASES_PER_FTE = {
 }
 # (team, first quarter index, last quarter index, cases per FTE in that stretch)
 PRESSURE = [
-    ("Intake and Assessment North", DIP_QUARTERS.start - 2, DIP_QUARTERS.stop, 24.5),
-    ("Child Protection and Court", 4, 17, 23.5),
+    ("Intake and Assessment North", DIP_QUARTERS.start - 2, DIP_QUARTERS.stop, 26.0),
+    ("Child Protection and Court", 4, 17, 25.0),
 ]
 ROLE_FACTOR = {"social_worker": 1.0, "senior_practitioner": 0.8, "team_manager": 0.1, "support_worker": 0.45}
 

@@ -46,6 +46,7 @@ LEVELS = {
     "contacts_to_strategy_pct": ([0, 0.25, 0.5, 0.75, 1], [4.0, 7.5, 10.0, 13.0, 20.0], 1.5, 75.0, 0.20),
     "caseload_per_social_worker_fte": ([0, 0.25, 0.5, 0.75, 1], [12.0, 15.5, 17.0, 19.0, 24.0], 1.2, 0.36, 0.15),
 }
+CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # as kpi.measures.Settings counts them
 SUPPRESSED_CELLS = 3  # published as `*` (value and numerator withheld)
 COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "value", "numerator", "denominator",
            "note"]
@@ -53,7 +54,12 @@ COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "val
 
 def demo_figures(span: Span, contacts: pd.DataFrame, assessments: pd.DataFrame,
                  caseloads: pd.DataFrame) -> pd.DataFrame:
-    """The demo authority's numerator and denominator per indicator and complete financial year."""
+    """The demo authority's numerator and denominator per indicator and complete financial year.
+
+    `note` is `x` (not available) where the demo's own data cannot give the figure: re-referrals
+    in the first year, which has no 12 months of contacts before it. The numerator still counts
+    towards the Wales total, as a withheld figure does.
+    """
     rows = []
     done = assessments[assessments["completion_date"].notna()]
     in_time = working_days_elapsed(done["referral_date"], done["completion_date"]) <= TIMESCALE
@@ -66,21 +72,24 @@ def demo_figures(span: Span, contacts: pd.DataFrame, assessments: pd.DataFrame,
     referral_year = referrals["received_at"].dt.to_period("Y-MAR")
     contact_year = contacts["received_at"].dt.to_period("Y-MAR")
 
-    social_workers = caseloads[caseloads["role"] == "social_worker"]
+    social_workers = caseloads[caseloads["role"].isin(CASE_HOLDING_ROLES)]
     for year in span.full_years:
         label = financial_year_label(year)
         mine = completed_year == year
-        rows.append(("assessments_within_timescale_pct", label, int(in_time[mine].sum()), int(mine.sum())))
+        rows.append(("assessments_within_timescale_pct", label, int(in_time[mine].sum()), int(mine.sum()), ""))
         mine = referral_year == year
-        rows.append(("rereferrals_within_12m_pct", label, int(repeat[mine].sum()), int(mine.sum())))
+        # Without 12 months of contacts before the year, the data cannot say (note `x`).
+        history = year.start_time - pd.DateOffset(months=12) >= span.start
+        rows.append(("rereferrals_within_12m_pct", label, int(repeat[mine].sum()), int(mine.sum()),
+                     "" if history else "x"))
         mine = contact_year == year
         rows.append(("contacts_to_strategy_pct", label, int(contacts.loc[mine, "strategy_discussion"].sum()),
-                     int(mine.sum())))
+                     int(mine.sum()), ""))
         last = social_workers[social_workers["snapshot_date"].dt.to_period("Y-MAR") == year]
         last = last[last["snapshot_date"] == last["snapshot_date"].max()]
         rows.append(("caseload_per_social_worker_fte", label, int(last["open_cases"].sum()),
-                     round(float(last["fte"].sum()), 1)))
-    return pd.DataFrame(rows, columns=["indicator_id", "period", "numerator", "denominator"])
+                     round(float(last["fte"].sum()), 1), ""))
+    return pd.DataFrame(rows, columns=["indicator_id", "period", "numerator", "denominator", "note"])
 
 
 def _value(indicator: str, numerator, denominator):
@@ -114,7 +123,7 @@ def generate(span: Span, demo: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
         grid["indicator_id"] = indicator
         mine = demo[demo["indicator_id"] == indicator].assign(area_code=DEMO_CODE, area_name=DEMO_NAME + SUFFIX)
         parts.append(pd.concat([grid, mine], ignore_index=True)[
-            ["indicator_id", "area_code", "area_name", "period", "numerator", "denominator"]])
+            ["indicator_id", "area_code", "area_name", "period", "numerator", "denominator", "note"]])
     table = pd.concat(parts, ignore_index=True)
     table["area_type"] = "authority"
 
@@ -126,14 +135,15 @@ def generate(span: Span, demo: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
     for indicator in INDICATORS:
         mine = table["indicator_id"] == indicator
         table.loc[mine, "value"] = _value(indicator, table.loc[mine, "numerator"], table.loc[mine, "denominator"])
-    table["note"] = ""
+    table["note"] = table["note"].fillna("")
 
     # A few small authorities' figures are withheld, as Welsh tables do.
     small = table["area_code"].isin([c for c, (_, pop) in AUTHORITIES.items() if pop < 75])
     candidates = table.index[small & (table["indicator_id"] != "caseload_per_social_worker_fte")]
     hidden = rng.choice(candidates, size=SUPPRESSED_CELLS, replace=False)
-    table.loc[hidden, ["value", "numerator"]] = np.nan
     table.loc[hidden, "note"] = "*"
+    withheld = table["note"].ne("")
+    table.loc[withheld, ["value", "numerator"]] = np.nan
 
     order = {code: i for i, code in enumerate([*codes[:5], DEMO_CODE, *codes[5:], WALES_CODE])}
     table["_indicator"] = table["indicator_id"].map({name: i for i, name in enumerate(INDICATORS)})

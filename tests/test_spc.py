@@ -42,7 +42,7 @@ def test_wheeler_without_screening():
 def test_wheeler_rules_mdc():
     # near limits 3504.31 / 4766.69: 5045 is close (not outside); 3300 and 3463 close below; 5200 outside.
     r = spc(WHEELER, preset="mdc")
-    expected = [""] * 8 + ["run"] * 4 + ["two_in_three", "run", "two_in_three", "outside_limits"]
+    expected = ["none"] * 8 + ["run"] * 4 + ["two_in_three", "run", "two_in_three", "outside_limits"]
     assert causes(r) == expected
     assert types(r)[8:15] == ["special_cause_concern"] * 7
     assert types(r)[15] == "special_cause_improvement"
@@ -62,7 +62,7 @@ def test_wheeler_nhsr_preset():
     # Screened limits 3451.12 / 4819.88, near 3679.25 / 4591.75: 5045, 3300 and 5200 are outside; only 3645 and
     # 3463 are close (nhsr counts only points between the near and the process limit) -> no two-in-three.
     r = spc(WHEELER, preset="nhsr")
-    expected = ["outside_limits"] + [""] * 7 + ["run"] * 4 + ["outside_limits", "run", "run", "outside_limits"]
+    expected = ["outside_limits"] + ["none"] * 7 + ["run"] * 4 + ["outside_limits", "run", "run", "outside_limits"]
     assert causes(r) == expected
     assert types(r)[0] == "special_cause_improvement"
     assert types(r)[12] == "special_cause_concern"
@@ -99,7 +99,7 @@ RUNS = [8, 12, 8, 12] + [9] * 7 + [11] * 7
 def test_run_of_seven_either_side():
     r = spc(RUNS)
     assert r.points["mean"].iloc[0] == pytest.approx(10)
-    assert causes(r) == [""] * 4 + ["run"] * 14
+    assert causes(r) == ["none"] * 4 + ["run"] * 14
     assert types(r) == ["common_cause"] * 4 + ["special_cause_concern"] * 7 + ["special_cause_improvement"] * 7
 
 
@@ -141,14 +141,14 @@ def test_where_two_trends_meet_the_peak_takes_the_falling_direction():
 
 def test_trend_of_seven():
     r = spc(TREND)
-    assert causes(r) == [""] * 4 + ["trend"] * 7 + [""] * 4
+    assert causes(r) == ["none"] * 4 + ["trend"] * 7 + ["none"] * 4
     # The trend's own direction decides: the rising points below the mean are improvement too.
     assert types(r)[4:11] == ["special_cause_improvement"] * 7
 
 
 def test_falling_trend_for_a_decrease_indicator():
     r = spc(TREND[::-1], improvement="decrease")
-    assert causes(r) == [""] * 4 + ["trend"] * 7 + [""] * 4
+    assert causes(r) == ["none"] * 4 + ["trend"] * 7 + ["none"] * 4
     assert types(r)[4:11] == ["special_cause_improvement"] * 7
 
 
@@ -186,13 +186,13 @@ def test_two_in_three_needs_the_third_point_on_the_same_side(mode):
 def test_two_in_three_with_a_point_beyond_the_limit_mdc():
     # 16 is outside (> 15.32); in the 2023 rule it also counts as beyond the near limit, so 14 is flagged.
     r = spc(BASE + [10, 16, 14, 11, 10, 12, 10, 8], baseline_points=12, two_in_three="mdc")
-    assert causes(r)[13:16] == ["outside_limits", "two_in_three", ""]
+    assert causes(r)[13:16] == ["outside_limits", "two_in_three", "none"]
     assert r.points["close_to_limits"].tolist()[13:15] == [True, True]
 
 
 def test_two_in_three_with_a_point_beyond_the_limit_nhsr():
     r = spc(BASE + [10, 16, 14, 11, 10, 12, 10, 8], baseline_points=12, two_in_three="nhsr")
-    assert causes(r)[13:16] == ["outside_limits", "", ""]
+    assert causes(r)[13:16] == ["outside_limits", "none", "none"]
     assert r.points["close_to_limits"].tolist()[13:15] == [False, True]
 
 
@@ -203,7 +203,7 @@ def test_outside_limits_beats_trend():
     # Mean 5, amr 1 -> limits 2.34 / 7.66: the trend's ends (2 and 8) are outside the limits.
     r = spc([5, 5, 5, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5], two_in_three="nhsr")
     assert r.points["upl"].iloc[0] == pytest.approx(7.66)
-    assert causes(r) == [""] * 3 + ["outside_limits"] + ["trend"] * 5 + ["outside_limits"] + [""] * 3
+    assert causes(r) == ["none"] * 3 + ["outside_limits"] + ["trend"] * 5 + ["outside_limits"] + ["none"] * 3
     assert types(r)[3] == "special_cause_concern"  # below the lower limit
     assert types(r)[9] == "special_cause_improvement"
 

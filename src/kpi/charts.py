@@ -42,7 +42,9 @@ _LIGHT_GREY = "#BFBFBF"
 # Point types: colour, marker shape and legend label - shape and colour together, never colour alone.
 POINT_STYLE = {
     "common_cause": (_DARK_GREY, "o", 4, {"en": "Common cause", "cy": "Achos cyffredin"}),
-    "special_cause_improvement": (_DARK_BLUE, "D", 7, {"en": "Special cause: improvement", "cy": "Achos arbennig: gwelliant"}),
+    "special_cause_improvement": (
+        _DARK_BLUE, "D", 7, {"en": "Special cause: improvement", "cy": "Achos arbennig: gwelliant"}
+    ),
     "special_cause_concern": (_ORANGE, "X", 8, {"en": "Special cause: concern", "cy": "Achos arbennig: pryder"}),
     "special_cause_neutral_high": (_PURPLE, "^", 8, {"en": "Special cause: higher", "cy": "Achos arbennig: uwch"}),
     "special_cause_neutral_low": (_PURPLE, "v", 8, {"en": "Special cause: lower", "cy": "Achos arbennig: is"}),
@@ -284,7 +286,8 @@ def _draw_icons(ax: Axes, result: SpcResult, language: str) -> None:
         icons.append(("assurance", result.assurance_icon))
     # A separate axes (not an inset) so that matplotlib does not push the title above it.
     box = ax.get_position()
-    panel = ax.figure.add_axes([box.x1 - 0.3 * box.width, box.y1 + 0.02 * box.height, 0.3 * box.width, 0.26 * box.height])
+    width, height = 0.3 * box.width, 0.26 * box.height
+    panel = ax.figure.add_axes([box.x1 - width, box.y1 + 0.02 * box.height, width, height])
     panel.set_xlim(0, 3.2)
     panel.set_ylim(-0.95, 0.45)
     panel.set_aspect("equal", anchor="E")

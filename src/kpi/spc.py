@@ -37,6 +37,13 @@ Presets: ``preset="nhsr"`` reproduces the R package NHSRplotthedots v0.2.2 (scre
 rule); ``preset="mdc"`` is the MDC Excel tool (no screening, 2023 two-in-three rule) and the default.
 Keyword arguments given explicitly override the preset. Every choice used is in ``result.settings``.
 
+Output (``result.points``, one row per input value, in input order): ``period`` (when given), ``value``,
+``rebase_group`` (0, 1, ...), ``mean``, ``lpl``, ``upl``, ``near_lpl``, ``near_upl``, ``amr``, ``moving_range``
+(the ones used; NaN if left out), ``in_baseline``, ``outside_limits``, ``relative_to_mean`` (-1, 0, +1),
+``close_to_limits``, ``run``, ``trend``, ``two_in_three`` (each rule's own flag), ``special_cause_type``
+(none / outside_limits / trend / two_in_three / run), ``special_cause_flag``, ``point_type``,
+``short_group_warning`` and ``warning`` (text, empty when all is well).
+
 Missing values (NaN): the point stays in the output (with its period) but its flags and point type are empty
 (<NA>). It is left out of the mean, and the moving ranges on either side of it are left out (a gap is not a
 change). Runs, trends and two-in-three windows skip over it: it neither breaks nor joins them.
@@ -83,6 +90,8 @@ POINT_TYPES = (
     "special_cause_neutral_high",
     "special_cause_neutral_low",
 )
+SPECIAL_CAUSE_TYPES = ("none", "outside_limits", "trend", "two_in_three", "run")
+WARNINGS = ("", "fewer than 2 points with values: no process limits")
 VARIATION_ICONS = (
     "common_cause",
     "improvement_high",
@@ -279,11 +288,10 @@ def _evaluate(
     trend, trend_direction = _trends(yv, gv, starts, settings["trend_length"])
     two_in_three = _two_in_three(close, side, gv)
 
-    cause = np.select(
-        [outside, trend, two_in_three, run], ["outside_limits", "trend", "two_in_three", "run"], default=""
-    )
-    flag = cause != ""
-    label_direction = np.where(cause == "trend", trend_direction, side).astype(np.int8)
+    # Labels as codes into SPECIAL_CAUSE_TYPES and POINT_TYPES (fast; they become categoricals).
+    cause = np.select([outside, trend, two_in_three, run], [1, 2, 3, 4], default=0).astype(np.int8)
+    flag = cause != 0
+    label_direction = np.where(cause == 2, trend_direction, side).astype(np.int8)
     improvement = direction_of_group[gv]
     point_type = np.select(
         [
@@ -292,12 +300,12 @@ def _evaluate(
             improvement == 0,
             label_direction * improvement > 0,
         ],
-        ["common_cause", "special_cause_neutral_high", "special_cause_neutral_low", "special_cause_improvement"],
-        default="special_cause_concern",
-    )
+        [0, 3, 4, 1],
+        default=2,
+    ).astype(np.int8)
 
     def spread(values: np.ndarray, fill) -> np.ndarray:
-        full = np.full(len(y), fill, dtype=values.dtype if fill is not None else object)
+        full = np.full(len(y), fill, dtype=values.dtype)
         full[rows] = values
         return full
 
@@ -321,9 +329,9 @@ def _evaluate(
         "trend": spread(trend, False),
         "trend_direction": spread(trend_direction, 0),
         "two_in_three": spread(two_in_three, False),
-        "special_cause_type": spread(cause.astype(object), None),
+        "special_cause_type": spread(cause, -1),
         "special_cause_flag": spread(flag, False),
-        "point_type": spread(point_type.astype(object), None),
+        "point_type": spread(point_type, -1),
         "short_group_warning": group_size[group] < settings["short_group_points"],
         "too_few_points": too_few,
     }
@@ -334,36 +342,35 @@ def _points_frame(result: dict[str, np.ndarray], group_number: np.ndarray) -> pd
     missing = ~result["has_value"]
 
     def flags(name: str) -> pd.arrays.BooleanArray:
-        return pd.arrays.BooleanArray(result[name].astype(bool), missing.copy())
+        return pd.arrays.BooleanArray(result[name], missing)
 
-    def labels(name: str) -> pd.Series:
-        return pd.Series(result[name], dtype="string")
+    def labels(name: str, categories: tuple[str, ...]) -> pd.Categorical:
+        return pd.Categorical.from_codes(result[name], categories=list(categories))
 
-    warning = np.where(result["too_few_points"], "fewer than 2 points with values: no process limits", "")
-    return pd.DataFrame(
-        {
-            "rebase_group": group_number.astype(np.int64),
-            "mean": result["mean"],
-            "lpl": result["lpl"],
-            "upl": result["upl"],
-            "near_lpl": result["near_lpl"],
-            "near_upl": result["near_upl"],
-            "amr": result["amr"],
-            "moving_range": result["moving_range"],
-            "in_baseline": result["in_baseline"],
-            "outside_limits": flags("outside_limits"),
-            "relative_to_mean": pd.arrays.IntegerArray(result["relative_to_mean"].astype(np.int8), missing.copy()),
-            "close_to_limits": flags("close_to_limits"),
-            "run": flags("run"),
-            "trend": flags("trend"),
-            "two_in_three": flags("two_in_three"),
-            "special_cause_type": labels("special_cause_type"),
-            "special_cause_flag": flags("special_cause_flag"),
-            "point_type": labels("point_type"),
-            "short_group_warning": result["short_group_warning"],
-            "warning": pd.Series(warning, dtype="string"),
-        }
-    )
+    warning = pd.Categorical.from_codes(result["too_few_points"].astype(np.int8), categories=list(WARNINGS))
+    columns = {
+        "rebase_group": group_number.astype(np.int64),
+        "mean": result["mean"],
+        "lpl": result["lpl"],
+        "upl": result["upl"],
+        "near_lpl": result["near_lpl"],
+        "near_upl": result["near_upl"],
+        "amr": result["amr"],
+        "moving_range": result["moving_range"],
+        "in_baseline": result["in_baseline"],
+        "outside_limits": flags("outside_limits"),
+        "relative_to_mean": pd.arrays.IntegerArray(result["relative_to_mean"], missing),
+        "close_to_limits": flags("close_to_limits"),
+        "run": flags("run"),
+        "trend": flags("trend"),
+        "two_in_three": flags("two_in_three"),
+        "special_cause_type": labels("special_cause_type", SPECIAL_CAUSE_TYPES),
+        "special_cause_flag": flags("special_cause_flag"),
+        "point_type": labels("point_type", POINT_TYPES),
+        "short_group_warning": result["short_group_warning"],
+        "warning": warning,
+    }
+    return pd.DataFrame(columns, copy=False)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -570,7 +577,9 @@ def spc_many(
     series_codes, series_ids = pd.factorize(data[series], sort=True)
     series_ids = pd.Index(series_ids, name=series)
     new_series = _group_starts(series_codes)
-    rebased = data[rebase].fillna(False).to_numpy(dtype=bool, copy=True) if rebase else np.zeros(len(data), dtype=bool)
+    rebased = np.zeros(len(data), dtype=bool)
+    if rebase:
+        rebased = data[rebase].fillna(False).to_numpy(dtype=bool, copy=True)
     rebase_group = pd.Series(rebased).groupby(series_codes).cumsum().to_numpy()
     group = np.cumsum(new_series | rebased) - 1
 
@@ -584,61 +593,66 @@ def spc_many(
     arrays = _evaluate(y, group, direction_of_group, settings)
     points = _points_frame(arrays, rebase_group)
     points.insert(0, "value", y)
-    points.insert(0, period, data[period].to_numpy())
-    points.insert(0, series, data[series].to_numpy())
-    return points, _summary(points, series, period, series_codes, directions, _per_series(target, series_ids, None))
+    points.insert(0, period, data[period].array)
+    points.insert(0, series, data[series].array)
+    _warn_short_groups(points, chosen["short_group_points"])
+    targets = _per_series(target, series_ids, None)
+    return points, _summary(points, arrays, series_codes, series_ids, directions, targets, period)
 
 
 def _summary(
     points: pd.DataFrame,
-    series: str,
-    period: str,
+    arrays: dict[str, np.ndarray],
     series_codes: np.ndarray,
+    series_ids: pd.Index,
     directions: pd.Series,
     targets: pd.Series,
+    period: str,
 ) -> pd.DataFrame:
-    """One row per series: the latest point's value and group limits, and the two icons."""
+    """One row per series: the latest value, the latest group's limits, and the two icons."""
     last_row = np.flatnonzero(np.r_[series_codes[1:] != series_codes[:-1], True])
-    with_value = points["value"].notna().to_numpy()
-    last_valued = pd.Series(np.where(with_value, np.arange(len(points)), -1)).groupby(series_codes).max()
-    latest = points.iloc[last_row].reset_index(drop=True)
-    latest_type = points["point_type"].to_numpy(dtype=object)[last_valued.clip(lower=0).to_numpy()]
-    latest_type = np.where(last_valued.to_numpy() >= 0, latest_type, None)
-    last_value = np.where(last_valued.to_numpy() >= 0, points["value"].to_numpy()[last_valued.clip(lower=0)], np.nan)
-    improvement = directions.to_numpy(dtype=object)
-    target = targets.to_numpy(dtype=object)
+    row_if_value = np.where(arrays["has_value"], np.arange(len(series_codes)), -1)
+    last_with_value = np.maximum.reduceat(row_if_value, np.r_[0, last_row[:-1] + 1])
+    has_any = last_with_value >= 0
+    take = np.where(has_any, last_with_value, last_row)
+    direction = directions.map(_DIRECTION).to_numpy(dtype=np.int8)
+    point_type = np.where(has_any, arrays["point_type"][take], 0)  # no value at all: common cause
+    lpl, upl = arrays["lpl"][last_row], arrays["upl"][last_row]
+    target = pd.to_numeric(targets, errors="coerce").to_numpy(dtype=float)
     return pd.DataFrame(
         {
-            series: latest[series],
-            "last_period": points[period].to_numpy()[last_valued.clip(lower=0)],
-            "last_value": last_value,
-            "mean": latest["mean"],
-            "lpl": latest["lpl"],
-            "upl": latest["upl"],
-            "improvement": improvement,
+            series_ids.name: series_ids,
+            "last_period": points[period].to_numpy()[take],
+            "last_value": np.where(has_any, points["value"].to_numpy()[take], np.nan),
+            "mean": arrays["mean"][last_row],
+            "lpl": lpl,
+            "upl": upl,
+            "improvement": directions.to_numpy(dtype=object),
             "target": target,
-            "variation_icon": _variation_icons(latest_type, improvement),
-            "assurance_icon": pd.Series(_assurance_icons(target, latest["lpl"], latest["upl"], improvement), dtype=object),
-            "short_group_warning": latest["short_group_warning"].to_numpy(),
+            "variation_icon": _VARIATION_TABLE[point_type, direction + 1],
+            "assurance_icon": pd.Series(_assurance_icons(target, lpl, upl, direction), dtype=object),
+            "short_group_warning": arrays["short_group_warning"][last_row],
         }
     )
 
 
-def _variation_icons(point_type: np.ndarray, improvement: np.ndarray) -> np.ndarray:
-    """`variation_icon` for many series at once."""
-    direction = pd.Series(improvement).map(_DIRECTION).to_numpy()
-    keys = pd.Series(list(zip(point_type, direction, strict=True)), dtype=object)
-    return keys.map(_VARIATION_FROM_POINT).fillna("common_cause").to_numpy(dtype=object)
+def _variation_table() -> np.ndarray:
+    """Variation icon by point-type code (row, as POINT_TYPES) and improvement direction + 1 (column)."""
+    table = np.full((len(POINT_TYPES), 3), "common_cause", dtype=object)
+    for (point_type, direction), icon in _VARIATION_FROM_POINT.items():
+        table[POINT_TYPES.index(point_type), direction + 1] = icon
+    return table
 
 
-def _assurance_icons(target: np.ndarray, lpl: pd.Series, upl: pd.Series, improvement: np.ndarray) -> np.ndarray:
+_VARIATION_TABLE = _variation_table()
+
+
+def _assurance_icons(target: np.ndarray, lpl: np.ndarray, upl: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """`assurance_icon` for many series at once (None where it does not apply)."""
-    t = pd.to_numeric(pd.Series(target, dtype=object), errors="coerce").to_numpy(dtype=float)
-    direction = pd.Series(improvement).map(_DIRECTION).to_numpy()
-    lo, hi = lpl.to_numpy(dtype=float), upl.to_numpy(dtype=float)
     up_pass, up_fail = np.where(direction > 0, "pass", "fail"), np.where(direction > 0, "fail", "pass")
-    icon = np.select([t > hi, t < lo], [up_fail, up_pass], default="inconsistent").astype(object)
-    icon[np.isnan(t) | (direction == 0) | np.isnan(lo) | np.isnan(hi)] = None
+    with np.errstate(invalid="ignore"):
+        icon = np.select([target > upl, target < lpl], [up_fail, up_pass], default="inconsistent").astype(object)
+    icon[np.isnan(target) | (direction == 0) | np.isnan(lpl) | np.isnan(upl)] = None
     return icon
 
 

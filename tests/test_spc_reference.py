@@ -149,3 +149,16 @@ def test_special_cause_type_precedence_and_labels():
     assert r.points["special_cause_type"].tolist()[12:] == ["outside_limits"] * 5 + ["trend"] * 3 + ["run"] * 6
     assert r.points["point_type"].tolist()[12:17] == ["special_cause_concern"] * 5
     assert r.points["point_type"].tolist()[17:] == ["special_cause_improvement"] * 9
+
+
+@pytest.mark.parametrize(("screen", "upl", "lpl"), [(True, 4.6, -0.72), (False, 6.95, -3.06)])
+def test_vignette_outlier_screening(screen, upl, lpl):
+    # vignettes (outlier screening): mean 1.94; the 10 is the only special cause point, an improvement.
+    values = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    r = spc(values, preset="nhsr", screen_outliers=screen)
+    assert round(r.points["mean"].iloc[0], 2) == 1.94
+    assert round(r.points["upl"].iloc[0], 2) == upl
+    assert round(r.points["lpl"].iloc[0], 2) == lpl
+    assert r.points["point_type"].tolist() == ["common_cause"] * 4 + ["special_cause_improvement"] + [
+        "common_cause"
+    ] * 13

@@ -6,7 +6,8 @@ reported as improvement or decline. Special-cause rules pick out the signals wor
 
 The algorithm, for each rebase group (the points from one rebase to the next), in period order:
 
-* Baseline: the first ``baseline_points`` points of the group (at least 12), or all of them.
+* Baseline: the first ``baseline_points`` points of the group (at least 12; counted by position, missing
+  values included, as NHSRplotthedots' ``fix_after_n_points``), or all of them.
 * mean = mean of the baseline; moving ranges mr = |y[i] - y[i-1]| between neighbouring baseline points;
   amr = mean of the moving ranges.
 * Screening (optional): moving ranges above 3.267 x amr are dropped and amr is recomputed from those left,

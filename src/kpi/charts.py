@@ -326,7 +326,9 @@ def _tick_positions(n: int) -> np.ndarray:
 def _plot_limits(ax: Axes, points: pd.DataFrame, x: np.ndarray) -> None:
     """Mean (solid) and process limits (dashed), one segment per rebase group so they break at a rebase."""
     for _, group in points.groupby("rebase_group", sort=False):
-        span = x[group.index.to_numpy()]
+        span = x[group.index[group["value"].notna()].to_numpy()]  # from the first to the last value
+        if len(span) == 0:
+            continue
         left, right = span.min() - 0.4, span.max() + 0.4
         mean, lpl, upl = group["mean"].iloc[0], group["lpl"].iloc[0], group["upl"].iloc[0]
         if not pd.isna(mean):

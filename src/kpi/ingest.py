@@ -96,25 +96,22 @@ def display_path(path: Path, base: Path) -> str:
 
 @dataclass
 class _Part:
+    """One file, read: its original cells, row numbers, whole-row problems and report line."""
+
     file: str
     original: pd.DataFrame
-    typed: pd.DataFrame
     source_rows: pd.Series
     problems: pd.DataFrame
     report: FileReport
 
 
-def _load_file(table: Table, source: Source, path: Path, config: Config, key: bytes) -> _Part:
+def _read_file(table: Table, source: Source, path: Path, config: Config) -> _Part:
     shown = display_path(path, config.base_dir)
     reader = FORMAT_READERS.get(source.format) if source.format != "canonical" else loading.read_part
     if reader is None:
         known = ", ".join(["canonical", *FORMAT_READERS])
         raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
     extract, match, original = reader(table, source, path)
-    whole_rows = loading.whole_row_problems(extract, match, original, table)
-    typed, cell_problems = loading.typed_table(table, original, source, key, pseudonymise)
-    # A blank or totals row is reported as such, not also as a list of empty cells.
-    cell_problems = cell_problems[~cell_problems["row"].isin(whole_rows["row"])]
     report = FileReport(
         table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
         encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
@@ -122,8 +119,30 @@ def _load_file(table: Table, source: Source, path: Path, config: Config, key: by
         columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
         identifying_columns_not_loaded="; ".join(match.identifying),
     )
-    problems = pd.concat([whole_rows, cell_problems], ignore_index=True)
-    return _Part(shown, original, typed, extract.source_rows.set_axis(original.index), problems, report)
+    problems = loading.whole_row_problems(extract, match, original, table)
+    return _Part(shown, original, extract.source_rows.set_axis(original.index), problems, report)
+
+
+def _stack(frames: list[pd.DataFrame | pd.Series]) -> list[pd.DataFrame | pd.Series]:
+    """Give consecutive frames consecutive index labels 0..n-1 across all of them."""
+    stacked, start = [], 0
+    for frame in frames:
+        stacked.append(frame.set_axis(pd.RangeIndex(start, start + len(frame))))
+        start += len(frame)
+    return stacked
+
+
+def _parse_source(table: Table, source: Source, parts: list[_Part], key: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse all of a source's files at once (one pass, however many monthly files)."""
+    originals = _stack([p.original for p in parts])
+    original = pd.concat(originals) if originals else pd.DataFrame(columns=list(table.columns))
+    typed, cell_problems = loading.typed_table(table, original, source, key, pseudonymise)
+    whole_rows = pd.concat([p.problems.assign(row=o.index[p.problems["row"]] if len(o) else p.problems["row"])
+                            for p, o in zip(parts, originals)], ignore_index=True) if parts else \
+        loading.empty_problems()
+    # A blank or totals row is reported as such, not also as a list of empty cells.
+    cell_problems = cell_problems[~cell_problems["row"].isin(whole_rows["row"])]
+    return typed, pd.concat([whole_rows, cell_problems], ignore_index=True)
 
 
 def _duplicate_problems(table: Table, typed: pd.DataFrame, files: pd.Series, rows: pd.Series,
@@ -201,7 +220,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
     """Load every file of every source of one canonical table and decide what is rejected."""
     table = canonical_table(name)
     parts: list[_Part] = []
-    dates: list[pd.Series] = []
+    typed_parts, problem_parts, dates = [], [], []
     for source in sources:
         loading.check_category_mapping(table, source, name)
         if source.columns:
@@ -211,28 +230,27 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
         files = config.source_files(source)
         if not files:
             raise UnusableInput(f"{config.resolve(source.path)}: no files match this path (sources.{name}.path)")
-        latest = source.extract_date or config.latest_allowed_date
+        source_parts = []
         for path in files:
             if progress:
                 progress(f"reading {display_path(path, config.base_dir)}")
-            part = _load_file(table, source, path, config, key)
-            parts.append(part)
-            dates.append(pd.Series(latest, index=part.original.index))
+            source_parts.append(_read_file(table, source, path, config))
+        typed, problems = _parse_source(table, source, source_parts, key)
+        parts += source_parts
+        typed_parts.append(typed)
+        problem_parts.append(problems)
+        dates.append(pd.Series(source.extract_date or config.latest_allowed_date, index=typed.index))
 
-    # One frame over all files, so duplicates across monthly files are found.
-    offsets = []
-    start = 0
-    for part in parts:
-        offsets.append(start)
-        start += len(part.original)
-    shift = [p.original.index + o for p, o in zip(parts, offsets)]
-    original = pd.concat([p.original.set_axis(s) for p, s in zip(parts, shift)]) if parts else pd.DataFrame()
-    typed = pd.concat([p.typed.set_axis(s) for p, s in zip(parts, shift)])
-    rows = pd.concat([p.source_rows.set_axis(s) for p, s in zip(parts, shift)])
-    files = pd.concat([pd.Series(p.file, index=s, dtype="string") for p, s in zip(parts, shift)])
-    source_dates = pd.concat([d.set_axis(s) for d, s in zip(dates, shift)])
-    problems = [p.problems.assign(row=p.problems["row"] + o) for p, o in zip(parts, offsets)]
-    problems = pd.concat(problems, ignore_index=True) if problems else loading.empty_problems()
+    # One frame over all files of all sources, so duplicates across monthly files are found.
+    offsets = [0]
+    for typed in typed_parts:
+        offsets.append(offsets[-1] + len(typed))
+    typed = pd.concat(_stack(typed_parts))
+    original = pd.concat(_stack([p.original for p in parts]))
+    rows = pd.concat(_stack([p.source_rows for p in parts]))
+    files = pd.concat(_stack([pd.Series(p.file, index=p.original.index, dtype="string") for p in parts]))
+    source_dates = pd.concat(_stack(dates))
+    problems = pd.concat([p.assign(row=p["row"] + o) for p, o in zip(problem_parts, offsets)], ignore_index=True)
 
     clean = ~typed.index.isin(problems["row"])
     clean = pd.Series(clean, index=typed.index)

@@ -87,13 +87,7 @@ def whole_row_problems(extract: RawExtract, match: ColumnMatch, original: pd.Dat
     """Rows that are not records at all: blank rows, totals rows, rows longer than the header."""
     cells = extract.cells
     blank = cells.apply(parsing.is_blank).all(axis=1) if len(cells.columns) else pd.Series(True, index=cells.index)
-    text = cells.astype("string")
-    says_total = text.apply(lambda col: col.str.contains(_TOTALS, regex=True)).fillna(False).astype(bool).any(axis=1)
-    identity = [c for c in table.identity if c in original]
-    no_identity = original[identity].apply(parsing.is_blank).all(axis=1) if identity else says_total
-    id_says_total = (original[identity].astype("string").apply(lambda c: c.str.contains(_TOTALS, regex=True))
-                     .fillna(False).astype(bool).any(axis=1)) if identity else says_total
-    totals = ~blank & says_total & (no_identity | id_says_total)
+    totals = _totals_rows(cells, original, table) & ~blank
     ragged = extract.ragged_rows.set_axis(cells.index) & ~blank & ~totals
     parts = [
         problems_frame(cells.index[blank], "", "blank row", "blank_row"),
@@ -113,6 +107,25 @@ def whole_row_problems(extract: RawExtract, match: ColumnMatch, original: pd.Dat
                 "cell holds a formula with no saved value (open and save the file in Excel, or paste values)",
                 "formula_without_value"))
     return pd.concat(parts, ignore_index=True)
+
+
+def _says_total(frame: pd.DataFrame) -> pd.Series:
+    text = frame.astype("string")
+    return text.apply(lambda col: col.str.match(_TOTALS)).fillna(False).astype(bool).any(axis=1)
+
+
+def _totals_rows(cells: pd.DataFrame, original: pd.DataFrame, table: Table) -> pd.Series:
+    """A row whose id is empty or says 'Total', and which has 'Total' (or 'Grand total') in a cell."""
+    identity = [c for c in table.identity if c in original]
+    if identity:
+        no_id = original[identity].apply(parsing.is_blank).all(axis=1)
+        candidates = no_id | _says_total(original[identity])
+    else:
+        candidates = pd.Series(True, index=cells.index)
+    found = pd.Series(False, index=cells.index)
+    if candidates.any():
+        found[candidates] = _says_total(cells[candidates])
+    return found
 
 
 def parse_column(column: Column, cells: pd.Series, extra_words: dict[str, str] | None) -> tuple[pd.Series, pd.Series, str]:

@@ -179,11 +179,17 @@ def parse_count(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return valid.round().astype("Int64"), reason
 
 
+def normalise_labels(text: pd.Series) -> pd.Series:
+    """normalise_label for a whole column: each distinct value is worked out once."""
+    distinct = text.dropna().unique()
+    return text.map({value: normalise_label(value) for value in distinct}, na_action="ignore")
+
+
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/No, Y/N, True/False, 1/0 (and Welsh Ie/Na) as true or false."""
     if not _all_text(raw):
         raw = raw.map(lambda v: str(int(v)) if isinstance(v, (bool, int, float)) and v == v else v)
-    labels = as_text(raw).map(normalise_label, na_action="ignore")
+    labels = normalise_labels(as_text(raw))
     result = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     result = result.mask(labels.isin(_TRUE).fillna(False).astype(bool), True)
     result = result.mask(labels.isin(_FALSE).fillna(False).astype(bool), False)
@@ -195,7 +201,7 @@ def parse_category(raw: pd.Series, column: Column, extra: dict[str, str] | None 
     words = dict(category_synonyms().get(column.name, {}))
     words.update({normalise_label(v): v for v in column.values})
     words.update({normalise_label(k): v for k, v in (extra or {}).items()})
-    labels = as_text(raw).map(normalise_label, na_action="ignore")
+    labels = normalise_labels(as_text(raw))
     result = labels.map(words).astype("string")
     allowed = ", ".join(column.values)
     return result, _reason(labels.notna() & result.isna(), raw, f"is not a known {column.name} (expected one of: {allowed})")

@@ -62,17 +62,37 @@ def parse_period_range(text: str) -> list[pd.Period]:
 
 
 def code(period: pd.Period) -> str:
-    """The syntax we write everywhere: 2018-19Q2 or 2018-19."""
+    """The syntax we write everywhere: 2018-19Q2, 2018-19, or 2018-07 for a month."""
+    if _is_month(period):
+        return period.strftime("%Y-%m")
     fy = financial_year_label(period)
     return f"{fy}Q{period.quarter}" if _is_quarter(period) else fy
 
 
 def label(period: pd.Period, language: str = "en") -> str:
-    """'2018-19 Q2' in English, 'Ch2 2018-19' in Welsh; a year is '2018-19' in both."""
+    """'2018-19 Q2' in English, 'Ch2 2018-19' in Welsh; a year is '2018-19' in both; a month 'Jul 2018'."""
+    if _is_month(period):
+        from babel.dates import format_date
+
+        return format_date(period.start_time.date(), "MMM y", locale="cy" if language == "cy" else "en_GB")
     fy = financial_year_label(period)
     if not _is_quarter(period):
         return fy
     return f"Ch{period.quarter} {fy}" if language == "cy" else f"{fy} Q{period.quarter}"
+
+
+def months_label(period: pd.Period, language: str = "en") -> str:
+    """The months a period covers in words: 'July to September 2018', 'Gorffennaf – Medi 2018'."""
+    from babel.dates import format_date
+
+    locale = "cy" if language == "cy" else "en_GB"
+    first, last = period.start_time.date(), period.end_time.date()
+    first_month = format_date(first, "LLLL", locale=locale)
+    last_month = format_date(last, "LLLL y", locale=locale)
+    joiner = " – " if language == "cy" else " to "  # a dash avoids Welsh mutation after "i"
+    if first.year != last.year:
+        first_month = format_date(first, "LLLL y", locale=locale)
+    return f"{first_month}{joiner}{last_month}"
 
 
 def financial_year_label(period: pd.Period) -> str:
@@ -82,6 +102,10 @@ def financial_year_label(period: pd.Period) -> str:
 
 def _is_quarter(period: pd.Period) -> bool:
     return period.freqstr.startswith("Q")
+
+
+def _is_month(period: pd.Period) -> bool:
+    return period.freqstr.startswith("M")
 
 
 def quarter_of(dates: pd.Series) -> pd.Series:

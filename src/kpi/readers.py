@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ import pandas as pd
 from kpi.errors import UnusableInput
 
 HEADER_SEARCH_ROWS = 30
-LARGE_WORKBOOK_BYTES = 10_000_000
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 @dataclass
@@ -108,35 +110,49 @@ def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, en
 
 
 def _read_xlsx(path: Path, score_header: HeaderScorer, sheet: str | int | None, header_row: int | None) -> RawExtract:
-    import openpyxl  # imported here: CSV-only runs need not load it
+    """Values and merged ranges through calamine (fast); formulas, only if the workbook has any,
+    through openpyxl, so a formula Excel never calculated is reported rather than read as empty."""
+    from python_calamine import CalamineWorkbook
 
-    small = path.stat().st_size < LARGE_WORKBOOK_BYTES
     try:
-        values_book = openpyxl.load_workbook(path, data_only=True, read_only=not small)
-        formula_book = openpyxl.load_workbook(path, data_only=False, read_only=not small)
-    except Exception as err:  # openpyxl raises many types for a damaged file
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # calamine raises its own error types for a damaged file
         raise UnusableInput(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
-    try:
-        name = _sheet_name(values_book.sheetnames, sheet, path)
-        values_sheet, formula_sheet = values_book[name], formula_book[name]
-        values = [list(row) for row in values_sheet.iter_rows(values_only=True)]
-        formulas = [list(row) for row in formula_sheet.iter_rows(values_only=True)]
-        if small:
-            _fill_merged_cells(values, values_sheet.merged_cells.ranges)
-    finally:
-        values_book.close()
-        formula_book.close()
+    name = _sheet_name(book.sheet_names, sheet, path)
+    worksheet = book.get_sheet_by_name(name)
+    values = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
+    _fill_merged_cells(values, worksheet.merged_cell_ranges or [])
     if not any(_row_has_value(r) for r in values):
         raise UnusableInput(f"{path}: sheet '{name}' is empty")
     extract = _from_records(path, values, score_header, header_row, encoding=None, text_only=False)
     extract.sheet = name
-    start = extract.header_row  # 1-based header row -> data start at index header_row
-    width = len(extract.headers)
-    formula_rows = [(r + [None] * width)[:width] for r in formulas[start:start + len(extract.cells)]]
-    formula_frame = pd.DataFrame(formula_rows, index=extract.cells.index, columns=extract.cells.columns)
-    is_formula = formula_frame.map(lambda v: isinstance(v, str) and v.startswith("="))
-    extract.formula_without_value = is_formula & extract.cells.isna()
+    extract.formula_without_value = _formulas_without_values(path, name, extract)
     return extract
+
+
+def _has_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA.search(archive.read(item)) for item in archive.namelist()
+                   if item.startswith("xl/worksheets/") and item.endswith(".xml"))
+
+
+def _formulas_without_values(path: Path, sheet: str, extract: RawExtract) -> pd.DataFrame:
+    """True where a cell holds a formula but no saved result (e.g. a file written by a script)."""
+    empty = extract.cells.isna() | extract.cells.map(lambda v: isinstance(v, str) and not v.strip())
+    if not _has_formulas(path):
+        return empty & False
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [list(row) for row in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    start, width = extract.header_row, len(extract.headers)
+    rows = [(r + [None] * width)[:width] for r in formulas[start:start + len(extract.cells)]]
+    rows += [[None] * width] * (len(extract.cells) - len(rows))
+    frame = pd.DataFrame(rows, index=extract.cells.index, columns=extract.cells.columns)
+    return frame.map(lambda v: isinstance(v, str) and v.startswith("=")) & empty
 
 
 def _sheet_name(names: list[str], sheet: str | int | None, path: Path) -> str:
@@ -153,17 +169,18 @@ def _sheet_name(names: list[str], sheet: str | int | None, path: Path) -> str:
 
 
 def _fill_merged_cells(rows: list[list], merged_ranges) -> None:
-    """Give every cell of a merged range its top-left value, as the officer sees it on screen."""
-    for merged in merged_ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
+    """Give every cell of a merged range its top-left value, as the officer sees it on screen.
+
+    Ranges come from calamine as ((first row, first column), (last row, last column)), 0-based.
+    """
+    for (top, left), (bottom, right) in merged_ranges:
         if top >= len(rows) or left >= len(rows[top]):
             continue
         value = rows[top][left]
-        for r in range(top, min(merged.max_row, len(rows))):
+        for r in range(top, min(bottom + 1, len(rows))):
             row = rows[r]
-            for c in range(left, merged.max_col):
-                if c < len(row):
-                    row[c] = value
+            for c in range(left, min(right + 1, len(row))):
+                row[c] = value
 
 
 # --- both --------------------------------------------------------------------------------------

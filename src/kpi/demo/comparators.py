@@ -38,14 +38,18 @@ AUTHORITIES = {
 
 INDICATORS = ["assessments_within_timescale_pct", "rereferrals_within_12m_pct", "contacts_to_strategy_pct",
               "caseload_per_social_worker_fte"]
-# Authority levels: (quantile function points: share of authorities -> value), yearly wobble (sd),
-# denominator per 1,000 population, spread of that rate between authorities.
+# Authority levels: (quantile function points: share of authorities -> value), the Wales figure
+# aimed at, yearly wobble (sd), denominator per 1,000 population, spread of that rate between
+# authorities. PM24 as published: Wales 88.9, lower quartile 79.7, upper quartile 94.9.
 LEVELS = {
-    "assessments_within_timescale_pct": ([0, 0.25, 0.5, 0.75, 1], [64.0, 79.7, 89.6, 94.9, 99.2], 2.5, 13.3, 0.25),
-    "rereferrals_within_12m_pct": ([0, 0.25, 0.5, 0.75, 1], [9.0, 16.0, 20.0, 24.0, 33.0], 2.0, 8.5, 0.25),
-    "contacts_to_strategy_pct": ([0, 0.25, 0.5, 0.75, 1], [4.0, 7.5, 10.0, 13.0, 20.0], 1.5, 75.0, 0.20),
-    "caseload_per_social_worker_fte": ([0, 0.25, 0.5, 0.75, 1], [12.0, 15.5, 17.0, 19.0, 24.0], 1.2, 0.36, 0.15),
+    "assessments_within_timescale_pct": ([0, 0.25, 0.5, 0.75, 1], [64.0, 79.7, 89.6, 94.9, 99.2], 88.9, 2.5, 13.3,
+                                         0.25),
+    "rereferrals_within_12m_pct": ([0, 0.25, 0.5, 0.75, 1], [9.0, 16.0, 20.0, 24.0, 33.0], 20.0, 2.0, 8.5, 0.25),
+    "contacts_to_strategy_pct": ([0, 0.25, 0.5, 0.75, 1], [4.0, 7.5, 10.0, 13.0, 20.0], 10.0, 1.5, 75.0, 0.20),
+    "caseload_per_social_worker_fte": ([0, 0.25, 0.5, 0.75, 1], [12.0, 15.5, 17.0, 19.0, 24.0], 17.0, 1.2, 0.36,
+                                       0.15),
 }
+CANDIDATE_ORDERS = 256  # ways of sharing the levels out, of which the one nearest the Wales figure is kept
 CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # as kpi.measures.Settings counts them
 SUPPRESSED_CELLS = 3  # published as `*` (value and numerator withheld)
 COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "value", "numerator", "denominator",
@@ -104,10 +108,15 @@ def generate(span: Span, demo: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
     years = [financial_year_label(y) for y in span.full_years]
     parts = []
     for indicator in INDICATORS:  # a loop over four indicators
-        shares, values, wobble, rate, spread = LEVELS[indicator]
-        position = (rng.permutation(len(codes) + 1)[: len(codes)] + 0.5) / (len(codes) + 1)
-        level = np.interp(position, shares, values)
+        shares, values, wales, wobble, rate, spread = LEVELS[indicator]
         size = population * rate * rng.lognormal(0, spread, size=len(codes))
+        # The levels sit at evenly spaced quantiles (one place is the demo's), so the quartiles are
+        # as published; which authority gets which level is chosen so that the weighted average
+        # (the Wales figure) is near the published one.
+        orders = rng.permuted(np.tile(np.arange(len(codes) + 1), (CANDIDATE_ORDERS, 1)), axis=1)[:, : len(codes)]
+        levels = np.interp((orders + 0.5) / (len(codes) + 1), shares, values)
+        best = np.argmin(np.abs(levels @ size / size.sum() - wales))
+        level = levels[best]
         grid = pd.MultiIndex.from_product([codes, years], names=["area_code", "period"]).to_frame(index=False)
         grid["level"] = np.repeat(level, len(years)) + rng.normal(0, wobble, size=len(grid))
         grid["size"] = np.repeat(size, len(years)) * rng.lognormal(0, 0.05, size=len(grid))

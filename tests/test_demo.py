@@ -577,6 +577,7 @@ def test_the_demo_config_loads_and_maps_the_workbook(demo):
         assert not Path(source.path).is_absolute() and config.resolve(source.path).is_file()
     assert text.count("\n#") >= 10  # explained for an officer
     assert yaml.safe_load(text)["processed"] == "data/processed"
+    assert config.extract_date == TODAY  # the demo was made for a given day
 
 
 def test_an_existing_config_is_never_overwritten(other_seed):

@@ -128,7 +128,13 @@ def generate(seed: int = 2017, today: dt.date | None = None) -> dict[str, pd.Dat
 
 def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path: Path = Path("kpi.yml"),
                today: dt.date | None = None) -> DemoResult:
-    """Write the demo extracts under `out` and, if there is none yet, a kpi.yml at `config_path`."""
+    """Write the demo extracts under `out` and, if there is none yet, a kpi.yml at `config_path`.
+
+    `today` is the day the extracts are taken (default: the real today). The data end with the
+    latest financial quarter complete before it; decisions and completions after it are not yet
+    known. When `today` is given, the new kpi.yml says so in `extract_date`, so a day after the
+    real today does not make `kpi ingest` reject the later records.
+    """
     out, config_path = Path(out), Path(config_path)
     span = span_for(today)
     tables = generate(seed, span.today.date())
@@ -169,7 +175,7 @@ def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path:
 
     if not config_path.exists():
         text = config_text(out=out, config_path=config_path, seed=seed, name=AUTHORITY_NAME, code=AUTHORITY_CODE,
-                           committee=COMMITTEE, welsh_name=WELSH_NAME,
+                           committee=COMMITTEE, welsh_name=WELSH_NAME, extract_date=today,
                            files={"contacts": CONTACTS_FILE, "contact_counts": COUNTS_GLOB,
                                   "assessments": ASSESSMENTS_FILE, "caseloads": CASELOADS_FILE,
                                   "comparators": COMPARATORS_FILE})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -22,10 +23,12 @@ TEMPLATE = """\
 # and the 22 authorities) or england (45 working days, England, region and statistical neighbours).
 authority:
   name: {name}
-  code: {code}                     # the ONS code, as in the comparators file
+  code: {code}        # the ONS code, as in the comparators file
   nation: wales
-  committee: {committee}           # printed on the pack's cover
-  welsh_name: {welsh_name}         # for Welsh-language packs (not yet checked by a Welsh speaker)
+  # The committee is printed on the pack's cover; the Welsh name is used in Welsh-language packs
+  # (this one has not yet been checked by a Welsh speaker).
+  committee: {committee}
+  welsh_name: {welsh_name}
 
 # Where each extract is. A source may be left out: the indicators that need it are then reported
 # as unavailable (never as zero). For each source:
@@ -69,12 +72,16 @@ reports: reports
 
 # Open cases per social worker FTE above which a worker counts as over the threshold.
 caseload_threshold: 20
-
+{extract_date}
 # Other keys you may add (see the README):
 #   timescale_working_days: 42      # assessment timescale, if not the nation's default
-#   extract_date: 2026-09-30        # no record may be dated after this (default: today)
+#   extract_date: 2026-09-30        # no record may be dated after this day (default: today)
 #   targets:                        # override an indicator's default target and tolerance
 #     assessments_within_timescale_pct: {{target: 90, tolerance: 5}}
+"""
+EXTRACT_DATE = """
+# The day the demo extracts were taken: no record may be dated after it.
+extract_date: {day:%Y-%m-%d}
 """
 
 
@@ -93,10 +100,15 @@ def _quoted(text: str) -> str:
 
 
 def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str], name: str, code: str,
-                committee: str, welsh_name: str) -> str:
-    """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts)."""
+                committee: str, welsh_name: str, extract_date: dt.date | None = None) -> str:
+    """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts).
+
+    `extract_date` is written only when the demo was made for a given day: `kpi demo` itself leaves
+    it out, so a config kept from an earlier run still accepts the data a later run writes.
+    """
     paths = {source: _quoted(relative_path(out / name_, config_path)) for source, name_ in files.items()}
     custom = "\n".join(f"        {_quoted(word)}: {value}    # North Wales Police, in Welsh"
                        for word, value in CUSTOM_SOURCE_WORDS.items())
     return TEMPLATE.format(out=relative_path(out, config_path), seed=seed, name=name, code=code,
-                           committee=committee, welsh_name=welsh_name, custom_words=custom, **paths)
+                           committee=committee, welsh_name=welsh_name, custom_words=custom,
+                           extract_date=EXTRACT_DATE.format(day=extract_date) if extract_date else "", **paths)

@@ -5,7 +5,7 @@ Calibrated on Wrexham as the 2017 inspection described it (CSSIW 2017 paras 1.13
 police, a week of 31 referrals, 81 enquiries, 108 information only and 43 awaiting information
 (263, of which 2 about adults), 99.6% decided within 24 hours, about 7% to a strategy discussion and
 about three in four closed or signposted. Everything is drawn for all contacts at once (numpy);
-the only loops are over days of a calendar lookup table and over pointer-jumping rounds.
+the only loops are over the nine sources and over the rounds of pointer jumping.
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def _choose(rng: np.random.Generator, labels, weights, size: int) -> np.ndarray:
     return np.asarray(labels, dtype=object)[rng.choice(len(weights), size=size, p=weights / weights.sum())]
 
 
-def _times(rng: np.random.Generator, day64: np.ndarray) -> np.ndarray:
-    """Minutes after midnight: office hours on working days, the rest spread over the evening."""
+def _times(rng: np.random.Generator, day64: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes after midnight for each contact, and whether it came in office hours on a working day."""
     n = len(day64)
     working = is_working_day(day64)
     office = working & (rng.random(n) < OFFICE_HOURS_SHARE)
@@ -189,7 +189,6 @@ def generate(span: Span, rng: np.random.Generator) -> pd.DataFrame:
     offset = np.where(same_day, 0, 1)
     offset = np.where(late, rng.integers(2, 6, size=n), offset)
     offset[last] = 0
-    same_day[last] = True
     decision_day = add_working_days(day, offset)
     same_day_time = received + rng.integers(10, 241, size=n).astype("timedelta64[m]")
     end_of_day = day.astype("datetime64[m]") + np.timedelta64(23 * 60 + 59, "m")

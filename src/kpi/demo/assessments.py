@@ -4,10 +4,11 @@ Timeliness (working days from referral to completion, 42-day timescale in Wales)
 product brief describes for Wrexham: about 86% in time for the first years, a fall to about 70% for
 four quarters (the 10th to the 13th quarter of the data, 2022-23 Q2 to 2023-24 Q1 when the data
 start in April 2020), worst in one intake team, then a recovery to the mid 80s. The chance of
-finishing in time is set by the quarter in which the assessment would normally be completed
-(referral + 45 days), so the shift shows in the quarter in which assessments are completed, as PM24
-counts them. Language preference is not recorded on about 10% of assessments at first, and
-recording improves after the inspection asked for it.
+finishing in time is set by the quarter in which the assessment is completed, so the shift shows
+in the quarters in which assessments are completed, as PM24 counts them (the quarter after the dip
+is in between: late assessments referred in the dip are completed in it). Language preference is
+not recorded on about 10% of assessments at first, and recording improves after the inspection
+asked for it.
 """
 
 from __future__ import annotations

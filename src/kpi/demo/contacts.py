@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi.demo.span import Span, add_working_days, days64, is_working_day
+from kpi.demo.span import Span, add_working_days, is_working_day
 from kpi.workdays import bank_holidays
 
 CONTACTS_IN_FIRST_YEAR = 10_000

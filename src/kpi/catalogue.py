@@ -36,6 +36,7 @@ class Indicator:
     comparator_ids: tuple[str, ...] = field(default_factory=tuple)
     welsh_reviewed: bool = False
     proportion: bool | None = None  # None: true for percentages
+    headline: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_proportion(self) -> bool:

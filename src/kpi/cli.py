@@ -17,6 +17,7 @@ from kpi.errors import UnusableInput
 
 EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE_INPUT = 2
+EXIT_PACK_FAILED = 3
 
 
 def message(text: str) -> None:
@@ -79,6 +80,40 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_commentary(args: argparse.Namespace) -> int:
+    from kpi.config import load_config
+    from kpi.indicator_table import indicator_table
+    from kpi.pack.commentary import workbook_path, write_commentary_workbook
+    from kpi.presentation import format_value
+
+    config = load_config(args.config)
+    table = indicator_table(config, args.period)
+    period_code = table["period"].iloc[-1]
+    table = table[table["period"].eq(period_code)]
+    rows = table.assign(latest_value=[format_value(v, u, d) for v, u, d in
+                                      zip(table["value"], table["unit"], table["decimals"])],
+                        rag=table["rag"].fillna(""))[["indicator_id", "title", "latest_value", "rag"]]
+    path = workbook_path(args.out or config.reports_dir, period_code)
+    count = write_commentary_workbook(path, rows)
+    message(f"wrote {path} ({count} indicators); fill in the commentary and owner columns, then run kpi pack")
+    return 0
+
+
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from kpi.pack.export import PackFailed, make_pack
+
+    try:
+        result = make_pack(args.config, args.period, language=args.language, audience=args.audience, out=args.out,
+                           progress=not args.quiet, say=message)
+    except PackFailed as err:
+        message(f"kpi pack: {err}")
+        return EXIT_PACK_FAILED
+    print(f"Pack for {result.folder.name} written to {result.folder}:")
+    for path in result.files:
+        print(f"  {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"kpi {__version__}")
@@ -106,6 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--by", choices=("team", "authority"), help="also break down by team or authority")
     indicators.add_argument("--list", action="store_true", help="list the indicators in the catalogue")
     indicators.set_defaults(run=_cmd_indicators)
+
+    commentary = commands.add_parser("commentary", help="write the commentary workbook for service managers")
+    _config_argument(commentary)
+    commentary.add_argument("--period", default="latest", help="the quarter, e.g. 2018-19Q3 (default: latest)")
+    commentary.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
+    commentary.set_defaults(run=_cmd_commentary)
+
+    pack = commands.add_parser("pack", help="run the quarterly pack notebook and export PDF, HTML and Excel")
+    _config_argument(pack)
+    pack.add_argument("--period", default="latest", help="the quarter, e.g. 2018-19Q3 (default: latest)")
+    pack.add_argument("--language", default="en", choices=("en", "cy"), help="en (English) or cy (Welsh)")
+    pack.add_argument("--audience", default="public", choices=("public", "restricted"),
+                      help="public: for publication; restricted: a draft for officers")
+    pack.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
+    pack.add_argument("--quiet", action="store_true", help="no progress bar")
+    pack.set_defaults(run=_cmd_pack)
     return parser
 
 

@@ -1,0 +1,61 @@
+"""The quarterly scrutiny pack.
+
+In the notebook (notebooks/quarterly_pack.ipynb) each cell shows one section:
+
+    pack = Pack.build(config, period, language=language, audience=audience)
+    pack.cover()
+    pack.summary()
+    pack.section("assessments")
+    ...
+
+`kpi pack` runs that notebook with papermill and turns it into PDF, HTML and Excel (kpi.pack.export).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from IPython.display import HTML
+
+from kpi.pack import render
+from kpi.pack.build import PackContent, build_pack
+
+
+class Pack:
+    """One quarter's pack; each method returns a section ready to display in a notebook cell."""
+
+    def __init__(self, content: PackContent):
+        self.content = content
+
+    @classmethod
+    def build(cls, config: str | Path, period: str = "latest", *, language: str = "en",
+              audience: str = "restricted") -> Pack:
+        return cls(build_pack(config, period, language=language, audience=audience))
+
+    def cover(self) -> HTML:
+        return HTML(render.cover(self.content))
+
+    def contents(self) -> HTML:
+        return HTML(render.contents(self.content))
+
+    def summary(self) -> HTML:
+        return HTML(render.summary(self.content))
+
+    def section(self, domain: str) -> HTML:
+        return HTML(render.domain_section(self.content, domain))
+
+    def comparisons(self) -> HTML:
+        return HTML(render.comparisons_section(self.content))
+
+    def data_quality(self) -> HTML:
+        return HTML(render.quality_section(self.content))
+
+    def appendix(self) -> HTML:
+        return HTML(render.appendix(self.content))
+
+    def write_workbook(self, path: str | Path | None) -> None:
+        """The data behind every chart and table, as Excel (skipped when no path is given)."""
+        if path:
+            from kpi.pack.workbook import write_workbook
+
+            write_workbook(self.content, Path(path))

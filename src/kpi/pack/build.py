@@ -1,0 +1,234 @@
+"""Everything the quarterly pack says, worked out once: the numbers, SPC, charts, headlines,
+commentary, data quality and provenance. The notebook only lays it out, and the PDF, the HTML
+and the Excel workbook are all made from this one object, so their numbers cannot disagree.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi import __version__
+from kpi import periods as fp
+from kpi.catalogue import DOMAINS, Indicator, catalogue
+from kpi.config import Config, load_config
+from kpi.errors import UnusableInput
+from kpi.indicator_table import build_table, compute_values, settings_from
+from kpi.pack import disclosure
+from kpi.pack.commentary import Commentary, read_commentary
+from kpi.pack.headlines import HeadlineFacts, headline
+from kpi.pack.text import Text
+from kpi.processed import ProcessedData, load_processed
+from kpi.quality import completeness, ingest_summary
+from kpi.spc import SpcResult, spc
+
+CHART_QUARTERS = 20  # five years of quarters on each chart (at least 12, as the brief asks)
+CHART_MONTHS = 36
+AUDIENCES = ("public", "restricted")
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
+NATION_NAMES = {"wales": {"en": "Wales", "cy": "Cymru"}, "england": {"en": "England", "cy": "Lloegr"}}
+
+
+@dataclass
+class IndicatorView:
+    """What the pack shows about one indicator."""
+
+    indicator: Indicator
+    row: pd.Series  # this period's line of the indicator table (after any suppression)
+    series: pd.DataFrame  # the chart's data: period, value, numerator, denominator and SPC columns
+    spc: SpcResult | None
+    chart_png: bytes | None
+    alt_text: str
+    headline: str
+    commentary: Commentary
+
+    @property
+    def chart_data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.chart_png).decode("ascii") if self.chart_png else ""
+
+
+@dataclass
+class PackContent:
+    config: Config
+    period: pd.Period
+    language: str
+    audience: str
+    text: Text
+    created: dt.datetime
+    table: pd.DataFrame
+    views: dict[str, IndicatorView]
+    ingest: pd.DataFrame
+    completeness: pd.DataFrame
+    parameters: dict[str, str]
+    spc_settings: dict = field(default_factory=dict)
+
+    @property
+    def period_label(self) -> str:
+        return fp.label(self.period, self.language)
+
+    @property
+    def nation_name(self) -> str:
+        return NATION_NAMES[self.config.authority.nation][self.language]
+
+    def domain_views(self, domain: str) -> list[IndicatorView]:
+        return [v for v in self.views.values() if v.indicator.domain == domain]
+
+    @property
+    def domains(self) -> list[str]:
+        return [d for d in DOMAINS if self.domain_views(d)]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _series_periods(period: pd.Period, indicator: Indicator) -> list[pd.Period]:
+    if indicator.chart == "monthly":
+        last = pd.Period(period.end_time, freq="M")
+        return list(pd.period_range(last - (CHART_MONTHS - 1), last, freq="M"))
+    return list(pd.period_range(period - (CHART_QUARTERS - 1), period, freq=period.freq))
+
+
+def _trim_leading_gaps(series: pd.DataFrame) -> pd.DataFrame:
+    """Charts start where the data start (quarters before the first extract are not 'no change')."""
+    known = series["value"].notna().to_numpy()
+    if not known.any():
+        return series.iloc[0:0]
+    return series.iloc[int(np.argmax(known)):].reset_index(drop=True)
+
+
+def _rebase_for(config: Config, indicator: Indicator, periods: list[pd.Period]) -> list[pd.Period]:
+    """Rebase periods from kpi.yml (financial quarters), as the chart's own periods."""
+    wanted = [fp.parse_period(p) for p in config.spc.rebase.get(indicator.id, [])]
+    chosen = []
+    for rebase in wanted:
+        start = rebase.start_time
+        match = [p for p in periods if p.start_time >= start]
+        if match:
+            chosen.append(match[0])
+    return chosen
+
+
+def _series(data: ProcessedData, config: Config, indicators: dict[str, Indicator], period: pd.Period,
+            audience: str) -> dict[str, pd.DataFrame]:
+    """The chart data of every indicator, computed for all quarters (or months) at once."""
+    settings = settings_from(config)
+    by_chart: dict[str, dict[str, Indicator]] = {}
+    for indicator in indicators.values():
+        by_chart.setdefault(indicator.chart, {})[indicator.id] = indicator
+    found = {}
+    for chart, group in by_chart.items():
+        periods = _series_periods(period, next(iter(group.values())))
+        values = compute_values(data, group, periods, settings)
+        for indicator_id, frame in values.groupby("indicator_id", sort=False):
+            frame = frame.rename(columns={"_period": "period_object"}).reset_index(drop=True)
+            if audience == "public":
+                domain = pd.Series(indicators[indicator_id].domain, index=frame.index)
+                frame = disclosure.withhold_small_numbers(frame, domain)
+            found[indicator_id] = _trim_leading_gaps(frame)
+    return found
+
+
+def _chart(indicator: Indicator, series: pd.DataFrame, config: Config, text: Text, target: float | None
+           ) -> tuple[SpcResult | None, bytes | None, str, pd.DataFrame]:
+    from kpi.charts import spc_chart
+
+    if series.empty:
+        return None, None, text("No data are available to chart."), series
+    periods = list(series["period_object"])
+    result = spc(series["value"], periods=periods, improvement=IMPROVEMENT[indicator.polarity],
+                 target=target if indicator.polarity != "neutral" else None,
+                 rebase_at=_rebase_for(config, indicator, periods), preset=config.spc.preset)
+    title = indicator.title_in(text.language)
+    figure, alt = spc_chart(result, title=title, unit=indicator.unit, decimals=indicator.decimals,
+                            target=target, language=text.language)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=170)
+    figure.clear()
+    points = result.points.drop(columns=["value"], errors="ignore").reset_index(drop=True)
+    merged = pd.concat([series.reset_index(drop=True), points.drop(columns=["period"], errors="ignore")], axis=1)
+    return result, buffer.getvalue(), alt, merged
+
+
+def _normal_range(result: SpcResult | None) -> tuple[float | None, float | None]:
+    if result is None or result.points.empty:
+        return None, None
+    last = result.points.iloc[-1]
+    return last.get("lpl"), last.get("upl")
+
+
+def _since_label(result: SpcResult | None, language: str) -> str | None:
+    if result is None or result.variation_icon == "common_cause":
+        return None
+    since = result.special_cause_since
+    return fp.label(since, language) if isinstance(since, pd.Period) else None
+
+
+def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, content_text: Text, config: Config,
+              nation: str, period_label: str) -> str:
+    low, high = _normal_range(result)
+    facts = HeadlineFacts(
+        value=row["value"], numerator=row["numerator"], denominator=row["denominator"], period_label=period_label,
+        variation_icon=result.variation_icon if result is not None else None,
+        since_label=_since_label(result, content_text.language), normal_low=low, normal_high=high,
+        target=row["target"], nation_value=row.get("nation_value"), nation_name=nation,
+        timescale=config.timescale, threshold=config.caseload_threshold,
+        suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly")
+    return headline(indicator, facts, content_text)
+
+
+def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",
+               audience: str = "restricted", data: ProcessedData | None = None) -> PackContent:
+    """Work out the whole pack for one quarter."""
+    if audience not in AUDIENCES:
+        raise UnusableInput(f"audience '{audience}' is not one of: {', '.join(AUDIENCES)}")
+    if not isinstance(config, Config):
+        config = load_config(Path(config))
+    text = Text(language)
+    data = data or load_processed(config)
+    if not data.tables:
+        raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
+    chosen = fp.resolve(period, data.last_date).latest
+    if not chosen.freqstr.startswith("Q"):
+        raise UnusableInput(f"the pack is quarterly: give a quarter such as 2018-19Q3, not '{period}'")
+    indicators = catalogue(config.targets)
+    table = build_table(data, config, [chosen], language=language)
+    if audience == "public":
+        table = disclosure.withhold_small_numbers(table, table["domain"])
+    else:
+        table["suppressed"] = False
+    series = _series(data, config, indicators, chosen, audience)
+    commentary = read_commentary(config.reports_dir / fp.code(chosen), language)
+    nation = NATION_NAMES[config.authority.nation][language]
+    period_label = fp.label(chosen, language)
+    views = {}
+    spc_settings = {}
+    for _, row in table.iterrows():  # one row per indicator: tens, not records
+        indicator = indicators[row["indicator_id"]]
+        result, png, alt, chart_data = _chart(indicator, series.get(indicator.id, pd.DataFrame(
+            columns=["value", "period_object"])), config, text, row["target"])
+        if result is not None and not spc_settings:
+            spc_settings = {k: v for k, v in result.settings.items() if k != "target"}
+        views[indicator.id] = IndicatorView(
+            indicator=indicator, row=row, series=chart_data, spc=result, chart_png=png, alt_text=alt,
+            headline=_headline(indicator, row, result, text, config, nation, period_label),
+            commentary=commentary.get(indicator.id, Commentary(None, None)))
+    start, end = fp.bounds(chosen)
+    parameters = {"period": fp.code(chosen), "language": language, "audience": audience,
+                  "timescale_working_days": str(config.timescale),
+                  "caseload_threshold": f"{config.caseload_threshold:g}",
+                  "spc_preset": config.spc.preset,
+                  "configuration_sha256": _sha256(config.config_path) if config.config_path.exists() else "",
+                  "kpi_version": __version__, "python": platform.python_version()}
+    return PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
+                       created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
+                       ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end),
+                       parameters=parameters, spc_settings=spc_settings)

@@ -1,0 +1,275 @@
+"""Lay the pack out as HTML, one section at a time (the notebook shows each section in a cell).
+
+The layout lives in Jinja templates (kpi/templates/pack/*.html.j2) so it can be changed without
+touching the numbers; this module only turns the pack's numbers into the words and figures shown.
+Every table has a caption and header cells, every image alt text, and every colour a word beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+from functools import cache
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from kpi import comparisons, workdays
+from kpi.catalogue import DOMAINS
+from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
+from kpi.pack import disclosure
+from kpi.pack.build import PackContent, IndicatorView
+from kpi.periods import label, months_label, parse_period
+from kpi.presentation import format_count, format_value
+
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# Short forms for the one-page summary table; the full wording is in the key and the sections.
+SHORT_VARIATION = {"common_cause": "No significant change", "improvement_high": "Improving (higher)",
+                   "improvement_low": "Improving (lower)", "concern_high": "Concern (higher)",
+                   "concern_low": "Concern (lower)", "neutral_high": "Higher (special cause)",
+                   "neutral_low": "Lower (special cause)"}
+SHORT_ASSURANCE = {"pass": "Consistently meets target", "fail": "Consistently misses target",
+                   "inconsistent": "Hit and miss", None: "No target"}
+TRAVEL_WORDS = {"improved": "▲ Improved", "worsened": "▼ Worsened", "no change": "◆ No change",
+                "up": "▲ Up", "down": "▼ Down"}
+POLARITY_WORDS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "neutral": "Neither"}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("kpi", "templates/pack"), autoescape=select_autoescape(["j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _render(name: str, content: PackContent, **values) -> str:
+    return _environment().get_template(name).render(t=content.text, **values)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@cache
+def _icon(kind: str, value: str, language: str) -> str:
+    return _data_uri(icon_png(kind, value, size_px=40, language=language))
+
+
+def _value(view: IndicatorView, column: str = "value") -> str:
+    row = view.row
+    if row.get("suppressed"):
+        return disclosure.SUPPRESSED
+    return format_value(row[column], view.indicator.unit, view.indicator.decimals)
+
+
+def _count(view: IndicatorView) -> str:
+    row = view.row
+    if row.get("suppressed"):
+        return disclosure.SUPPRESSED
+    if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
+        return ""
+    return f"{format_count(row['numerator'])} / {format_count(row['denominator'])}"
+
+
+def _target(view: IndicatorView) -> str:
+    target = view.row["target"]
+    if pd.isna(target):
+        return ""
+    decimals = 0 if float(target).is_integer() else view.indicator.decimals
+    return format_value(target, view.indicator.unit, decimals)
+
+
+def _rag(content: PackContent, view: IndicatorView) -> tuple[str, str]:
+    rag = view.row["rag"]
+    if pd.isna(rag):
+        return content.text("No target") if pd.isna(view.row["target"]) else "–", "none"
+    return content.text(RAG_WORDS[rag]), rag
+
+
+def _nation(content: PackContent, view: IndicatorView) -> str:
+    row = view.row
+    if pd.isna(row.get("nation_value")):
+        return ""
+    text = format_value(row["nation_value"], view.indicator.unit, view.indicator.decimals)
+    if pd.notna(row.get("quartile_band")) and row.get("quartile_band"):
+        text += " · " + content.text("band {band}", band=row["quartile_band"])
+    if pd.notna(row.get("rank")) and pd.notna(row.get("rank_of")):
+        text += " · " + content.text("rank {rank} of {of}", rank=int(row["rank"]), of=int(row["rank_of"]))
+    return text
+
+
+def _travel(content: PackContent, value) -> str:
+    return content.text(TRAVEL_WORDS[value]) if isinstance(value, str) and value in TRAVEL_WORDS else ""
+
+
+def cover(content: PackContent) -> str:
+    authority = content.config.authority
+    public = content.audience == "public"
+    marking = content.text("Public") if public else content.text("Restricted: draft, not for publication")
+    note = None
+    if content.language == "cy":
+        note = content.text("Some of the Welsh in this report has not yet been checked by a Welsh speaker.")
+    return _render("cover.html.j2", content, authority=authority.welsh_name if content.language == "cy" and
+                   authority.welsh_name else authority.name, committee=authority.committee,
+                   period_label=content.period_label, months=months_label(content.period, content.language),
+                   report_date=content.text.date(content.created.date()), marking=marking, audience=content.audience,
+                   translation_note=note)
+
+
+def section_titles(content: PackContent) -> list[tuple[str, str]]:
+    """(anchor, title) of every section, in order: the contents list and the workbook use them."""
+    t = content.text
+    titles = [("summary", t("Summary"))]
+    titles += [(domain, t(DOMAINS[domain]["en"])) for domain in content.domains]
+    titles += [("comparisons", t("Comparisons")), ("data-quality", t("Data quality")),
+               ("appendix", t("Appendix: definitions, methods and provenance"))]
+    return titles
+
+
+def contents(content: PackContent) -> str:
+    return _render("contents.html.j2", content, entries=section_titles(content))
+
+
+def summary_rows(content: PackContent) -> list[dict]:
+    rows = []
+    for view in content.views.values():
+        rag, rag_class = _rag(content, view)
+        variation = view.spc.variation_icon if view.spc is not None else None
+        assurance = view.spc.assurance_icon if view.spc is not None else None
+        rows.append({
+            "id": view.indicator.id,
+            "title": view.indicator.title_in(content.language),
+            "value": _value(view), "count": _count(view), "target": _target(view),
+            "rag": rag, "rag_class": rag_class,
+            "variation": content.text(SHORT_VARIATION[variation]) if variation else content.text("Not enough data"),
+            "variation_icon": _icon("variation", variation, content.language)
+            if variation in VARIATION_ICON_STYLE else None,
+            "assurance": content.text(SHORT_ASSURANCE[assurance]),
+            "assurance_icon": _icon("assurance", assurance, content.language)
+            if assurance in ASSURANCE_ICON_STYLE else None,
+            "nation": _nation(content, view),
+            "travel": _travel(content, view.row["travel_on_previous"]),
+        })
+    return rows
+
+
+def summary(content: PackContent) -> str:
+    return _render("summary.html.j2", content, rows=summary_rows(content), period_label=content.period_label,
+                   nation=content.nation_name, public=content.audience == "public")
+
+
+def _commentary(content: PackContent, view: IndicatorView) -> tuple[str | None, str | None]:
+    """The officers' words; in a restricted draft a visible placeholder where none is written yet."""
+    if view.commentary.text:
+        return view.commentary.text, None
+    if content.audience == "restricted":
+        who = view.commentary.owner or content.text("the service manager")
+        return None, content.text("[Commentary to be added by {who}.]", who=who)
+    return None, None
+
+
+def domain_section(content: PackContent, domain: str) -> str:
+    items = []
+    for view in content.domain_views(domain):
+        rag, rag_class = _rag(content, view)
+        text, placeholder = _commentary(content, view)
+        items.append({
+            "id": view.indicator.id, "title": view.indicator.title_in(content.language),
+            "headline": view.headline, "chart": view.chart_data_uri, "alt": view.alt_text,
+            "value": _value(view), "count": _count(view), "target": _target(view), "rag": rag,
+            "rag_class": rag_class, "previous": _value(view, "previous_value"),
+            "last_year": _value(view, "last_year_value"), "nation": _nation(content, view),
+            "commentary": text, "owner": view.commentary.owner, "placeholder": placeholder,
+        })
+    return _render("domain.html.j2", content, anchor=domain, title=content.text(DOMAINS[domain]["en"]), items=items,
+                   nation=content.nation_name)
+
+
+def comparison_rows(content: PackContent) -> list[dict]:
+    rows = []
+    for view in content.views.values():
+        row = view.row
+        if not isinstance(row.get("comparator_period"), str):
+            continue
+        unit, decimals = view.indicator.unit, view.indicator.decimals
+        fmt = lambda v: format_value(v, unit, decimals) if pd.notna(v) else "–"  # noqa: E731
+        rank = f"{int(row['rank'])} / {int(row['rank_of'])}" if pd.notna(row.get("rank")) else "–"
+        rows.append({
+            "title": view.indicator.title_in(content.language),
+            "period": label(parse_period(row["comparator_period"]), content.language),
+            "ours": _value(view), "nation": fmt(row["nation_value"]), "lower": fmt(row["lower_quartile"]),
+            "median": fmt(row["median"]), "upper": fmt(row["upper_quartile"]), "rank": rank,
+            "band": row["quartile_band"] or "–", "region": fmt(row.get("region_value")),
+            "neighbours": fmt(row.get("neighbours_median")),
+        })
+    return rows
+
+
+def comparisons_section(content: PackContent) -> str:
+    method = content.text(
+        "Our latest quarter is compared with the latest published year for every authority. The {nation} value is "
+        "the sum of the authorities' numerators over the sum of their denominators where all are published, "
+        "otherwise the published figure. Rank 1 is the best; band A is the best quarter of authorities and D the "
+        "worst. Suppressed or missing figures are left out, never counted as zero.", nation=content.nation_name)
+    return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
+                   method=method, england=content.config.authority.nation == "england")
+
+
+def quality_section(content: PackContent) -> str:
+    ingest = content.ingest
+    sources = []
+    if not ingest.empty:
+        for table, files in ingest.groupby("table", sort=False):
+            sources.append({"table": table, "files": len(files), "read": f"{files['rows_read'].sum():,}",
+                            "accepted": f"{files['rows_accepted'].sum():,}",
+                            "rejected": f"{files['rows_rejected'].sum():,}",
+                            "reasons": "; ".join(r for r in files["commonest_reasons"] if r)})
+    complete = [{"description": content.text(r.description), "records": f"{r.records:,}",
+                 "recorded": f"{r.recorded:,}", "percent": format_value(r.percent, "percent", 1)}
+                for r in content.completeness.itertuples()]
+    return _render("quality.html.j2", content, sources=sources, completeness=complete,
+                   period_label=content.period_label)
+
+
+def _first_paragraph(doc: str | None) -> list[str]:
+    """A module's docstring as paragraphs, for the methods appendix (one source of truth)."""
+    return [" ".join(p.split()) for p in inspect.cleandoc(doc or "").split("\n\n") if p.strip()]
+
+
+def methods(content: PackContent) -> list[tuple[str, list[str]]]:
+    t = content.text
+    spc = content.spc_settings
+    spc_text = t(
+        "Statistical process control follows NHS England's Making Data Count method (XmR chart): the mean and "
+        "process limits at the mean plus or minus 2.66 times the mean moving range. Special cause is a point "
+        "outside the limits; a run of {run} points on one side of the mean; a trend of {trend} points rising or "
+        "falling; or two of three points beyond two sigma on the same side. Preset: {preset}; outlier screening: "
+        "{screening}; two-in-three rule: {two}. Fewer than {short} points give trial limits.",
+        run=spc.get("run_length", 7), trend=spc.get("trend_length", 7), preset=spc.get("preset", "mdc"),
+        screening=t("on") if spc.get("screen_outliers") else t("off"), two=spc.get("two_in_three", "mdc"),
+        short=spc.get("short_group_points", 13))
+    return [
+        (t("Working days"), [t(p) for p in _first_paragraph(workdays.__doc__)[1:3]]),
+        (t("Statistical process control"), [spc_text]),
+        (t("Targets and RAG"), [t("Green meets the target; amber misses it by no more than the tolerance; red "
+                                  "is worse. Direction of travel compares the value shown with the previous "
+                                  "quarter, respecting whether higher or lower is better.")]),
+        (t("Comparisons"), [t(p) for p in _first_paragraph(comparisons.__doc__)[:1]]),
+        (t("Small numbers"), [t(p) for p in _first_paragraph(disclosure.__doc__)[1:]]),
+        (t("Confidence intervals"), [t("Each proportion has a 95% Wilson score interval in the workbook, so "
+                                       "that a change within it can be read as possibly chance.")]),
+    ]
+
+
+def appendix(content: PackContent) -> str:
+    t = content.text
+    definitions = [{"title": v.indicator.title_in(content.language), "numerator": t(v.indicator.numerator),
+                    "denominator": t(v.indicator.denominator) if v.indicator.denominator else "–",
+                    "polarity": t(POLARITY_WORDS[v.indicator.polarity]), "target": _target(v) or "–"}
+                   for v in content.views.values()]
+    files = [{"table": r.table, "file": r.file, "sha256": r.sha256, "read": f"{r.rows_read:,}",
+              "accepted": f"{r.rows_accepted:,}", "rejected": f"{r.rows_rejected:,}"}
+             for r in content.ingest.itertuples()]
+    parameters = [(t(name.replace("_", " ").capitalize()), value) for name, value in content.parameters.items()]
+    parameters.append((t("Run at (UTC)"), content.created.isoformat()))
+    return _render("appendix.html.j2", content, definitions=definitions, methods=methods(content), files=files,
+                   parameters=parameters)

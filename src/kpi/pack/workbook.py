@@ -1,0 +1,127 @@
+"""pack.xlsx: the data behind every chart and table of the pack, for anyone who wants to check it.
+
+A contents sheet, one formatted sheet per section of the pack (the same numbers, unrounded), the
+chart data with its SPC columns, and a notes sheet that explains the symbols.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kpi.catalogue import DOMAINS
+from kpi.pack import disclosure
+from kpi.pack.build import PackContent
+from kpi.pack.render import section_titles
+
+HEADER_FILL = PatternFill("solid", fgColor="12436D")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+NUMBER_FORMATS = {"percent": "0.0", "count": "#,##0", "ratio": "0.0", "days": "0.0"}
+
+SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "denominator", "unit", "target",
+                   "tolerance", "rag", "previous_value", "travel_on_previous", "last_year_value",
+                   "travel_on_last_year", "ci_lower", "ci_upper", "status", "reason"]
+COMPARISON_COLUMNS = ["indicator_id", "title", "comparator_period", "value", "nation_value", "nation_method",
+                      "lower_quartile", "median", "upper_quartile", "rank", "rank_of", "quartile_band",
+                      "comparator_excluded", "region_value", "neighbours_median", "neighbours_count"]
+CHART_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "mean", "lpl", "upl",
+                 "point_type", "special_cause_type", "short_group_warning"]
+
+NOTES = [
+    ("(empty cell)", "No value: the indicator is unavailable for that period (the reason column says why), "
+                     "or the figure was withheld."),
+    ("<5 / suppressed", "In a public pack, counts of 1 to 4 children and rates built on them are withheld."),
+    ("rag", "green meets the target; amber misses it by no more than the tolerance; red is worse."),
+    ("travel", "improved / worsened / no change against the previous quarter or the same quarter a year "
+               "earlier, judged with the indicator's polarity (up / down where neither is better)."),
+    ("ci_lower, ci_upper", "95% Wilson score interval of a proportion, in percent."),
+    ("mean, lpl, upl", "SPC: the mean and the lower and upper process limits (XmR chart)."),
+    ("point_type", "SPC: common_cause, or special_cause_improvement / _concern / _neutral_high / _neutral_low."),
+    ("quartile_band", "A is the best quarter of authorities and D the worst, whatever the polarity."),
+    ("Published symbols", "c, x, z, u, k, low, *, - and : in published tables mean suppressed or not "
+                          "available; they are never read as zero."),
+]
+
+
+def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, units: pd.Series | None = None) -> None:
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(frame.columns))
+    for values in frame.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
+        sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
+        sheet.column_dimensions[letter].width = min(max(width, 10), 60)
+        if units is not None and column in ("value", "previous_value", "last_year_value", "target", "mean", "lpl",
+                                            "upl", "nation_value", "lower_quartile", "median", "upper_quartile"):
+            for row, unit in enumerate(units, start=2):
+                sheet.cell(row=row, column=index).number_format = NUMBER_FORMATS.get(unit, "0.0")
+    sheet.freeze_panes = "C2" if len(frame.columns) > 2 else "A2"
+
+
+def _chart_data(content: PackContent, domain: str) -> pd.DataFrame:
+    frames = []
+    for view in content.domain_views(domain):
+        series = view.series.copy()
+        if series.empty:
+            continue
+        series["indicator_id"] = view.indicator.id
+        frames.append(series.reindex(columns=CHART_COLUMNS))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHART_COLUMNS)
+
+
+def write_workbook(content: PackContent, path: Path) -> None:
+    book = Workbook()
+    contents = book.active
+    contents.title = "Contents"
+    authority = content.config.authority
+    contents.append([f"{authority.name}: children's services performance, {content.period_label}"])
+    contents["A1"].font = Font(bold=True, size=14)
+    contents.append([f"Audience: {content.audience}. Created {content.created.isoformat()} (UTC)."])
+    contents.append([])
+    contents.append(["Sheet", "What it holds"])
+    for cell in contents[4]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    titles = dict(section_titles(content))
+
+    table = content.table.copy()
+    sheets = [("Summary", "Every indicator for the period: value, numerator, denominator, target, RAG, travel",
+               table.reindex(columns=SUMMARY_COLUMNS), table["unit"])]
+    for domain in content.domains:
+        chart = _chart_data(content, domain)
+        units = chart["indicator_id"].map({v.indicator.id: v.indicator.unit for v in content.views.values()})
+        sheets.append((DOMAINS[domain]["en"], f"Chart data behind '{titles[domain]}' (with SPC columns)", chart,
+                       units))
+    sheets.append(("Comparisons", "Published comparator figures: nation, quartiles, rank, band",
+                   table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
+    quality = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
+                                              "commonest_reasons"])
+    sheets.append(("Data quality", "Rows read, accepted and rejected per file; completeness of key fields",
+                   pd.concat([quality, content.completeness], ignore_index=True), None))
+    provenance = content.ingest.reindex(columns=["table", "file", "sha256", "format", "encoding", "sheet",
+                                                 "header_row", "rows_read", "rows_accepted", "rows_rejected"])
+    settings = pd.DataFrame({"setting": [*content.parameters, "config_file", "created_utc"],
+                             "value": [*content.parameters.values(), str(content.config.config_path),
+                                       content.created.isoformat()]})
+    sheets.append(("Provenance", "Input files with SHA-256 and rows; parameters and software version",
+                   pd.concat([provenance, settings], ignore_index=True), None))
+    sheets.append(("Notes", "What the symbols and columns mean",
+                   pd.DataFrame(NOTES, columns=["symbol or column", "meaning"]), None))
+
+    for title, description, frame, units in sheets:
+        contents.append([title[:31], description])
+        _sheet(book, title, frame, units=units)
+    contents.column_dimensions["A"].width = 22
+    contents.column_dimensions["B"].width = 90
+    if content.audience == "public":
+        contents.append([])
+        contents.append([f"Counts of 1 to {disclosure.THRESHOLD - 1} children are withheld in this public workbook."])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)

@@ -8,18 +8,17 @@ Every table has a caption and header cells, every image alt text, and every colo
 from __future__ import annotations
 
 import base64
-import inspect
 from functools import cache
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kpi import comparisons, workdays
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
 from kpi.pack import disclosure
 from kpi.pack.build import PackContent, IndicatorView
 from kpi.periods import label, months_label, parse_period
+from kpi.pack.text import language_needs_review
 from kpi.presentation import format_count, format_value
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
@@ -33,6 +32,11 @@ SHORT_ASSURANCE = {"pass": "Consistently meets target", "fail": "Consistently mi
 TRAVEL_WORDS = {"improved": "▲ Improved", "worsened": "▼ Worsened", "no change": "◆ No change",
                 "up": "▲ Up", "down": "▼ Down"}
 POLARITY_WORDS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "neutral": "Neither"}
+PARAMETER_LABELS = {"period": "Period", "language": "Language", "audience": "Audience",
+                    "timescale_working_days": "Assessment timescale (working days)",
+                    "caseload_threshold": "Caseload threshold", "spc_preset": "SPC preset",
+                    "configuration_sha256": "Configuration file SHA-256", "kpi_version": "Software version",
+                    "python": "Python version"}
 
 
 @cache
@@ -106,7 +110,7 @@ def cover(content: PackContent) -> str:
     public = content.audience == "public"
     marking = content.text("Public") if public else content.text("Restricted: draft, not for publication")
     note = None
-    if content.language == "cy":
+    if language_needs_review(content.language):
         note = content.text("Some of the Welsh in this report has not yet been checked by a Welsh speaker.")
     return _render("cover.html.j2", content, authority=authority.welsh_name if content.language == "cy" and
                    authority.welsh_name else authority.name, committee=authority.committee,
@@ -230,12 +234,8 @@ def quality_section(content: PackContent) -> str:
                    period_label=content.period_label)
 
 
-def _first_paragraph(doc: str | None) -> list[str]:
-    """A module's docstring as paragraphs, for the methods appendix (one source of truth)."""
-    return [" ".join(p.split()) for p in inspect.cleandoc(doc or "").split("\n\n") if p.strip()]
-
-
 def methods(content: PackContent) -> list[tuple[str, list[str]]]:
+    """The methods appendix in plain words (the code's docstrings say the same for developers)."""
     t = content.text
     spc = content.spc_settings
     spc_text = t(
@@ -248,13 +248,24 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
         screening=t("on") if spc.get("screen_outliers") else t("off"), two=spc.get("two_in_three", "mdc"),
         short=spc.get("short_group_points", 13))
     return [
-        (t("Working days"), [t(p) for p in _first_paragraph(workdays.__doc__)[1:3]]),
+        (t("Working days"), [
+            t("Working days are counted from the day after the referral up to and including the day the "
+              "assessment was completed: a referral on a Friday completed on the Monday took 1 working day, and "
+              "one completed on the day of referral took 0. An assessment is within timescale when that count is "
+              "at most {days} working days.", days=content.config.timescale),
+            t("Working days are Monday to Friday, excluding England and Wales bank holidays."),
+        ]),
         (t("Statistical process control"), [spc_text]),
         (t("Targets and RAG"), [t("Green meets the target; amber misses it by no more than the tolerance; red "
                                   "is worse. Direction of travel compares the value shown with the previous "
                                   "quarter, respecting whether higher or lower is better.")]),
-        (t("Comparisons"), [t(p) for p in _first_paragraph(comparisons.__doc__)[:1]]),
-        (t("Small numbers"), [t(p) for p in _first_paragraph(disclosure.__doc__)[1:]]),
+        (t("Comparisons"), [t("Comparisons use the figures published for every authority. Quartiles are "
+                              "calculated from the authorities' values; rank 1 is the best and band A the best "
+                              "quarter, whichever way is better for the indicator. Suppressed or missing "
+                              "figures are left out and counted, never treated as zero.")]),
+        (t("Small numbers"), [t("In a public pack, counts of 1 to 4 children are shown as <5 and a rate built "
+                                "on such a count is withheld, so that no child can be identified. Figures "
+                                "about staff are shown as they are.")]),
         (t("Confidence intervals"), [t("Each proportion has a 95% Wilson score interval in the workbook, so "
                                        "that a change within it can be read as possibly chance.")]),
     ]
@@ -269,7 +280,7 @@ def appendix(content: PackContent) -> str:
     files = [{"table": r.table, "file": r.file, "sha256": r.sha256, "read": f"{r.rows_read:,}",
               "accepted": f"{r.rows_accepted:,}", "rejected": f"{r.rows_rejected:,}"}
              for r in content.ingest.itertuples()]
-    parameters = [(t(name.replace("_", " ").capitalize()), value) for name, value in content.parameters.items()]
+    parameters = [(t(PARAMETER_LABELS.get(name, name)), value) for name, value in content.parameters.items()]
     parameters.append((t("Run at (UTC)"), content.created.isoformat()))
     return _render("appendix.html.j2", content, definitions=definitions, methods=methods(content), files=files,
                    parameters=parameters)

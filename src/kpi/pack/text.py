@@ -37,12 +37,14 @@ class Text:
             raise UnusableInput(f"language '{language}' is not available (choose from: {', '.join(LANGUAGES)})")
         self.language = language
         self.unreviewed: set[str] = set()
+        self.missing: set[str] = set()  # no translation at all: English stands in
 
     def __call__(self, message: str, **values) -> str:
         if self.language != "en":
             translation, fuzzy = _catalogue(self.language).get(message, (None, True))
             if translation is None:
-                self.unreviewed.add(message)  # no Welsh yet: English stands in, and is flagged
+                self.missing.add(message)  # no Welsh yet: English stands in, and is flagged
+                self.unreviewed.add(message)
             else:
                 if fuzzy:
                     self.unreviewed.add(message)
@@ -58,7 +60,13 @@ class Text:
         return bool(self.unreviewed)
 
 
-def missing_translations(messages: list[str], language: str = "cy") -> list[str]:
-    """Messages with no translation at all (for a test that keeps the catalogue complete)."""
-    known = _catalogue(language)
-    return [m for m in messages if m not in known]
+def language_needs_review(language: str) -> bool:
+    """True while any of a language's text (messages or indicator titles) is unchecked."""
+    if language == "en":
+        return False
+    from kpi.catalogue import catalogue
+
+    fuzzy = any(needs for _, needs in _catalogue(language).values())
+    return fuzzy or not all(indicator.welsh_reviewed for indicator in catalogue().values())
+
+

@@ -98,6 +98,8 @@ def test_completion_before_referral_is_rejected(project):
     rejected = project.rejected("assessments")
     assert (rejected.loc[0, "source_row"], rejected.loc[0, "column"], rejected.loc[0, "reason"]) == (
         "2", "completion_date, referral_date", "completion date is before the referral date")
+    # Quarantined Excel dates read as the officer sees them in Excel, not as Python prints them.
+    assert (rejected.loc[0, "referral_date"], rejected.loc[0, "completion_date"]) == ("10/04/2019", "01/04/2019")
 
 
 CASELOAD_HEADER = "Snapshot,Worker,Team,Job Title,FTE,Caseload,Agency Worker"

@@ -25,6 +25,15 @@ def message(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+
+
 def _config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default="kpi.yml", type=Path, help="the config file (default: ./kpi.yml)")
 
@@ -32,7 +41,7 @@ def _config_argument(parser: argparse.ArgumentParser) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from kpi.demo import write_demo
 
-    written = write_demo(out=args.out, seed=args.seed, config_path=args.config)
+    written = write_demo(out=args.out, seed=args.seed, config_path=args.config, today=args.today)
     for line in written.summary():
         message(line)
     return 0
@@ -124,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", default=2017, type=int, help="random seed (the same seed gives the same data)")
     demo.add_argument("--config", default=Path("kpi.yml"), type=Path,
                       help="where to write the demo config (never overwrites an existing file)")
+    demo.add_argument("--today", type=_iso_date, help="pretend today is this date (YYYY-MM-DD): the data end with the "
+                      "latest complete quarter before it")
     demo.set_defaults(run=_cmd_demo)
 
     ingest = commands.add_parser("ingest", help="load the extracts named in kpi.yml into canonical tables")

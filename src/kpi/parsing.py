@@ -60,12 +60,13 @@ def as_text(raw: pd.Series) -> pd.Series:
 
 
 def _cell_to_text(value: object) -> str:
+    """A cell as an officer sees it in Excel: whole numbers without '.0', UK dates."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
+        return value.strftime("%d/%m/%Y" if value.time() == dt.time(0) else "%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y")
     return str(value)
 
 

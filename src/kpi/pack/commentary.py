@@ -44,7 +44,7 @@ def workbook_path(reports_dir: Path, period_code: str) -> Path:
 def _existing(path: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    frame = pd.read_excel(path, dtype=str).rename(columns={v: k for k, v in HEADINGS.items()})
+    frame = pd.read_excel(path, dtype=str, engine="openpyxl").rename(columns={v: k for k, v in HEADINGS.items()})
     return frame.reindex(columns=COLUMNS)
 
 

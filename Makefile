@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CONFIG ?= kpi.yml
 PERIOD ?= latest
+AUDIENCE ?= public
 
-.PHONY: pack test lab demo ingest indicators clean-outputs help
+.PHONY: pack test lab demo ingest clean-outputs help
 
 help:
 	@echo "make pack   - set up, generate the demo authority, ingest it and build the demo pack"
@@ -32,7 +33,7 @@ ingest: demo
 	$(BIN)/kpi ingest --config $(CONFIG)
 
 pack: ingest
-	$(BIN)/kpi pack --config $(CONFIG) --period $(PERIOD)
+	$(BIN)/kpi pack --config $(CONFIG) --period $(PERIOD) --audience $(AUDIENCE)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

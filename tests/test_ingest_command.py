@@ -176,3 +176,15 @@ def test_an_interrupted_write_leaves_the_previous_table(tmp_path):
         write_atomically(target, crash)
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["table.parquet"]
+
+
+def test_readme_documents_every_canonical_column():
+    from pathlib import Path
+
+    from kpi.tables import load_tables
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for table in load_tables().values():
+        assert f"**{table.name}**" in readme, table.name
+        for column in table.columns:
+            assert f"`{column}`" in readme, f"{table.name}.{column}"

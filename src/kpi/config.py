@@ -33,6 +33,9 @@ class Authority(_Strict):
     welsh_name: str | None = None
     region: str | None = Field(default=None, description="England: the region's name, for comparisons")
     neighbours: list[str] | None = Field(default=None, description="England: the statistical neighbours' codes")
+    neighbours_file: str | None = Field(
+        default=None, description="England: the DfE statistical neighbours model (the wide SN file), relative to "
+        "kpi.yml; gives the 10 neighbours (and the region) when they are not listed")
 
 
 class Source(_Strict):

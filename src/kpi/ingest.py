@@ -4,7 +4,9 @@ For each table: read every file, parse, then decide once over all files which ro
 (a record may be repeated across monthly files). Accepted rows go to
 `<processed>/<table>.parquet`; rejected rows, with their original cells and the reason, to
 `<processed>/rejected/<table>.csv`; a line per file to `<processed>/ingest_report.csv`.
-For every file, rows read = rows accepted + rows rejected, and the code checks it.
+For every file, rows read = rows accepted + rows rejected, and the code checks it. A published file
+reshaped onto the table (kpi.comparators: a row of a wide file gives a record per value column) also
+accounts for each of its own rows: the source of a record, merged into one, or left out with a reason.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi import loading, parsing
+from kpi import comparators, loading, parsing
 from kpi.config import Config, Source
 from kpi.errors import UnusableInput
 from kpi.pseudonym import load_key, pseudonymise
@@ -28,11 +30,15 @@ from kpi.tables import TABLE_NAMES, Table, table as canonical_table
 REJECTED_EXTRA = ["source_file", "source_row", "column", "reason", "reason_code"]
 REPORT_COLUMNS = ["table", "file", "sha256", "format", "encoding", "sheet", "header_row", "rows_read",
                   "rows_accepted", "rows_rejected", "commonest_reasons", "columns_ignored",
-                  "identifying_columns_not_loaded"]
+                  "identifying_columns_not_loaded", "rows_in_file", "rows_left_out", "left_out_reasons",
+                  "rows_flagged", "flag_reasons"]
 
 # Readers for published formats other than our canonical one ({"ees": reader, ...}); each takes
-# (path, source, table) and returns a LoadedPart-ready tuple like loading.read_part does.
-FORMAT_READERS: dict[str, Callable] = {}
+# (table, source, path) and returns (extract, match, original) like loading.read_part does.
+FORMAT_READERS: dict[str, Callable] = dict(comparators.READERS)
+# Run after parsing, for tables of published figures: (source, original, typed) -> (typed, flags), where
+# flags holds a reason for each record that is loaded but should be checked (missing where it is fine).
+AFTER_PARSING: dict[str, Callable] = {"comparators": comparators.after_parsing}
 
 
 @dataclass
@@ -44,12 +50,17 @@ class FileReport:
     encoding: str | None = None
     sheet: str | None = None
     header_row: int | None = None
-    rows_read: int = 0
+    rows_read: int = 0  # records read into the table (= accepted + rejected)
     rows_accepted: int = 0
     rows_rejected: int = 0
     commonest_reasons: str = ""
     columns_ignored: str = ""
     identifying_columns_not_loaded: str = ""
+    rows_in_file: int = 0  # the file's own data rows (more or fewer than rows_read for a reshaped file)
+    rows_left_out: int = 0  # rows of the file not loaded on purpose (e.g. a geographic level not kept)
+    left_out_reasons: str = ""
+    rows_flagged: int = 0  # accepted records loaded with a warning in `note` (e.g. % disagrees with n/d)
+    flag_reasons: str = ""
 
 
 @dataclass
@@ -112,15 +123,32 @@ def _read_file(table: Table, source: Source, path: Path, config: Config) -> _Par
         known = ", ".join(["canonical", *FORMAT_READERS])
         raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
     extract, match, original = reader(table, source, path)
+    rows_in_file, left_out = _account_for_rows(extract, shown)
     report = FileReport(
         table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
         encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
         rows_read=len(extract.cells),
         columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
         identifying_columns_not_loaded="; ".join(match.identifying),
+        rows_in_file=rows_in_file, rows_left_out=len(left_out), left_out_reasons=_commonest(left_out),
     )
     problems = loading.whole_row_problems(extract, match, original, table)
     return _Part(shown, original, extract.source_rows.set_axis(original.index), problems, report)
+
+
+def _account_for_rows(extract, shown: str) -> tuple[int, pd.Series]:
+    """Rows in the file, and why any were left out. Each row of a reshaped file must be the source of a
+    record, merged into one, or left out, exactly once: a reader that loses a row is a bug."""
+    if extract.rows_in_file is None:
+        return len(extract.cells), pd.Series(dtype="string")
+    left_out = extract.left_out if extract.left_out is not None else pd.Series(dtype="string")
+    merged = extract.merged_into if extract.merged_into is not None else pd.Series(dtype="int64")
+    sources = pd.Index(extract.source_rows.unique())
+    fates = sources.append(pd.Index(merged.index)).append(pd.Index(left_out.index))
+    if len(fates) != extract.rows_in_file or fates.has_duplicates or not merged.isin(sources).all():
+        raise AssertionError(f"{shown}: {extract.rows_in_file} rows in the file but {len(sources)} gave records, "
+                             f"{len(merged)} were merged and {len(left_out)} left out; please report this as a bug")
+    return extract.rows_in_file, left_out.astype("string")
 
 
 def _stack(frames: list[pd.DataFrame | pd.Series]) -> list[pd.DataFrame | pd.Series]:
@@ -132,17 +160,22 @@ def _stack(frames: list[pd.DataFrame | pd.Series]) -> list[pd.DataFrame | pd.Ser
     return stacked
 
 
-def _parse_source(table: Table, source: Source, parts: list[_Part], key: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse all of a source's files at once (one pass, however many monthly files)."""
+def _parse_source(table: Table, source: Source, parts: list[_Part], key: bytes
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Parse all of a source's files at once (one pass, however many monthly files); also return a
+    warning per record that is loaded but should be checked (missing where it is fine)."""
     originals = _stack([p.original for p in parts])
     original = pd.concat(originals) if originals else pd.DataFrame(columns=list(table.columns))
     typed, cell_problems = loading.typed_table(table, original, source, key, pseudonymise)
+    flags = pd.Series(pd.NA, index=typed.index, dtype="string")
+    if table.name in AFTER_PARSING:
+        typed, flags = AFTER_PARSING[table.name](source, original, typed)
     whole_rows = pd.concat([p.problems.assign(row=o.index[p.problems["row"]] if len(o) else p.problems["row"])
                             for p, o in zip(parts, originals)], ignore_index=True) if parts else \
         loading.empty_problems()
     # A blank or totals row is reported as such, not also as a list of empty cells.
     cell_problems = cell_problems[~cell_problems["row"].isin(whole_rows["row"])]
-    return typed, pd.concat([whole_rows, cell_problems], ignore_index=True)
+    return typed, pd.concat([whole_rows, cell_problems], ignore_index=True), flags
 
 
 def _duplicate_problems(table: Table, typed: pd.DataFrame, files: pd.Series, rows: pd.Series,
@@ -215,12 +248,26 @@ def _commonest(codes: pd.Series, limit: int = 3) -> str:
     return ", ".join(f"{code} ({count})" for code, count in counts.head(limit).items())
 
 
+def _flag_summary(flags: pd.Series, rows: pd.Series, limit: int = 5) -> str:
+    """'<kind of warning> (n): rows 15, 230, ...' for the records loaded with a warning."""
+    if flags.empty:
+        return ""
+    kind = flags.str.split(":", n=1).str[0]
+    shown = rows[flags.index].astype("string")
+    parts = []
+    for name, count in kind.value_counts().items():
+        where = shown[kind.eq(name).to_numpy()].drop_duplicates()
+        more = ", ..." if len(where) > limit else ""
+        parts.append(f"{name} ({count}): rows {', '.join(where.head(limit))}{more}")
+    return "; ".join(parts)
+
+
 def load_table(name: str, sources: list[Source], config: Config, key: bytes,
                progress: Callable[[str], None] | None = None) -> TableResult:
     """Load every file of every source of one canonical table and decide what is rejected."""
     table = canonical_table(name)
     parts: list[_Part] = []
-    typed_parts, problem_parts, dates = [], [], []
+    typed_parts, problem_parts, flag_parts, dates = [], [], [], []
     for source in sources:
         loading.check_category_mapping(table, source, name)
         if source.columns:
@@ -235,10 +282,11 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
             if progress:
                 progress(f"reading {display_path(path, config.base_dir)}")
             source_parts.append(_read_file(table, source, path, config))
-        typed, problems = _parse_source(table, source, source_parts, key)
+        typed, problems, flags = _parse_source(table, source, source_parts, key)
         parts += source_parts
         typed_parts.append(typed)
         problem_parts.append(problems)
+        flag_parts.append(flags)
         dates.append(pd.Series(source.extract_date or config.latest_allowed_date, index=typed.index))
 
     # One frame over all files of all sources, so duplicates across monthly files are found.
@@ -246,6 +294,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
     for typed in typed_parts:
         offsets.append(offsets[-1] + len(typed))
     typed = pd.concat(_stack(typed_parts))
+    flags = pd.concat(_stack(flag_parts))
     original = pd.concat(_stack([p.original for p in parts]))
     rows = pd.concat(_stack([p.source_rows for p in parts]))
     files = pd.concat(_stack([pd.Series(p.file, index=p.original.index, dtype="string") for p in parts]))
@@ -264,6 +313,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
     accepted = accepted.assign(source_file=files[accepted.index], source_row=rows[accepted.index])
     accepted = accepted.reset_index(drop=True)
     rejected = _rejected_table(table, original, typed, problems, files, rows)
+    flagged = flags.drop(index=rejected_rows).dropna()
 
     for part in parts:
         mine_rejected = int((rejected["source_file"] == part.file).sum())
@@ -271,6 +321,9 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
         part.report.rows_rejected = mine_rejected
         part.report.rows_accepted = mine_accepted
         part.report.commonest_reasons = _commonest(rejected.loc[rejected["source_file"] == part.file, "reason_code"])
+        mine_flagged = flagged[files[flagged.index].eq(part.file).to_numpy()]
+        part.report.rows_flagged = len(mine_flagged)
+        part.report.flag_reasons = _flag_summary(mine_flagged, rows)
         if mine_accepted + mine_rejected != part.report.rows_read:
             raise AssertionError(f"{part.file}: {part.report.rows_read} rows read but {mine_accepted} accepted "
                                  f"+ {mine_rejected} rejected; please report this as a bug")

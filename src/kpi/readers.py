@@ -39,6 +39,11 @@ class RawExtract:
     formula_without_value: pd.DataFrame | None = None  # same shape as cells
     ragged_rows: pd.Series | None = None  # rows with more values than the header has columns
     notes: list[str] = field(default_factory=list)
+    # Published files reshaped onto the table (kpi.comparators): rows of the file may turn into several
+    # records, be merged into another row's record, or be left out on purpose. Each is accounted for.
+    rows_in_file: int | None = None  # data rows in the file (None: one record per row of `cells`)
+    left_out: pd.Series | None = None  # why each left-out row was not loaded; index: row number
+    merged_into: pd.Series | None = None  # row number of the record each merged row went into; index: row number
 
 
 HeaderScorer = Callable[[list[str], list[str] | None], int]

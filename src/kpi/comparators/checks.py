@@ -1,0 +1,123 @@
+"""Checks on published figures once parsed: exact decimals, and values that disagree with their own
+numerator and denominator.
+
+A published percentage should be its numerator over its denominator, give or take rounding: of the
+value to its published decimals, and of the counts (DfE rounds counts to the nearest 10, the Welsh
+Government to the nearest 5). A record that disagrees by more than that is still loaded - the published
+figure is the official one and other authorities are ranked on it - but it carries a warning in `note`
+and is counted under `rows_flagged` in the ingest report, so an officer can check it before quoting it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi.comparators.common import exact_decimals
+from kpi.config import Source
+from kpi.errors import ConfigError
+
+NUMBER_COLUMNS = ("value", "numerator", "denominator")
+SCALES = (1.0, 100.0, 1_000.0, 10_000.0, 100_000.0)  # ratio, percent, per 1,000, per 10,000, per 100,000
+DISAGREES = "value disagrees with numerator/denominator"
+
+
+def after_parsing(source: Source, original: pd.DataFrame, typed: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Exact decimals for every number; a warning for each record whose value disagrees with its
+    numerator and denominator by more than rounding (the warning is also added to `note`)."""
+    typed = typed.copy()
+    for column in NUMBER_COLUMNS:
+        if column in typed:
+            typed[column] = exact_decimals(typed[column])
+    flags = disagreements(typed, scale=_scale_option(source))
+    note = typed["note"]
+    typed["note"] = flags.where(note.isna(), note + "; " + flags).fillna(note).astype("string")
+    return typed, flags
+
+
+def _scale_option(source: Source) -> float | None:
+    scale = source.options.get("scale")
+    if scale is None:
+        return None
+    try:
+        return float(scale)
+    except (TypeError, ValueError):
+        raise ConfigError(f"sources.comparators.options.scale: '{scale}' is not a number "
+                          "(100 for percentages, 1 for ratios such as caseloads)") from None
+
+
+def decimals_of(values: pd.Series) -> np.ndarray:
+    """The fewest decimal places (0-15) that show each value exactly as it is (22.6 -> 1, 632830 -> 0)."""
+    x = values.to_numpy(dtype="float64", na_value=np.nan)
+    places = np.full(len(x), 15, dtype=int)
+    todo = np.isfinite(x)
+    for d in range(15, -1, -1):
+        exact = todo & (np.round(x, d) == x)
+        places[exact] = d
+    return places
+
+
+def _half_unit_of_value(values: pd.Series) -> np.ndarray:
+    """Half a unit in the last published decimal place: 22.6 -> 0.05, 21 -> 0.5."""
+    return 0.5 * np.power(10.0, -decimals_of(values))
+
+
+def _half_unit_of_count(values: pd.Series) -> np.ndarray:
+    """As for a value, but a whole number from 10 ending in 0 or 5 may be rounded to the nearest 10 or 5."""
+    half = _half_unit_of_value(values)
+    x = values.to_numpy(dtype="float64", na_value=np.nan)
+    whole = np.isfinite(x) & (np.abs(x) >= 10) & (np.round(x) == x)
+    half = np.where(whole & (np.mod(x, 10) == 0), 5.0, half)
+    half = np.where(whole & (np.mod(x, 10) == 5), 2.5, half)
+    return half
+
+
+def disagreements(typed: pd.DataFrame, scale: float | None = None) -> pd.Series:
+    """A warning where value, numerator and denominator are all published and the value is not
+    numerator / denominator x scale within rounding; missing elsewhere.
+
+    Without a `scale` the one that fits most of each indicator's records is used (100 for percentages,
+    1 for a caseload, 10,000 for a rate per 10,000 children), so the check needs no configuration.
+    """
+    flags = pd.Series(pd.NA, index=typed.index, dtype="string")
+    if not all(c in typed for c in NUMBER_COLUMNS):
+        return flags
+    value, numerator, denominator = (typed[c] for c in NUMBER_COLUMNS)
+    checkable = (value.notna() & numerator.notna() & denominator.notna() & denominator.gt(0)).to_numpy()
+    if not checkable.any():
+        return flags
+    v, n, d = (s.to_numpy(dtype="float64", na_value=np.nan)[checkable] for s in (value, numerator, denominator))
+    hv = _half_unit_of_value(value[checkable])
+    hn = _half_unit_of_count(numerator[checkable])
+    hd = _half_unit_of_count(denominator[checkable])
+    low = np.maximum(n - hn, 0) / (d + hd)
+    with np.errstate(divide="ignore"):
+        high = np.where(d - hd > 0, (n + hn) / np.maximum(d - hd, 1e-300), np.inf)
+    slack = 1e-9 * np.maximum(np.abs(v), 1)
+    fits = np.column_stack([(v + hv + slack >= low * s) & (v - hv - slack <= high * s) for s in SCALES])
+
+    if scale is not None:
+        scale_used = np.full(len(v), float(scale))
+        fit = (v + hv + slack >= low * scale) & (v - hv - slack <= high * scale)
+    else:
+        ids = pd.Series(typed["indicator_id"].to_numpy(dtype=object)[checkable]).fillna("")
+        counts = pd.DataFrame(fits).groupby(ids).transform("sum").to_numpy()
+        chosen = counts.argmax(axis=1)  # the first (smallest) scale wins a tie
+        scale_used = np.asarray(SCALES)[chosen]
+        fit = fits[np.arange(len(v)), chosen]
+    bad = ~fit
+    if bad.any():
+        where = np.flatnonzero(checkable)[bad]
+        ratio = n[bad] / d[bad] * scale_used[bad]
+        text = [f"{DISAGREES}: published {_show(vv)}, {_show(nn)} / {_show(dd)}{_times(ss)} = {rr:.2f}"
+                for vv, nn, dd, ss, rr in zip(v[bad], n[bad], d[bad], scale_used[bad], ratio)]
+        flags.iloc[where] = text  # one string per flagged record (few), not per row of the file
+    return flags
+
+
+def _show(number: float) -> str:
+    return f"{number:,.15g}"
+
+
+def _times(scale: float) -> str:
+    return "" if scale == 1 else f" x {scale:,.0f}"

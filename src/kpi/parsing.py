@@ -33,8 +33,10 @@ _MONTHS = {
 
 _TIME = r"(?:[ T]+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2})(?:\.\d+)?)?)?"
 _DAY_FIRST = r"^(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d{2})" + _TIME + r"$"
-_ISO = r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?$"
+_ISO = r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?$"
 _NAMED_MONTH = r"^(?P<day>\d{1,2})[ \-/](?P<month>[A-Za-z]{3,9})[ \-/,]+(?P<year>\d{4}|\d{2})" + _TIME + r"$"
+
+_COMMON_LAYOUTS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
 _TRUE = {"yes", "y", "true", "t", "1", "seen", "ie", "oes", "do"}
 _FALSE = {"no", "n", "false", "f", "0", "notseen", "na", "nac", "naddo", "nacoes"}
@@ -101,6 +103,14 @@ def parse_day_first(raw: pd.Series, *, with_time: bool) -> tuple[pd.Series, pd.S
     result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     if native.any():
         result.loc[native] = pd.to_datetime(raw[native].astype(object)).astype("datetime64[us]")
+    # Fast path: the common exact layouts, parsed strictly (an impossible date stays NaT).
+    for layout in _COMMON_LAYOUTS:
+        todo = text.notna() & result.isna()
+        if todo.sum() < 1:
+            break
+        parsed = pd.to_datetime(text[todo], format=layout, errors="coerce")
+        result.loc[parsed.index] = result.loc[parsed.index].fillna(parsed.astype("datetime64[us]"))
+    # Everything else (two-digit years, dots, month names, odd spacing) through the patterns.
     for pattern in (_DAY_FIRST, _ISO, _NAMED_MONTH):
         todo = text.notna() & result.isna()
         if not todo.any():

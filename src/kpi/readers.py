@@ -107,8 +107,33 @@ def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, en
     text, used = decode(data, encoding, path)
     if not text.strip():
         raise UnusableInput(f"{path}: the file is empty")
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _guess_delimiter(text)))
-    return _from_records(path, records, score_header, header_row, encoding=used, text_only=True)
+    delimiter = delimiter or _guess_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head, lines_read = [], []
+    for record in reader:  # only the first rows, to find the header
+        head.append(record)
+        lines_read.append(reader.line_num)
+        if len(head) >= max(HEADER_SEARCH_ROWS, header_row or 0):
+            break
+    index, headers = _locate_header(path, head, score_header, header_row)
+    body = _csv_body(text, delimiter, lines_read[index], len(headers))
+    if body is None:  # a row longer than the header by two or more: read it the slow, tolerant way
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[index + 1:]
+        body = pd.DataFrame(_padded(records, len(headers)), dtype=object) if records else None
+    return _extract(path, headers, index, body, encoding=used, text_only=True)
+
+
+def _csv_body(text: str, delimiter: str, skip_lines: int, width: int) -> pd.DataFrame | None:
+    """The rows below the header through pandas' C parser, with one spare column to catch rows
+    that are one value too long; None when a row is longer still."""
+    try:
+        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width + 1), index_col=False,
+                           skiprows=skip_lines, dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=range(width + 1), dtype=str)
+    except pd.errors.ParserError:
+        return None
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -210,8 +235,9 @@ def find_header_row(records: list[list], score_header: HeaderScorer) -> int | No
     return best
 
 
-def _from_records(path: Path, records: list[list], score_header: HeaderScorer, header_row: int | None,
-                  encoding: str | None, text_only: bool) -> RawExtract:
+def _locate_header(path: Path, records: list[list], score_header: HeaderScorer, header_row: int | None
+                   ) -> tuple[int, list[str]]:
+    """0-based index of the header row and the column names (two-level headers combined)."""
     if not any(_row_has_value(r) for r in records):
         raise UnusableInput(f"{path}: the file is empty")
     if header_row is not None:
@@ -228,20 +254,34 @@ def _from_records(path: Path, records: list[list], score_header: HeaderScorer, h
         index = found
     header = [_header_text(v) for v in records[index]]
     above = [_header_text(v) for v in records[index - 1]] if index else None
-    headers = _combine_two_level_header(header, above, score_header)
+    return index, _combine_two_level_header(header, above, score_header)
+
+
+def _from_records(path: Path, records: list[list], score_header: HeaderScorer, header_row: int | None,
+                  encoding: str | None, text_only: bool) -> RawExtract:
+    index, headers = _locate_header(path, records, score_header, header_row)
     body = records[index + 1:]
-    while body and not _row_has_value(body[-1]):
-        body.pop()  # trailing empty rows are Excel's formatting, not records
+    cells = pd.DataFrame(_padded(body, len(headers)), dtype=object) if body else None
+    return _extract(path, headers, index, cells, encoding=encoding, text_only=text_only)
+
+
+def _extract(path: Path, headers: list[str], index: int, body: pd.DataFrame | None, *, encoding: str | None,
+             text_only: bool) -> RawExtract:
+    """The cells below the header: trailing empty rows dropped, rows longer than the header noted."""
     width = len(headers)
-    cells = pd.DataFrame(_padded(body, width), dtype=object) if body else pd.DataFrame(columns=range(width))
+    cells = body if body is not None else pd.DataFrame(columns=range(width), dtype=object)
+    cells = cells.reset_index(drop=True)
     for missing in range(cells.shape[1], width):
         cells[missing] = None
-    extra = cells.iloc[:, width:]
-    ragged = extra.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False).astype(bool).any(axis=1)
-    cells = cells.iloc[:, :width]
+    filled = cells.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False).astype(bool)
+    has_value = filled.any(axis=1).to_numpy()
+    last = int(np.flatnonzero(has_value)[-1]) + 1 if has_value.any() else 0
+    cells, filled = cells.iloc[:last], filled.iloc[:last]  # trailing empty rows are formatting, not records
+    ragged = filled.iloc[:, width:].any(axis=1)
+    cells = cells.iloc[:, :width].copy()
     cells.columns = range(width)
     cells = cells.astype("string") if text_only else cells.where(cells.notna(), None)
-    source_rows = pd.Series(range(index + 2, index + 2 + len(body)), dtype="int64")
+    source_rows = pd.Series(range(index + 2, index + 2 + len(cells)), dtype="int64")
     return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows,
                       header_row=index + 1, encoding=encoding, ragged_rows=ragged.reset_index(drop=True))
 

@@ -134,9 +134,10 @@ def comparator_rows(comparators: pd.DataFrame, indicator: Indicator) -> pd.DataF
     ids = comparator_ids(indicator)
     rows = comparators[comparators["indicator_id"].isin(ids)] if ids else comparators.iloc[0:0]
     if rows["indicator_id"].nunique() > 1:
-        preference = rows["indicator_id"].map({i: n for n, i in enumerate(ids)})
-        keep = preference.sort_values(kind="stable").index
-        rows = rows.loc[keep].drop_duplicates(["area_code", "period"]).sort_index()
+        ranked = rows.assign(_preference=rows["indicator_id"].map({i: n for n, i in enumerate(ids)}),
+                             _position=np.arange(len(rows)))
+        ranked = ranked.sort_values(["_preference", "_position"]).drop_duplicates(["area_code", "period"])
+        rows = ranked.sort_values("_position").drop(columns=["_preference", "_position"])
     return rows
 
 

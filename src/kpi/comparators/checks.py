@@ -3,7 +3,7 @@ numerator and denominator.
 
 A published percentage should be its numerator over its denominator, give or take rounding: of the
 value to its published decimals, and of the counts (DfE rounds counts to the nearest 10, the Welsh
-Government to the nearest 5). A record that disagrees by more than that is still loaded - the published
+Government to the nearest 5: `options.count_rounding`, 10 for `ees`, 5 for `statswales`, else 1). A record that disagrees by more than that is still loaded - the published
 figure is the official one and other authorities are ranked on it - but it carries a warning in `note`
 and is counted under `rows_flagged` in the ingest report, so an officer can check it before quoting it.
 """
@@ -19,6 +19,7 @@ from kpi.errors import ConfigError
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
 SCALES = (1.0, 100.0, 1_000.0, 10_000.0, 100_000.0)  # ratio, percent, per 1,000, per 10,000, per 100,000
+COUNT_ROUNDING = {"ees": 10.0, "statswales": 5.0}  # what published counts may be rounded to, by format
 DISAGREES = "value disagrees with numerator/denominator"
 
 
@@ -29,21 +30,25 @@ def after_parsing(source: Source, original: pd.DataFrame, typed: pd.DataFrame) -
     for column in NUMBER_COLUMNS:
         if column in typed:
             typed[column] = exact_decimals(typed[column])
-    flags = disagreements(typed, scale=_scale_option(source))
+    flags = disagreements(typed, scale=_number_option(source, "scale"),
+                          count_rounding=_number_option(source, "count_rounding") or COUNT_ROUNDING.get(source.format, 1.0))
     note = typed["note"]
     typed["note"] = flags.where(note.isna(), note + "; " + flags).fillna(note).astype("string")
     return typed, flags
 
 
-def _scale_option(source: Source) -> float | None:
-    scale = source.options.get("scale")
-    if scale is None:
+def _number_option(source: Source, key: str) -> float | None:
+    value = source.options.get(key)
+    if value is None:
         return None
     try:
-        return float(scale)
+        number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"sources.comparators.options.scale: '{scale}' is not a number "
-                          "(100 for percentages, 1 for ratios such as caseloads)") from None
+        number = 0.0
+    if number <= 0:
+        raise ConfigError(f"sources.comparators.options.{key}: '{value}' is not a positive number (scale: 100 for "
+                          "percentages, 1 for ratios; count_rounding: 10 if counts are rounded to the nearest 10)")
+    return number
 
 
 def decimals_of(values: pd.Series) -> np.ndarray:
@@ -62,17 +67,16 @@ def _half_unit_of_value(values: pd.Series) -> np.ndarray:
     return 0.5 * np.power(10.0, -decimals_of(values))
 
 
-def _half_unit_of_count(values: pd.Series) -> np.ndarray:
-    """As for a value, but a whole number from 10 ending in 0 or 5 may be rounded to the nearest 10 or 5."""
+def _half_unit_of_count(values: pd.Series, rounding: float) -> np.ndarray:
+    """As for a value; and a published multiple of the rounding unit (nearest 10 for DfE) may be up to
+    half that unit away from the true count."""
     half = _half_unit_of_value(values)
     x = values.to_numpy(dtype="float64", na_value=np.nan)
-    whole = np.isfinite(x) & (np.abs(x) >= 10) & (np.round(x) == x)
-    half = np.where(whole & (np.mod(x, 10) == 0), 5.0, half)
-    half = np.where(whole & (np.mod(x, 10) == 5), 2.5, half)
-    return half
+    rounded = np.isfinite(x) & (np.abs(x) >= rounding) & (np.mod(x, rounding) == 0)
+    return np.where(rounded, np.maximum(half, rounding / 2), half)
 
 
-def disagreements(typed: pd.DataFrame, scale: float | None = None) -> pd.Series:
+def disagreements(typed: pd.DataFrame, scale: float | None = None, count_rounding: float = 1.0) -> pd.Series:
     """A warning where value, numerator and denominator are all published and the value is not
     numerator / denominator x scale within rounding; missing elsewhere.
 
@@ -88,8 +92,8 @@ def disagreements(typed: pd.DataFrame, scale: float | None = None) -> pd.Series:
         return flags
     v, n, d = (s.to_numpy(dtype="float64", na_value=np.nan)[checkable] for s in (value, numerator, denominator))
     hv = _half_unit_of_value(value[checkable])
-    hn = _half_unit_of_count(numerator[checkable])
-    hd = _half_unit_of_count(denominator[checkable])
+    hn = _half_unit_of_count(numerator[checkable], count_rounding)
+    hd = _half_unit_of_count(denominator[checkable], count_rounding)
     low = np.maximum(n - hn, 0) / (d + hd)
     with np.errstate(divide="ignore"):
         high = np.where(d - hd > 0, (n + hn) / np.maximum(d - hd, 1e-300), np.inf)

@@ -45,6 +45,7 @@ OPTIONS = {
     "reporting_year": "march (default) or september: what 'Reporting year N' means",
     "area_code": "old_la_code (default) or new_la_code: which code identifies an authority",
     "scale": "100 for percentages, 1 for ratios: to check values against numerator/denominator",
+    "count_rounding": "the unit published counts are rounded to (default: 10 for ees, 5 for statswales, else 1)",
 }
 STANDARD = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
             "region_name", "old_la_code", "new_la_code", "la_name"]

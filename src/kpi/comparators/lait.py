@@ -41,6 +41,7 @@ OPTIONS = {
     "measures": "{LAIT code: our indicator id} or [codes] to load (default: every measure, under its code)",
     "reporting_year": "march (default), september, academic or calendar: a year with no year type",
     "scale": "100 for percentages, 1 for ratios: to check values against numerator/denominator",
+    "count_rounding": "the unit published counts are rounded to (default: 10 for ees, 5 for statswales, else 1)",
 }
 DICTIONARY_FILE = "lait_data_dictionary.csv"
 COLUMNS = {"measure": "Short Desc", "years": "Years", "area": "LA and Regions", "value": "Values",

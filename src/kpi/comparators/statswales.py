@@ -48,6 +48,7 @@ OPTIONS = {
     "period": "the financial year of every row, when the file has no year column",
     "reporting_year": "march (default), september, academic or calendar: what a single year N means",
     "scale": "100 for percentages, 1 for ratios: to check values against numerator/denominator",
+    "count_rounding": "the unit published counts are rounded to (default: 10 for ees, 5 for statswales, else 1)",
 }
 AREA_CODES = ["Area_AltCode1", "AreaCode_ONS", "ONS code", "Area_Code", "AreaCode", "Area code", "Code"]
 AREA_NAMES = ["Area_ItemName_ENG", "AreaName", "Area name", "Area", "Local authority", "Authority", "Name"]

@@ -1,0 +1,265 @@
+"""The comparator loaders on the real published files in ../shared/data/published (never copied here).
+
+Expected values come from the files themselves, read here with the csv module and plain Python, or were
+checked by hand against the published tables; none comes from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import TEST_KEY
+from kpi import benchmarking
+from kpi.catalogue import catalogue
+from kpi.comparisons import Area, area_for, compare
+from kpi.config import load_config
+from kpi.ingest import ingest
+from kpi.periods import parse_period
+
+PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
+DFE = PUBLISHED / "dfe-csc-outcomes"
+C1 = DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+CSWW = DFE / "csww_indicators_2017_to_2025.csv"
+SN = DFE / "sn_model_2025_wide.csv"
+LAIT = PUBLISHED / "dfe-lait" / "bds_long_0.parquet"
+SYMBOLS = {"c", "x", "z", "u", "k", "low", "*", "-", ":"}
+C1_VALUES = ["referral_count", "rereferral_count", "rereferral_percent", "no_further_action_count",
+             "no_further_action_percent", "not_in_need_count", "not_in_need_percent", "referral_child_count",
+             "rereferral_child_count", "rereferral_child_percent"]
+CSWW_VALUES = ["inpost_fte", "agency_rate_fte", "vacancy_rate_fte", "turnover_rate_fte", "caseload_fte",
+               "absence_rate_fte", "agency_cover_rate_fte", "vacancy_agency_cover_rate_fte"]
+
+
+def raw_rows(path: Path) -> list[dict[str, str]]:
+    """The published rows as the csv module reads them; row n of the list is row n + 2 in Excel."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def published() -> Path:
+    if not PUBLISHED.is_dir():
+        pytest.fail(f"{PUBLISHED} is missing: these tests read the real published statistics from "
+                    "../shared/data/published beside the checkout (CI has it)")
+    return PUBLISHED
+
+
+@pytest.fixture(scope="module")
+def england(published, tmp_path_factory):
+    """c1 and csww loaded for Barnsley (DfE LA number 370), with its statistical neighbours."""
+    root = tmp_path_factory.mktemp("england")
+    values = {f"c1_{c}": c for c in C1_VALUES}
+    values["rereferrals_within_12m_pct"] = {"value": "rereferral_percent", "numerator": "rereferral_count",
+                                            "denominator": "referral_count"}
+    workforce = {f"csww_{c}": c for c in CSWW_VALUES}
+    workforce["caseload_per_social_worker_fte"] = {"value": "caseload_fte", "numerator": "cases",
+                                                   "denominator": "case_holders_fte"}
+    config = {
+        "authority": {"name": "Barnsley Metropolitan Borough Council", "code": "370", "nation": "england",
+                      "neighbours_file": str(SN)},
+        "extract_date": "2026-03-31",
+        "sources": {"comparators": [
+            {"path": str(C1), "format": "ees", "options": {"values": values}},
+            {"path": str(CSWW), "format": "ees", "options": {"values": workforce, "reporting_year": "september"}},
+        ]},
+    }
+    (root / "kpi.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPI_PSEUDONYM_KEY", TEST_KEY)
+        result = ingest(load_config(root / "kpi.yml"))
+    return root, result
+
+
+def _report(result, path: Path) -> pd.Series:
+    report = result.report
+    return report[report["file"].eq(str(path))].iloc[0]
+
+
+def _records(result, path: Path) -> pd.DataFrame:
+    table = result.tables["comparators"]
+    accepted = table.accepted.assign(status="accepted")
+    rejected = table.rejected.assign(status="rejected", source_row=table.rejected["source_row"].astype("int64"))
+    both = pd.concat([accepted, rejected], ignore_index=True)
+    return both[both["source_file"].eq(str(path))]
+
+
+@pytest.mark.parametrize("path, columns", [(C1, C1_VALUES), (CSWW, CSWW_VALUES)], ids=["c1", "csww"])
+def test_every_published_row_is_accounted_for(england, path, columns):
+    _, result = england
+    raw = raw_rows(path)
+    report = _report(result, path)
+    mappings = len(columns) + 1
+    assert report["rows_in_file"] == len(raw)
+    assert report["rows_left_out"] == 0  # every level in these files is National, Regional or Local authority
+    assert report["rows_read"] == len(raw) * mappings
+    assert report["rows_accepted"] + report["rows_rejected"] == report["rows_read"]
+    records = _records(result, path)
+    # Each published row gave exactly one record per mapped column.
+    per_row = records.groupby("source_row")["indicator_id"].nunique()
+    assert per_row.index.tolist() == list(range(2, len(raw) + 2))
+    assert (per_row == mappings).all()
+    assert report["rows_rejected"] == 0 and report["rows_flagged"] == 0
+
+
+@pytest.mark.parametrize("path, columns, prefix", [(C1, C1_VALUES, "c1_"), (CSWW, CSWW_VALUES, "csww_")],
+                         ids=["c1", "csww"])
+def test_symbols_are_kept_and_numbers_are_exact(england, path, columns, prefix):
+    _, result = england
+    raw = raw_rows(path)
+    records = _records(result, path)
+    symbols_seen = 0
+    for column in columns:
+        mine = records[records["indicator_id"].eq(prefix + column)].set_index("source_row").sort_index()
+        published = pd.Series([row[column].strip() for row in raw], index=range(2, len(raw) + 2))
+        is_symbol = published.str.lower().isin(SYMBOLS)
+        assert (published[~is_symbol].map(float) == mine.loc[~is_symbol, "value"]).all(), column
+        assert mine.loc[is_symbol, "value"].isna().all(), column
+        assert (mine.loc[is_symbol, "note"] == published[is_symbol]).all(), column
+        symbols_seen += int(is_symbol.sum())
+    assert symbols_seen > 100  # c, x, z, u and low all occur in these two files
+
+
+def test_published_values_checked_by_hand(england):
+    _, result = england
+    accepted = result.tables["comparators"].accepted.set_index(["indicator_id", "area_code", "period"])
+    # Children in need census, year ending 31 March 2025: England re-referrals 22.6% (142,900 of 632,830).
+    england_rereferrals = accepted.loc[("rereferrals_within_12m_pct", "E92000001", "2024-25")]
+    assert england_rereferrals[["value", "numerator", "denominator"]].tolist() == [22.6, 142900, 632830]
+    # Workforce census, 30 September 2025: England caseload per case-holding FTE 15.2 (321,661 / 21,105.4).
+    caseload = accepted.loc[("caseload_per_social_worker_fte", "E92000001", "2025-26")]
+    assert caseload[["value", "numerator", "denominator"]].tolist() == [15.2, 321661, 21105.4]
+    # Joint returns keep their published joint code; Barnsley keeps its DfE number across ONS codes.
+    assert accepted.loc[("csww_caseload_fte", "940 / 941", "2025-26"), "value"] == 14.8
+    assert accepted.loc[("csww_caseload_fte", "314 / 318", "2017-18"), "value"] == 10.2
+    barnsley = accepted.xs(("caseload_per_social_worker_fte", "370"), level=["indicator_id", "area_code"])
+    assert len(barnsley) == 9  # 2017 to 2025, under E08000016 and then E08000038
+
+
+def _independent_position(rows: list[dict], column: str, year: str, code: str, neighbours: list[str]) -> dict:
+    """Rank, quartiles, band and neighbours' median from the raw rows, for a lower-is-better measure."""
+    def number(text):
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    authorities = [r for r in rows if r["time_period"] == year and r["geographic_level"] == "Local authority"]
+    values = {r["old_la_code"]: number(r[column]) for r in authorities}
+    known = [v for v in values.values() if v is not None]
+    ours = next(v for c, v in values.items() if code in [part.strip() for part in c.split("/")])
+    lower, median, upper = statistics.quantiles(known, n=4, method="inclusive")
+    band = "A" if ours <= lower else "B" if ours <= median else "C" if ours <= upper else "D"
+    by_authority = {part.strip(): v for c, v in values.items() for part in c.split("/")}
+    neighbour_values = [by_authority[n] for n in neighbours if by_authority.get(n) is not None]
+    national = next(r for r in rows if r["time_period"] == year and r["geographic_level"] == "National")
+    return {"value": ours, "rank": 1 + sum(v < ours for v in known), "rank_of": len(known), "band": band,
+            "quartiles": (lower, median, upper),
+            "neighbours_median": statistics.median(neighbour_values) if neighbour_values else None,
+            "neighbours_count": len(neighbour_values), "nation": float(national[column])}
+
+
+def _neighbours_from_the_model(code: str) -> tuple[list[str], str]:
+    row = next(r for r in raw_rows(SN) if r["old_la_code"] == code)
+    return [row[f"SN_{i}"] for i in range(1, 11)], row["region_name"]
+
+
+@pytest.mark.parametrize("indicator, path, column, year, period", [
+    ("caseload_per_social_worker_fte", CSWW, "caseload_fte", "2025", "2025-26"),
+    ("caseload_per_social_worker_fte", CSWW, "caseload_fte", "2021", "2021-22"),
+    ("rereferrals_within_12m_pct", C1, "rereferral_percent", "2025", "2024-25"),
+    ("rereferrals_within_12m_pct", C1, "rereferral_percent", "2019", "2018-19"),
+])
+def test_rank_band_and_neighbours_agree_with_an_independent_calculation(england, indicator, path, column, year,
+                                                                       period):
+    root, _ = england
+    neighbours, region = _neighbours_from_the_model("370")
+    expected = _independent_position(raw_rows(path), column, year, "370", neighbours)
+    config = load_config(root / "kpi.yml")
+    area = area_for(config)
+    assert list(area.neighbours) == neighbours and area.region == region
+    comparators = pd.read_parquet(root / "data/processed/comparators.parquet")
+    result = compare(comparators, catalogue()[indicator], parse_period(period), area, None)
+    assert (result["rank"], result["rank_of"], result["quartile_band"]) == (
+        expected["rank"], expected["rank_of"], expected["band"])
+    assert (result["lower_quartile"], result["median"], result["upper_quartile"]) == pytest.approx(
+        expected["quartiles"], abs=1e-9)
+    assert result["neighbours_median"] == pytest.approx(expected["neighbours_median"], abs=1e-9)
+    assert result["neighbours_count"] == expected["neighbours_count"]
+    assert result["nation_value"] == expected["nation"]
+    raw_region = next(r for r in raw_rows(path) if r["time_period"] == year and r["region_name"] == region
+                      and r["geographic_level"] == "Regional")
+    assert result["region_value"] == float(raw_region[column])
+    # The benchmarking league table ranks and bands every authority the same way.
+    bench = benchmarking.load(config, indicator, period)
+    table = benchmarking.league(bench)
+    ours = table[table["this_authority"]].iloc[0]
+    assert (ours["area_code"], ours["value"], ours["rank"], ours["band"]) == (
+        "370", expected["value"], expected["rank"], expected["band"])
+    assert table["neighbour"].sum() == len({n for n in neighbours if n in set(
+        part for c in table["area_code"] for part in c.split(" / "))})
+
+
+def test_a_joint_return_is_each_authoritys_figure(england):
+    root, _ = england
+    kingston = Area("314", "england")
+    expected = _independent_position(raw_rows(CSWW), "caseload_fte", "2025", "314", [])
+    comparators = pd.read_parquet(root / "data/processed/comparators.parquet")
+    result = compare(comparators, catalogue()["caseload_per_social_worker_fte"], parse_period("2025-26"), kingston,
+                     None)
+    assert expected["value"] == 13.9  # Kingston upon Thames / Richmond upon Thames, returned jointly
+    assert (result["rank"], result["quartile_band"]) == (expected["rank"], expected["band"])
+
+
+@pytest.fixture(scope="module")
+def lait(published, tmp_path_factory):
+    root = tmp_path_factory.mktemp("lait")
+    config = {
+        "authority": {"name": "Barnsley", "code": "370", "nation": "england"},
+        "extract_date": "2026-03-31",
+        "sources": {"comparators": {"path": str(LAIT), "format": "lait", "options": {
+            "measures": ["Continue_Assess_Comp", "Work_Force_AvgNumCase_SW"]}}},
+    }
+    (root / "kpi.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPI_PSEUDONYM_KEY", TEST_KEY)
+        return ingest(load_config(root / "kpi.yml"))
+
+
+def test_lait_values_parse_exactly(lait):
+    accepted = lait.tables["comparators"].accepted.set_index(["indicator_id", "area_code", "period"])
+    timely = accepted.xs("Continue_Assess_Comp", level="indicator_id")
+    # England (LAIT 970): 83.4 in 2016 and 85.7 in 2025, years ending 31 March (Financial Year measures).
+    assert timely.loc[("E92000001", "2015-16"), "value"] == 83.4
+    assert timely.loc[("E92000001", "2024-25"), "value"] == 85.7
+    # Published as '83.100000000000009' (North East, 2017): exactly 83.1.
+    assert timely.loc[("E12000001", "2016-17"), "value"] == 83.1
+    # The same census as the EES workforce file: England caseload 15.2 at 30 September 2025.
+    assert accepted.loc[("Work_Force_AvgNumCase_SW", "E92000001", "2025-26"), "value"] == 15.2
+
+
+def test_lait_accounts_for_all_641070_rows(lait, published):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(LAIT, columns=["Short Desc", "Values"]).to_pandas()
+    assert len(table) == 641_070
+    report = lait.report.iloc[0]
+    chosen = table["Short Desc"].isin(["Continue_Assess_Comp", "Work_Force_AvgNumCase_SW"])
+    assert report["rows_in_file"] == len(table)
+    assert report["rows_left_out"] == int((~chosen).sum())
+    assert report["rows_read"] == int(chosen.sum()) == report["rows_accepted"] + report["rows_rejected"]
+    accepted = lait.tables["comparators"].accepted
+    dashes = int(table.loc[chosen, "Values"].eq("-").sum())
+    assert int(accepted["note"].eq("-").sum()) == dashes and accepted["value"].notna().sum() == chosen.sum() - dashes
+    published_numbers = pd.to_numeric(table.loc[chosen, "Values"], errors="coerce").dropna()
+    assert not math.isclose(published_numbers.sum(), 0)
+    decimals_shown = accepted["value"].dropna().map(lambda v: len(repr(v).split(".")[1]) if "." in repr(v) else 0)
+    assert decimals_shown.max() <= 2  # no float artefact survives (these measures have one decimal place)
+    assert np.isclose(accepted["value"].sum(), published_numbers.sum())

@@ -324,3 +324,13 @@ def test_the_catalogue_id_wins_when_two_sources_publish_the_same_figure():
                        _rows("assessments_within_timescale_pct", [("370", "Barnsley", "authority", 81.0)])])
     result = compare(table, indicator, parse_period("2024-25"), Area("370", "england"), None)
     assert result["rank_of"] == 2 and result["median"] == pytest.approx(75.5)
+
+
+def test_the_console_summary_says_what_a_reshaped_file_became(project):
+    wrong = EES_ROWS[2].replace(",3241,825,25.5", ",3241,825,52.5")
+    result = _ees(project, rows=[*EES_ROWS[:2], wrong, *EES_ROWS[3:]])
+    lines = ingest_module.summary_lines(result)
+    assert any(line.endswith("c1.csv: 10 rows in the file gave 17 records; 1 left out: geographic level "
+                             "'Local authority district' not kept (options.levels) (1)") for line in lines)
+    assert any(line.endswith("c1.csv: 1 record loaded with a warning in `note`: value disagrees with "
+                             "numerator/denominator (1): rows 4") for line in lines)

@@ -412,6 +412,12 @@ def summary_lines(result: IngestResult) -> list[str]:
     for row in report.itertuples():
         if row.identifying_columns_not_loaded:
             lines.append(f"{row.file}: identifying columns not loaded: {row.identifying_columns_not_loaded}")
+        if row.rows_in_file != row.rows_read or row.rows_left_out:  # a published file reshaped onto a table
+            left_out = f"; {row.rows_left_out:,} left out: {row.left_out_reasons}" if row.rows_left_out else ""
+            lines.append(f"{row.file}: {row.rows_in_file:,} rows in the file gave {row.rows_read:,} records{left_out}")
+        if row.rows_flagged:
+            lines.append(f"{row.file}: {row.rows_flagged:,} record{'s' if row.rows_flagged != 1 else ''} loaded with a "
+                         f"warning in `note`: {row.flag_reasons}")
     lines.append(f"Tables written to {result.processed_dir}; rejected rows with reasons in "
                  f"{result.processed_dir / 'rejected'}; report in {result.processed_dir / 'ingest_report.csv'}")
     return lines

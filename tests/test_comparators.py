@@ -334,3 +334,20 @@ def test_the_console_summary_says_what_a_reshaped_file_became(project):
                              "'Local authority district' not kept (options.levels) (1)") for line in lines)
     assert any(line.endswith("c1.csv: 1 record loaded with a warning in `note`: value disagrees with "
                              "numerator/denominator (1): rows 4") for line in lines)
+
+
+SYMBOLS = ["c", "x", "z", "u", "k", "low", "*", "-", ":", "C", "[x]"]
+
+
+def test_every_published_symbol_is_a_missing_value_never_zero(project):
+    template = EES_ROWS[2].replace(",3241,825,25.5", ",3241,{s},{s}")
+    rows = [template.replace(",370,", f",{400 + i},").format(s=symbol) for i, symbol in enumerate(SYMBOLS)]
+    rows.append(EES_ROWS[3].replace(",4000,c,c", ",4000,8.25E+2,2.0625E+1"))
+    result = _ees(project, rows=rows)
+    assert result.report.iloc[0]["rows_rejected"] == 0
+    rates = project.accepted("comparators").query("indicator_id == 'rereferrals_within_12m_pct'").set_index("area_code")
+    suppressed = rates.loc[[str(400 + i) for i in range(len(SYMBOLS))]]
+    assert suppressed["value"].isna().all() and suppressed["numerator"].isna().all()
+    assert suppressed["denominator"].eq(3241).all()
+    assert suppressed["note"].tolist() == [s.strip("[]") for s in SYMBOLS]
+    assert rates.loc["371", ["value", "numerator"]].tolist() == [20.625, 825.0]

@@ -188,3 +188,16 @@ def test_readme_documents_every_canonical_column():
         assert f"**{table.name}**" in readme, table.name
         for column in table.columns:
             assert f"`{column}`" in readme, f"{table.name}.{column}"
+
+
+def test_console_summary_folds_many_monthly_files_into_one_line(project):
+    from kpi.ingest import summary_lines
+
+    for month in range(1, 6):
+        project.write_text(f"monthly/2017-{month:02d}.csv",
+                           contacts_csv(f"C{month},P{month},1{month}/0{month}/2017 09:00,Police,Referral,,"))
+    project.write_config({"contacts": {"path": "monthly/*.csv"}})
+    lines = summary_lines(project.ingest())
+    contacts = [line for line in lines if line.startswith("contacts")]
+    assert len(contacts) == 1 and "5 files" in contacts[0]
+    assert len(project.ingest().report) == 5  # the report still has every file

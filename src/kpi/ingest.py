@@ -397,16 +397,26 @@ def ingest(config: Config, progress: Callable[[str], None] | None = None) -> Ing
     return result
 
 
-def summary_lines(result: IngestResult) -> list[str]:
-    """The console summary: per file, rows read, accepted, rejected and the commonest reasons."""
+def summary_lines(result: IngestResult, files_per_table: int = 3) -> list[str]:
+    """The console summary: per file (or per table, when it has many monthly files), rows read,
+    accepted and rejected, and the commonest reasons. The report CSV always has every file."""
     report = result.report
     if report.empty:
         return ["No sources are configured in kpi.yml: nothing was ingested."]
-    width = max(12, int(report["file"].str.len().max()))
+    shown = []
+    for table, files in report.groupby("table", sort=False):
+        if len(files) <= files_per_table:
+            shown += [row._asdict() for row in files.itertuples(index=False)]
+            continue
+        rejected = result.tables[table].rejected["reason_code"]
+        shown.append({"table": table, "file": f"{len(files)} files, e.g. {files['file'].iloc[0]}",
+                      "rows_read": files["rows_read"].sum(), "rows_accepted": files["rows_accepted"].sum(),
+                      "rows_rejected": files["rows_rejected"].sum(), "commonest_reasons": _commonest(rejected)})
+    width = max(12, max(len(row["file"]) for row in shown))
     lines = [f"{'table':<15}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
-    for row in report.itertuples():
-        lines.append(f"{row.table:<15}{row.file:<{width + 2}}{row.rows_read:>9,}{row.rows_accepted:>10,}"
-                     f"{row.rows_rejected:>10,}  {row.commonest_reasons}")
+    for row in shown:
+        lines.append(f"{row['table']:<15}{row['file']:<{width + 2}}{row['rows_read']:>9,}{row['rows_accepted']:>10,}"
+                     f"{row['rows_rejected']:>10,}  {row['commonest_reasons']}")
     lines.append(f"{'total':<15}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
                  f"{report['rows_accepted'].sum():>10,}{report['rows_rejected'].sum():>10,}")
     for row in report.itertuples():
@@ -419,5 +429,5 @@ def summary_lines(result: IngestResult) -> list[str]:
             lines.append(f"{row.file}: {row.rows_flagged:,} record{'s' if row.rows_flagged != 1 else ''} loaded with a "
                          f"warning in `note`: {row.flag_reasons}")
     lines.append(f"Tables written to {result.processed_dir}; rejected rows with reasons in "
-                 f"{result.processed_dir / 'rejected'}; report in {result.processed_dir / 'ingest_report.csv'}")
+                 f"{result.processed_dir / 'rejected'}; every file in {result.processed_dir / 'ingest_report.csv'}")
     return lines

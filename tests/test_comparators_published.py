@@ -263,3 +263,57 @@ def test_lait_accounts_for_all_641070_rows(lait, published):
     decimals_shown = accepted["value"].dropna().map(lambda v: len(repr(v).split(".")[1]) if "." in repr(v) else 0)
     assert decimals_shown.max() <= 2  # no float artefact survives (these measures have one decimal place)
     assert np.isclose(accepted["value"].sum(), published_numbers.sum())
+
+
+def _disagrees(value: str, numerator: str, denominator: str, rounding: float = 10) -> bool | None:
+    """By hand: can value (to its decimals) be numerator / denominator x 100 with counts rounded to 10?"""
+    try:
+        v, n, d = float(value), float(numerator), float(denominator)
+    except ValueError:
+        return None
+    if d <= 0:
+        return None
+    half_value = 0.5 * 10 ** -(len(value.split(".")[1]) if "." in value else 0)
+    half_n = rounding / 2 if n >= rounding and n % rounding == 0 else 0.5
+    half_d = rounding / 2 if d >= rounding and d % rounding == 0 else 0.5
+    low, high = 100 * max(n - half_n, 0) / (d + half_d), 100 * (n + half_n) / (d - half_d)
+    return v + half_value < low - 1e-9 or v - half_value > high + 1e-9
+
+
+def test_files_the_other_tests_do_not_use_load_with_a_mapping(published, tmp_path, monkeypatch):
+    cla, d3 = DFE / "cla_number_and_rate_per_10k_children.csv", DFE / "d3_cpps_subsequent_plan_2013_to_2025.csv"
+    on_31_march, starting = "Children looked after on 31 March each year", "Children starting to be looked after each year"
+    config = {
+        "authority": {"name": "Barnsley", "code": "370", "nation": "england"}, "extract_date": "2026-03-31",
+        "sources": {"comparators": [
+            {"path": str(cla), "format": "ees", "options": {"values": {
+                "cla_rate": {"value": "rate_per_10000", "numerator": "children_count",
+                             "denominator": "population_estimate", "where": {"population_type": on_31_march}},
+                "cla_starting": {"value": "children_count", "where": {"population_type": starting}}}}},
+            {"path": str(d3), "format": "ees", "options": {"values": {"cpp_second_pct": {
+                "value": "CPP_subsequent_percent", "numerator": "CPP_subsequent", "denominator": "CPP_start"}}}},
+        ]},
+    }
+    (tmp_path / "kpi.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("KPI_PSEUDONYM_KEY", TEST_KEY)
+    result = ingest(load_config(tmp_path / "kpi.yml"))
+    # cla (UTF-8 with a byte-order mark; la_name before new_la_code): one record per row of the two types.
+    raw = raw_rows(cla)
+    kept = sum(r["population_type"] in (on_31_march, starting) for r in raw)
+    report = _report(result, cla)
+    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"]) == (len(raw), kept, len(raw) - kept)
+    assert report["rows_rejected"] == 0
+    accepted = result.tables["comparators"].accepted
+    london = accepted[accepted["indicator_id"].eq("cla_rate") & accepted["area_code"].eq("E12000007")]
+    row = next(r for r in raw if r["geographic_level"] == "Regional" and r["region_name"] == "London"
+               and r["time_period"] == "2025" and r["population_type"] == on_31_march)
+    assert london.loc[london["period"].eq("2024-25"), "value"].tolist() == [float(row["rate_per_10000"])]
+    # d3: exactly the rows whose published percentage cannot be its counts are flagged, and still loaded.
+    raw = raw_rows(d3)
+    expected = sorted(i + 2 for i, r in enumerate(raw)
+                      if _disagrees(r["CPP_subsequent_percent"], r["CPP_subsequent"], r["CPP_start"]))
+    d3_records = accepted[accepted["source_file"].eq(str(d3))]
+    flagged = d3_records[d3_records["note"].fillna("").str.startswith("value disagrees")]
+    assert sorted(flagged["source_row"]) == expected and len(expected) >= 1
+    assert _report(result, d3)["rows_flagged"] == len(expected)
+    assert len(d3_records) == len(raw)

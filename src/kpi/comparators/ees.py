@@ -174,7 +174,14 @@ def read_ees(table: Table, source: Source, path: Path):
             part[canonical] = common.cell_text(cells, at)[mine]
             used.setdefault(canonical, []).append(headers[at])
         records.append(part)
-    reasons[selected & ~matched] = "matches the where of no mapped value (options.values)"
+    unmatched = selected & ~matched
+    where_columns = {c for m in options.mappings for c in m.where}
+    if len(where_columns) == 1:  # say which value it had: "population_type is 'Children ceasing ...'"
+        column = where_columns.pop()
+        reasons[unmatched] = (f"{column} is '" + text(column)[unmatched].fillna("")
+                              + "', which no mapped value asks for (options.values ... where)")
+    else:
+        reasons[unmatched] = "matches the where of no mapped value (options.values)"
     blank_records = pd.DataFrame({common.ROW: rows[blank].to_numpy(), "_order": 0})
     records = pd.concat([*records, blank_records], ignore_index=True)
     records = records.sort_values([common.ROW, "_order"], kind="stable").reset_index(drop=True)

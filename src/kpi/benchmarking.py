@@ -461,7 +461,8 @@ def ranked_chart(bench: Benchmark, year: str | None = None) -> Chart:
             label = f"{short_name(bench.name)} {measure.show(values[i])}"
             if named:
                 ax.annotate(label, (values[i], at[i]), xytext=(4, 0), textcoords="offset points", ha="left",
-                            va="center", fontsize=9, fontweight="bold", color=DARK_BLUE, zorder=6)
+                            va="center", fontsize=9, fontweight="bold", color=DARK_BLUE, zorder=6,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
             else:
                 ax.annotate(label.replace(" ", "\n", 1) if len(label) > 14 else label, (at[i], values[i]),
                             xytext=(0, 14), textcoords="offset points", ha="center", va="bottom", fontsize=9,
@@ -631,8 +632,14 @@ def _series_title(bench: Benchmark, frame: pd.DataFrame) -> str:
     n = int(both.sum())
     if bench.measure.polarity == "neutral":
         above = int((frame["value"] > frame["nation_value"])[both].sum())
+        if n == 1:
+            year = frame.loc[both, "period"].iloc[0]
+            return f"{name} {'above' if above else 'not above'} {bench.nation} in {year}"
         return f"{name} above {bench.nation} in {above} of {n} years"
     better = int(_better(frame["value"], frame["nation_value"], bench.measure.polarity)[both].sum())
+    if n == 1:
+        year = frame.loc[both, "period"].iloc[0]
+        return f"{name} {'better' if better else 'no better'} than {bench.nation} in {year}"
     return f"{name} better than {bench.nation} in {better} of {n} years"
 
 

@@ -146,3 +146,19 @@ def test_assurance_icons_and_labels(value):
 def test_unknown_icon():
     with pytest.raises(ValueError):
         icon_png("variation", "pass")
+
+
+def test_long_titles_wrap_clear_of_the_icons():
+    result = spc([50, 52, 49, 55, 53, 51, 54, 50, 52, 56, 53, 55, 57], target=55)
+    figure, _ = spc_chart(result, title="Contacts leading to a strategy discussion or meeting")
+    figure.canvas.draw()
+    texts = [t for t in figure.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_window_extent"))
+             if t.get_text()]
+    title = next(t for t in texts if t.get_text().startswith("Contacts leading"))
+    captions = [t for t in texts if t.get_text() in ("Common cause", "Hit and miss", "Meets target", "Misses target")]
+    assert "\n" in title.get_text()
+    box = title.get_window_extent()
+    assert captions
+    for caption in captions:
+        other = caption.get_window_extent()
+        assert box.x1 < other.x0 or box.y0 > other.y1 or box.y1 < other.y0, caption.get_text()

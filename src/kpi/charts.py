@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from typing import Any
 
 import matplotlib.style
@@ -133,6 +134,7 @@ WORDS = {
 }
 
 MAX_TICK_LABELS = 12
+TITLE_WIDTH = 44  # characters per line of the chart title, so it never reaches the icons
 
 
 # ---------------------------------------------------------------------------------------------- formatting
@@ -397,7 +399,8 @@ def spc_chart(
         ax.set_xlim(-0.6, len(points) - 0.4)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_value(v, unit, _axis_decimals(ax))))
         ax.tick_params(axis="y", labelsize=9)
-        ax.set_title(title, loc="left", fontsize=14, y=1.0, pad=36)
+        # Long titles wrap rather than run into the icons in the top-right corner.
+        ax.set_title(textwrap.fill(title, TITLE_WIDTH), loc="left", fontsize=14, y=1.0, pad=36)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28 if len(ticks) > 6 else -0.14),
                   ncol=min(4, len(handles)), fontsize=8, frameon=False)
         if points["short_group_warning"].any():

@@ -54,7 +54,9 @@ def execute(notebook: Path, output: Path, parameters: dict, progress: bool = Tru
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                                   cwd=str(notebook.parent), progress_bar=progress, log_output=False)
+                                   cwd=str(notebook.parent), progress_bar=progress, log_output=False,
+                                   # the kernel's own start-up and shutdown chatter is not for the user
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as err:
         first_line = next((line for line in str(err.source).splitlines() if line.strip()), "")
         raise PackFailed(f"{notebook.name} failed in cell {err.exec_count} (`{first_line.strip()}`): "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -74,10 +75,11 @@ def test_summary_fits_one_page_and_names_every_indicator(pages):
         assert indicator.title["en"] in text, indicator.id
 
 
-def test_pdf_holds_no_code(pages):
+def test_pdf_holds_no_code_or_python_artefacts(pages):
     text = "\n".join(pages)
-    for fragment in ("import ", "kpi.", "pack.", "Traceback", "In [", "Out["):
+    for fragment in ("import ", "kpi.", "pack.", "Traceback", "In [", "Out[", "None", "<NA>", "NaT"):
         assert fragment not in text, fragment
+    assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE)
 
 
 def test_pdf_is_tagged_with_title_language_alt_text_and_table_headers(pack):

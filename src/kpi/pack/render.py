@@ -94,7 +94,7 @@ def _nation(content: PackContent, view: IndicatorView) -> str:
     if pd.isna(row.get("nation_value")):
         return ""
     text = format_value(row["nation_value"], view.indicator.unit, view.indicator.decimals)
-    if pd.notna(row.get("quartile_band")) and row.get("quartile_band"):
+    if isinstance(row.get("quartile_band"), str):
         text += " · " + content.text("band {band}", band=row["quartile_band"])
     if pd.notna(row.get("rank")) and pd.notna(row.get("rank_of")):
         text += " · " + content.text("rank {rank} of {of}", rank=int(row["rank"]), of=int(row["rank_of"]))
@@ -202,7 +202,8 @@ def comparison_rows(content: PackContent) -> list[dict]:
             "period": label(parse_period(row["comparator_period"]), content.language),
             "ours": _value(view), "nation": fmt(row["nation_value"]), "lower": fmt(row["lower_quartile"]),
             "median": fmt(row["median"]), "upper": fmt(row["upper_quartile"]), "rank": rank,
-            "band": row["quartile_band"] or "–", "region": fmt(row.get("region_value")),
+            "band": row["quartile_band"] if isinstance(row["quartile_band"], str) else "–",
+            "region": fmt(row.get("region_value")),
             "neighbours": fmt(row.get("neighbours_median")),
         })
     return rows

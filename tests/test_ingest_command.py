@@ -201,3 +201,15 @@ def test_console_summary_folds_many_monthly_files_into_one_line(project):
     contacts = [line for line in lines if line.startswith("contacts")]
     assert len(contacts) == 1 and "5 files" in contacts[0]
     assert len(project.ingest().report) == 5  # the report still has every file
+
+
+def test_canonical_comparators_without_optional_number_columns_load(project):
+    project.write_text("comparators.csv", "indicator_id,area_code,area_name,area_type,period,value\n"
+                                          "rereferrals_within_12m_pct,W06000001,Ynys Mon,authority,2018-19,21.5\n"
+                                          "rereferrals_within_12m_pct,W06000002,Gwynedd,authority,2018-19,c\n")
+    project.write_config({"comparators": {"path": "comparators.csv"}})
+    project.ingest()
+    accepted = project.accepted("comparators")
+    assert accepted["numerator"].isna().all() and accepted["denominator"].isna().all()
+    assert accepted["value"].tolist()[0] == 21.5 and pd.isna(accepted["value"].tolist()[1])
+    assert accepted["note"].fillna("").tolist() == ["", "c"]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi import periods as fp
 from kpi.catalogue import Indicator, catalogue
-from kpi.comparisons import COMPARISON_COLUMNS, Area, compare
+from kpi.comparisons import COMPARISON_COLUMNS, Area, area_for, compare
 from kpi.config import Config
 from kpi.judgements import rag, travel, wilson_interval
 from kpi.measures import MEASURES, PeriodData, Settings, Unavailable
@@ -33,12 +33,6 @@ COLUMNS = [
 
 def settings_from(config: Config) -> Settings:
     return Settings(timescale=config.timescale, caseload_threshold=config.caseload_threshold)
-
-
-def area_from(config: Config) -> Area:
-    authority = config.authority
-    return Area(code=authority.code, nation=authority.nation, region=authority.region,
-                neighbours=tuple(authority.neighbours or ()))
 
 
 def _tables_for_group(data: ProcessedData, by: str | None, group: str) -> dict[str, pd.DataFrame]:
@@ -149,7 +143,7 @@ def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *
     is_share = frame["is_proportion"].astype(bool)
     lower, upper = wilson_interval(frame["numerator"].where(is_share), frame["denominator"].where(is_share))
     frame["ci_lower"], frame["ci_upper"] = lower, upper
-    frame = _add_comparisons(frame, data, indicators, area_from(config), by)
+    frame = _add_comparisons(frame, data, indicators, area_for(config), by)
     order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
     return frame[order]
 

@@ -177,7 +177,7 @@ def typed_table(table: Table, original: pd.DataFrame, source: Source, key: bytes
     index = original.index
     for column in table.columns.values():
         if column.name not in original:
-            typed[column.name] = pd.Series(pd.NA, index=index, dtype=DTYPES[column.type])
+            typed[column.name] = pd.Series(index=index, dtype=DTYPES[column.type])  # all missing
             continue
         cells = original[column.name]
         values, reason, reason_code = parse_column(column, cells, source.categories.get(column.name))

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from kpi.columns import ColumnMatch
 from kpi.config import Source
@@ -97,19 +98,10 @@ def find_column(headers: list[str], cells: pd.DataFrame, wanted: str, path: Path
     if len(found) > 1:
         first = cells[found[0]].astype("string").fillna("")
         if not all(first.equals(cells[i].astype("string").fillna("")) for i in found[1:]):
-            letters = " and ".join(_excel_column(i) for i in found)
+            letters = " and ".join(get_column_letter(i + 1) for i in found)
             raise UnusableInput(f"{path}: column '{wanted}'{what} appears {len(found)} times (columns {letters}) "
                                 "with different values; rename one of them in the file")
     return found[0]
-
-
-def _excel_column(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def cell_text(cells: pd.DataFrame, position: int | None) -> pd.Series:

@@ -69,6 +69,7 @@ class PackContent:
     completeness: pd.DataFrame
     parameters: dict[str, str]
     spc_settings: dict = field(default_factory=dict)
+    comparison_charts: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> (png, alt text)
 
     @property
     def period_label(self) -> str:
@@ -185,6 +186,23 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
     return headline(indicator, facts, content_text)
 
 
+def _comparison_charts(config: Config, table: pd.DataFrame) -> dict[str, tuple[bytes, str]]:
+    """A ranked chart of every authority for each indicator with published comparator figures."""
+    from kpi import benchmarking
+
+    charts = {}
+    for indicator_id, period in zip(table["indicator_id"], table["comparator_period"]):
+        if not isinstance(period, str):
+            continue
+        try:
+            chart = benchmarking.ranked_chart(benchmarking.load(config, indicator_id, period=period))
+        except UnusableInput:
+            continue  # no figures to rank for this indicator: the table says so
+        charts[indicator_id] = (chart.png(), chart.alt_text)
+        chart.figure.clear()
+    return charts
+
+
 def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",
                audience: str = "restricted", data: ProcessedData | None = None) -> PackContent:
     """Work out the whole pack for one quarter."""
@@ -231,4 +249,5 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     return PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                        created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                        ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end),
-                       parameters=parameters, spc_settings=spc_settings)
+                       parameters=parameters, spc_settings=spc_settings,
+                       comparison_charts=_comparison_charts(config, table))

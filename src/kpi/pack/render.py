@@ -215,8 +215,11 @@ def comparisons_section(content: PackContent) -> str:
         "the sum of the authorities' numerators over the sum of their denominators where all are published, "
         "otherwise the published figure. Rank 1 is the best; band A is the best quarter of authorities and D the "
         "worst. Suppressed or missing figures are left out, never counted as zero.", nation=content.nation_name)
+    charts = [{"id": indicator_id, "title": content.views[indicator_id].indicator.title_in(content.language),
+               "chart": _data_uri(png), "alt": alt}
+              for indicator_id, (png, alt) in content.comparison_charts.items()]
     return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
-                   method=method, england=content.config.authority.nation == "england")
+                   method=method, england=content.config.authority.nation == "england", charts=charts)
 
 
 def quality_section(content: PackContent) -> str:

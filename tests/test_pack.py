@@ -181,3 +181,16 @@ def test_committed_notebooks_carry_no_outputs():
             if cell["cell_type"] == "code":
                 assert not cell.get("outputs") and not cell.get("execution_count"), path.name
         assert any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells), path.name
+
+
+def test_no_raw_child_or_worker_id_reaches_processed_data(demo_project):
+    raw_ids = re.compile(r"\b(?:W[CA]\d{6}|EMP\d{5})\b")  # the demo's system ids for children and staff
+    for path in (demo_project / "data/processed").rglob("*"):
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            text = frame.select_dtypes(exclude="number").astype(str).to_csv()
+        elif path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+        else:
+            continue
+        assert not raw_ids.search(text), path.name

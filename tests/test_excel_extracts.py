@@ -144,3 +144,21 @@ def test_caseload_numbers_stored_as_text_in_excel_are_read(project):
     assert list(accepted["open_cases"]) == [17, 3]
     assert list(accepted["role"]) == ["social_worker", "team_manager"]
     assert list(accepted["agency"]) == [True, False]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("empty", "sheet 'Assessments' is empty"),
+    ("corrupt", "not a readable Excel workbook"),
+])
+def test_unusable_workbooks_exit_2_with_one_line(project, capsys, content, message):
+    from kpi.cli import main
+
+    path = project.root / "assessments.xlsx"
+    if content == "empty":
+        _workbook(path, [])
+    else:
+        path.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    _config(project)
+    assert main(["ingest", "--config", str(project.config_path), "--quiet"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and message in error[0] and "assessments.xlsx" in error[0]

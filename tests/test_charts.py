@@ -162,3 +162,11 @@ def test_long_titles_wrap_clear_of_the_icons():
     for caption in captions:
         other = caption.get_window_extent()
         assert box.x1 < other.x0 or box.y0 > other.y1 or box.y1 < other.y0, caption.get_text()
+
+
+def test_ratios_are_plain_numbers_on_the_axis_and_in_words():
+    from kpi.charts import format_value
+
+    assert format_value(16.64, "ratio", 1) == "16.6"
+    assert format_value(56.6, "days", 1) == "56.6 days"
+    assert format_value(87.21, "percent", 1) == "87.2%"

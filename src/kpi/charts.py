@@ -147,7 +147,7 @@ def format_value(value: float, unit: str = "percent", decimals: int = 1) -> str:
     text = f"{value:,.{decimals}f}"
     if unit == "percent":
         return f"{text}%"
-    if unit in ("number", "count", "", None):
+    if unit in ("number", "count", "ratio", "", None):
         return text
     return f"{text} {unit}"
 

@@ -125,6 +125,11 @@ def decisions_without_time(data: ProcessedData, quarters: list[pd.Period] | None
     quarter = frame["received_at"].dt.to_period(QUARTER)
     summary = pd.DataFrame({"contacts": 1, "no_decision": ~decided, "decision_without_time": midnight},
                            index=frame.index).astype("int64")
+    return _sum_by_quarter(summary, quarter, quarters)
+
+
+def _sum_by_quarter(summary: pd.DataFrame, quarter: pd.Series, quarters: list[pd.Period] | None) -> pd.DataFrame:
+    """Counts per quarter (only the quarters asked for, each shown even when it has none)."""
     if quarters is not None:
         summary, quarter = summary[quarter.isin(quarters)], quarter[quarter.isin(quarters)]
     table = summary.groupby(quarter.map(code)).sum()
@@ -258,12 +263,7 @@ def assessments_left_open(data: ProcessedData, timescale: int, quarters: list[pd
         "completed_without_start_date": ~still_open & frame["start_date"].isna(),
     }, index=frame.index).astype("int64")
     quarter = frame["referral_date"].dt.to_period(QUARTER)
-    if quarters is not None:
-        summary, quarter = summary[quarter.isin(quarters)], quarter[quarter.isin(quarters)]
-    table = summary.groupby(quarter.map(code)).sum()
-    if quarters is not None:
-        table = table.reindex([code(q) for q in quarters], fill_value=0)
-    return table.rename_axis("period").reset_index()
+    return _sum_by_quarter(summary, quarter, quarters)
 
 
 def possible_duplicates(data: ProcessedData) -> pd.DataFrame:

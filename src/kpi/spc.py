@@ -488,16 +488,8 @@ def spc(
             raise ValueError(f"periods has {len(periods)} labels for {n} values")
     _direction(improvement)
     _check_baseline(baseline_points)
-    chosen = _resolve_settings(
-        preset,
-        {
-            "screen_outliers": screen_outliers,
-            "run_length": run_length,
-            "trend_length": trend_length,
-            "two_in_three": two_in_three,
-        },
-        _explicit,
-    )
+    chosen = _resolve_settings(preset, dict(screen_outliers=screen_outliers, run_length=run_length,
+                                            trend_length=trend_length, two_in_three=two_in_three), _explicit)
     rebase_positions = _rebase_positions(rebase_at, periods, n)
     starts_group = np.zeros(n, dtype=np.int64)
     starts_group[rebase_positions] = 1
@@ -563,16 +555,8 @@ def spc_many(
     Returns (points, summary): one row per point, and one row per series with its icons.
     """
     _check_baseline(baseline_points)
-    chosen = _resolve_settings(
-        preset,
-        {
-            "screen_outliers": screen_outliers,
-            "run_length": run_length,
-            "trend_length": trend_length,
-            "two_in_three": two_in_three,
-        },
-        _explicit,
-    )
+    chosen = _resolve_settings(preset, dict(screen_outliers=screen_outliers, run_length=run_length,
+                                            trend_length=trend_length, two_in_three=two_in_three), _explicit)
     settings = {"baseline_points": baseline_points, **chosen}
     data = frame.sort_values([series, period], kind="stable").reset_index(drop=True)
     series_codes, series_ids = pd.factorize(data[series], sort=True)

@@ -82,6 +82,15 @@ class SpcSettings(_Strict):
     rebase: dict[str, list[str]] = Field(default_factory=dict, description="indicator -> periods of each new group")
 
 
+class ProcessChange(_Strict):
+    """A known change in how the service works (a new team, an improvement board). SPC limits are
+    recalculated from it, and the pack names it on the charts, in the alt text and in the appendix."""
+
+    date: dt.date
+    description: str = Field(min_length=1, max_length=80)
+    indicators: list[str] | None = Field(default=None, description="the indicators it affects (default: all)")
+
+
 class Config(_Strict):
     authority: Authority
     sources: Sources = Field(default_factory=Sources)
@@ -93,6 +102,7 @@ class Config(_Strict):
     earliest_date: dt.date = dt.date(2000, 1, 1)
     targets: dict[str, Target] = Field(default_factory=dict)
     spc: SpcSettings = Field(default_factory=SpcSettings)
+    process_changes: list[ProcessChange] = Field(default_factory=list)
     pseudonym_key_file: str = "data/.pseudonym_key"
 
     # Set by load_config, not by the officer.
@@ -160,4 +170,18 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
     except ValidationError as err:
         raise ConfigError(_describe(err.errors()[0], path)) from None
     config.config_path = path
+    _check_indicator_ids(config, path)
     return config
+
+
+def _check_indicator_ids(config: Config, path: Path) -> None:
+    """An indicator id under spc.rebase or process_changes must exist: a misspelt one would be ignored."""
+    from kpi.catalogue import catalogue
+
+    known = catalogue()
+    named = [(f"spc.rebase.{i}", i) for i in config.spc.rebase]
+    named += [(f"process_changes[{n}].indicators", i) for n, change in enumerate(config.process_changes)
+              for i in change.indicators or ()]
+    for where, indicator_id in named:
+        if indicator_id not in known:
+            raise ConfigError(f"{path}: {where}: unknown indicator '{indicator_id}' (see `kpi indicators --list`)")

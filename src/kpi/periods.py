@@ -33,7 +33,7 @@ from __future__ import annotations
 import numbers
 import re
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 import pandas as pd
 
@@ -118,7 +118,7 @@ class QuarterSpan:
         return f"QuarterSpan('{code(self)}')"
 
 
-AnyPeriod = Union[pd.Period, QuarterSpan]
+AnyPeriod = pd.Period | QuarterSpan  # what every function here takes
 
 
 def parse_period(text: str) -> AnyPeriod:

@@ -128,15 +128,28 @@ def test_runs_for_a_decrease_indicator():
 TREND = [1, 9, 1, 9, 2, 3, 4, 5, 6, 7, 8, 1, 9, 1, 9]
 
 
-def test_where_two_trends_meet_the_peak_takes_the_falling_direction():
-    # Up 1..7 then down 7..1 (the 7 belongs to both trends); big swings either side keep the limits wide
-    # (mean 5, amr 122 / 20 = 6.1 -> limits -11.23 / 21.23; near limits -5.82 / 15.82; no run of 7).
-    values = [0, 14, 0, 14, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 14, 0, 14, 0]
-    r = spc(values)
+# Up 1..7 then down 7..1 (the 7 belongs to both trends); big swings either side keep the limits wide
+# (mean 105 / 21 = 5, amr 122 / 20 = 6.1 -> limits -11.23 / 21.23; near limits -5.82 / 15.82; no run of 7).
+PEAK = [0, 14, 0, 14, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 14, 0, 14, 0]
+
+
+def test_where_two_trends_meet_the_peak_takes_the_falling_direction_in_nhsr():
+    r = spc(PEAK, preset="nhsr")
     assert causes(r)[4:17] == ["trend"] * 13
     assert types(r)[4:10] == ["special_cause_improvement"] * 6
     assert types(r)[10] == "special_cause_concern"  # the peak: direction of the step to its right
     assert types(r)[11:17] == ["special_cause_concern"] * 6
+
+
+@pytest.mark.parametrize(("improvement", "before", "after"), [("increase", "improvement", "concern"),
+                                                               ("decrease", "concern", "improvement")])
+def test_the_peak_of_two_trends_is_an_improvement_in_mdc(improvement, before, after):
+    # The 7 is in the rising trend and in the falling one: one of them is always the improvement.
+    r = spc(PEAK, improvement=improvement)
+    assert causes(r)[4:17] == ["trend"] * 13
+    assert types(r)[4:10] == [f"special_cause_{before}"] * 6
+    assert types(r)[10] == "special_cause_improvement"
+    assert types(r)[11:17] == [f"special_cause_{after}"] * 6
 
 
 def test_trend_of_seven():
@@ -199,13 +212,55 @@ def test_two_in_three_with_a_point_beyond_the_limit_nhsr():
 # ---------------------------------------------------------------------------------------------- precedence
 
 
-def test_outside_limits_beats_trend():
-    # Mean 5, amr 1 -> limits 2.34 / 7.66: the trend's ends (2 and 8) are outside the limits.
-    r = spc([5, 5, 5, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5], two_in_three="nhsr")
+# Mean 65 / 13 = 5, moving ranges 0,0,3,1,1,1,1,1,1,3,0,0 -> amr 1, limits 2.34 / 7.66, near limits 3.23 / 6.77.
+# The rising trend 2..8 starts and ends outside the limits: the 2 is a concern (below the lower limit) and an
+# improvement (first point of a rising trend) at once; the 8 is an improvement both ways.
+BOTH = [5, 5, 5, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5]
+
+
+def test_outside_limits_beats_trend_with_precedence():
+    r = spc(BOTH, two_in_three="nhsr", conflicts="precedence")
     assert r.points["upl"].iloc[0] == pytest.approx(7.66)
     assert causes(r) == ["none"] * 3 + ["outside_limits"] + ["trend"] * 5 + ["outside_limits"] + ["none"] * 3
     assert types(r)[3] == "special_cause_concern"  # below the lower limit
     assert types(r)[9] == "special_cause_improvement"
+
+
+@pytest.mark.parametrize("preset", ["mdc", "nhsr"])
+def test_a_point_both_improvement_and_concern(preset):
+    r = spc(BOTH, preset=preset)
+    if preset == "mdc":  # MDC's tool shows improvement, labelled by the rule that found it
+        assert r.settings["conflicts"] == "improvement"
+        assert (causes(r)[3], types(r)[3]) == ("trend", "special_cause_improvement")
+    else:  # NHSRplotthedots: one label by precedence, outside the limits first
+        assert r.settings["conflicts"] == "precedence"
+        assert (causes(r)[3], types(r)[3]) == ("outside_limits", "special_cause_concern")
+    assert types(r)[4:10] == ["special_cause_improvement"] * 6
+    assert causes(r)[:3] + causes(r)[10:] == ["none"] * 6
+
+
+@pytest.mark.parametrize("preset", ["mdc", "nhsr"])
+def test_lower_is_better(preset):
+    # The 2, below the lower limit, is an improvement in both (outside_limits comes first anyway); the 8, above
+    # the upper limit and in the rising trend, is a concern every way.
+    r = spc(BOTH, improvement="decrease", preset=preset)
+    assert (causes(r)[3], types(r)[3]) == ("outside_limits", "special_cause_improvement")
+    assert (causes(r)[9], types(r)[9]) == ("outside_limits", "special_cause_concern")
+    assert types(r)[5:9] == ["special_cause_concern"] * 4
+    # The 3 (below the near limit 3.23) is in the rising trend, a concern. In mdc's two-in-three rule it is also
+    # beyond two sigma below the mean with the 2 (outside counts as beyond two sigma): an improvement, which
+    # wins. NHSRplotthedots' rule does not count the 2, so the 3 is only in the trend.
+    expected = ("two_in_three", "special_cause_improvement") if preset == "mdc" else ("trend", "special_cause_concern")
+    assert (causes(r)[4], types(r)[4]) == expected
+
+
+def test_spc_many_settles_conflicts_as_spc_does():
+    frame = pd.DataFrame({"indicator_id": ["a"] * 13 + ["b"] * 21, "period": list(range(13)) + list(range(21)),
+                          "value": BOTH + PEAK})
+    for preset, expected in (("mdc", "special_cause_improvement"), ("nhsr", "special_cause_concern")):
+        points, _ = spc_many(frame, preset=preset)
+        assert points["point_type"].iloc[3] == expected  # BOTH's 2
+        assert points["point_type"].iloc[13 + 10] == expected  # PEAK's 7
 
 
 # ---------------------------------------------------------------------------------------------- rebase
@@ -330,14 +385,14 @@ def test_fewer_than_two_points(values):
     assert not r.points["special_cause_flag"].fillna(False).any()
 
 
-def test_short_group_warning():
-    # The issue: fewer than 13 points; NHSRplotthedots v0.2.2: fewer than 12.
-    with pytest.warns(UserWarning, match="trial limits"):
-        short = spc(BASE)
+@pytest.mark.parametrize("preset", ["mdc", "nhsr"])
+def test_short_group_warning_below_13_points(preset):
+    # MDC: 13 points; NHSRplotthedots v0.2.2: getOption("ptd_spc.warning_threshold", 13).
+    with pytest.warns(UserWarning, match="fewer than 13 points"):
+        short = spc(BASE, preset=preset)  # 12 points
     assert short.points["short_group_warning"].all()
-    assert not spc(BASE + [10]).points["short_group_warning"].any()
-    assert not spc(BASE, preset="nhsr").points["short_group_warning"].any()
-    assert spc(BASE[:11], preset="nhsr").points["short_group_warning"].all()
+    assert short.settings["short_group_points"] == 13
+    assert not spc(BASE + [10], preset=preset).points["short_group_warning"].any()  # 13 points
 
 
 def test_short_group_warning_is_per_rebase_group():
@@ -351,7 +406,7 @@ def test_short_group_warning_is_per_rebase_group():
 def test_settings_record_every_choice():
     s = spc(BASE, preset="nhsr", target=12, rebase_at=[4]).settings
     for key in ("preset", "improvement", "target", "rebase_at", "baseline_points", "screen_outliers", "run_length",
-                "trend_length", "two_in_three", "limit_factor", "screening_factor", "missing_values"):
+                "trend_length", "two_in_three", "conflicts", "limit_factor", "screening_factor", "missing_values"):
         assert key in s
     assert s["preset"] == "nhsr" and s["target"] == 12 and s["rebase_at"] == [4]
 
@@ -363,6 +418,14 @@ def test_bad_arguments():
         spc(BASE, preset="excel")
     with pytest.raises(ValueError):
         spc(BASE, two_in_three="wheeler")
+    with pytest.raises(ValueError, match="conflicts"):
+        spc(BASE, conflicts="concern")
+
+
+def test_conflicts_can_be_chosen_against_the_preset():
+    r = spc(BOTH, preset="nhsr", conflicts="improvement")
+    assert r.settings["conflicts"] == "improvement" and r.settings["screen_outliers"] is True
+    assert types(r)[3] == "special_cause_improvement"
 
 
 def _frame_of_series() -> tuple[pd.DataFrame, dict]:

@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from kpi.spc import spc
 
 
-def literal_rules(y: list[float], mode: str, screen: bool) -> dict[str, list]:
-    """The rules as the issue states them, one point and one window at a time (one group, no gaps)."""
+def literal_rules(y: list[float], mode: str, screen: bool, conflicts: str = "precedence",
+                  better: int = 1) -> dict[str, list]:
+    """The rules as the issue states them, one point and one window at a time (one group, no gaps).
+
+    `better` is +1 when higher is better, -1 when lower is better.
+    """
     n = len(y)
     mean = sum(y) / n
     ranges = [abs(y[i] - y[i - 1]) for i in range(1, n)]
@@ -29,6 +33,7 @@ def literal_rules(y: list[float], mode: str, screen: bool) -> dict[str, list]:
     close = [b and (mode == "mdc" or not o) for b, o in zip(beyond, outside, strict=True)]
 
     run, trend, two = [False] * n, [False] * n, [False] * n
+    trend_directions: list[set[int]] = [set() for _ in range(n)]  # +1 in a rising trend, -1 in a falling one
     for start in range(n - 6):
         window = range(start, start + 7)
         if side[start] != 0 and all(side[i] == side[start] for i in window):
@@ -38,6 +43,7 @@ def literal_rules(y: list[float], mode: str, screen: bool) -> dict[str, list]:
         if all(s > 0 for s in steps) or all(s < 0 for s in steps):
             for i in window:
                 trend[i] = True
+                trend_directions[i].add(1 if steps[0] > 0 else -1)
     for start in range(n - 2):
         window = range(start, start + 3)
         if abs(sum(side[i] for i in window)) == 3 and sum(close[i] for i in window) >= 2:
@@ -57,11 +63,21 @@ def literal_rules(y: list[float], mode: str, screen: bool) -> dict[str, list]:
         if cause[i] == "none":
             point_type.append("common_cause")
             continue
-        direction = side[i]
-        if cause[i] == "trend":
-            step = y[i + 1] - y[i] if i + 1 < n and trend[i + 1] else y[i] - y[i - 1]
-            direction = 1 if step > 0 else -1
-        point_type.append("special_cause_improvement" if direction > 0 else "special_cause_concern")
+        # Every pattern the point is in, with the way it points, in order of precedence.
+        patterns = [("outside_limits", side[i])] if outside[i] else []
+        patterns += [("trend", d) for d in sorted(trend_directions[i], key=lambda d: d != better)]
+        patterns += [(rule, side[i]) for rule, flags in (("two_in_three", two), ("run", run)) if flags[i]]
+        improving = [rule for rule, d in patterns if d == better]
+        if conflicts == "improvement" and improving:  # MDC: improvement wins, labelled by its first rule
+            cause[i], direction = improving[0], better
+        elif conflicts == "improvement":  # every pattern points the other way
+            direction = -better
+        else:
+            direction = side[i]
+            if cause[i] == "trend":
+                step = y[i + 1] - y[i] if i + 1 < n and trend[i + 1] else y[i] - y[i - 1]
+                direction = 1 if step > 0 else -1
+        point_type.append("special_cause_improvement" if direction == better else "special_cause_concern")
     return {"point_type": point_type, "outside_limits": outside, "close_to_limits": close, "run": run, "trend": trend,
             "two_in_three": two, "special_cause_type": cause, "lpl": lpl, "upl": upl}
 
@@ -74,13 +90,15 @@ walks = st.tuples(st.lists(st.integers(-1, 3), min_size=8, max_size=30), st.samp
 series = st.one_of(noise, walks).map(lambda v: [float(x) for x in v])
 
 
-@settings(max_examples=150, deadline=None)
-@given(series, st.sampled_from(["mdc", "nhsr"]), st.booleans())
-def test_vectorised_rules_match_the_literal_rules(values, mode, screen):
-    expected = literal_rules(values, mode, screen)
+@settings(max_examples=200, deadline=None)
+@given(series, st.sampled_from(["mdc", "nhsr"]), st.booleans(), st.sampled_from(["improvement", "precedence"]),
+       st.sampled_from([1, -1]))
+def test_vectorised_rules_match_the_literal_rules(values, mode, screen, conflicts, better):
+    expected = literal_rules(values, mode, screen, conflicts, better)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        points = spc(values, two_in_three=mode, screen_outliers=screen).points
+        points = spc(values, two_in_three=mode, screen_outliers=screen, conflicts=conflicts,
+                     improvement="increase" if better > 0 else "decrease").points
     np.testing.assert_allclose(points["upl"].iloc[0], expected["upl"], equal_nan=True)
     np.testing.assert_allclose(points["lpl"].iloc[0], expected["lpl"], equal_nan=True)
     columns = ("outside_limits", "close_to_limits", "run", "trend", "two_in_three", "special_cause_type", "point_type")

@@ -107,9 +107,12 @@ def test_seven_points_one_side_of_the_mean(side, expected):
 )
 def test_seven_point_trend(y, expected, direction):
     y = np.array(y, dtype=float)
-    in_trend, trend_direction = _trends(y, np.zeros(len(y), dtype=np.int64), _starts(len(y)), 7)
+    rising, falling, trend_direction = _trends(y, np.zeros(len(y), dtype=np.int64), _starts(len(y)), 7)
+    in_trend = rising | falling
     assert in_trend.astype(int).tolist() == expected
     assert set(trend_direction[in_trend].tolist()) <= {direction}
+    assert not (rising & falling).any()  # no peak in these series
+    assert (rising if direction > 0 else falling).astype(int).tolist() == expected
 
 
 @pytest.mark.parametrize(

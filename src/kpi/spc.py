@@ -22,20 +22,28 @@ The algorithm, for each rebase group (the points from one rebase to the next), i
     more are beyond the near limit; those points are flagged. Mode "mdc" (MDC's 2023 rule) counts a point
     beyond the process limit as beyond the near limit too; mode "nhsr" (NHSRplotthedots) counts only points
     between the near and the process limit.
-* Each special-cause point gets one label (``special_cause_type``), by precedence:
-  outside_limits > trend > two_in_three > run.
-  Its direction (above or below the mean; for a trend, the trend's own direction - where two trends meet,
-  the direction of the step to the right, as in NHSRplotthedots v0.2.2) and the improvement direction give
-  ``special_cause_improvement``, ``special_cause_concern`` or, for a neutral indicator,
-  ``special_cause_neutral_high`` / ``special_cause_neutral_low``.
-* ``short_group_warning``: the rebase group has fewer than 13 points (12 in the "nhsr" preset, as
-  NHSRplotthedots): its limits are trial limits.
+* Each special-cause point gets one label (``special_cause_type``) and a direction, which with the
+  improvement direction give ``special_cause_improvement``, ``special_cause_concern`` or, for a neutral
+  indicator, ``special_cause_neutral_high`` / ``special_cause_neutral_low``. A point can be in two patterns
+  at once that point different ways (below the lower limit and the first point of a rising trend; the peak
+  where a rising and a falling trend meet). ``conflicts`` says which wins:
+  - "improvement" (MDC's Excel tool, which shows improvement when a point is both, NHSRplotthedots issue
+    194): a point in any pattern in the improvement direction is an improvement point, labelled with the
+    first of its improvement-direction rules in the order below; a trend's direction is the trend's own.
+  - "precedence" (NHSRplotthedots v0.2.2): one label by precedence, outside_limits > trend > two_in_three >
+    run, with its direction (above or below the mean; for a trend, its direction as NHSRplotthedots reads
+    it: where two trends meet, or a trend point's next point is in a trend, the step to the right).
+  A neutral indicator has no improvement to prefer: its points follow precedence either way.
+* ``short_group_warning``: the rebase group has fewer than 13 points: its limits are trial limits. (The
+  13 is NHSRplotthedots v0.2.2's default for its ``ptd_spc.warning_threshold`` option, in
+  R/ptd_add_short_group_warnings.R; that file's comment and warning text still say 12.)
 * Variation icon: from the last point with a value. Assurance icon (only with a target and a non-neutral
   direction): from the latest rebase group's limits - a target beyond a process limit is always met or always
   missed; a target between the limits is hit and miss ("inconsistent").
 
 Presets: ``preset="nhsr"`` reproduces the R package NHSRplotthedots v0.2.2 (screening on, its two-in-three
-rule); ``preset="mdc"`` is the MDC Excel tool (no screening, 2023 two-in-three rule) and the default.
+rule, precedence for conflicts); ``preset="mdc"`` is the MDC Excel tool (no screening, 2023 two-in-three rule,
+improvement wins a conflict) and the default.
 Keyword arguments given explicitly override the preset. Every choice used is in ``result.settings``.
 
 Output (``result.points``, one row per input value, in input order): ``period`` (when given), ``value``,
@@ -75,12 +83,13 @@ DEFAULTS: dict[str, Any] = {
     "run_length": 7,
     "trend_length": 7,
     "two_in_three": "mdc",
+    "conflicts": "improvement",  # a point both improvement and concern is improvement (MDC's tool)
     "short_group_points": 13,  # groups with fewer points than this have trial limits (issue 4)
 }
 PRESETS: dict[str, dict[str, Any]] = {
     "mdc": dict(DEFAULTS),
-    # NHSRplotthedots v0.2.2 warns below 12 points (ptd_add_short_group_warnings)
-    "nhsr": {**DEFAULTS, "screen_outliers": True, "two_in_three": "nhsr", "short_group_points": 12},
+    # NHSRplotthedots v0.2.2: getOption("ptd_spc.warning_threshold", 13), so 13 as in the defaults
+    "nhsr": {**DEFAULTS, "screen_outliers": True, "two_in_three": "nhsr", "conflicts": "precedence"},
 }
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
@@ -141,6 +150,8 @@ def _resolve_settings(preset: str | None, given: dict[str, Any], explicit: Itera
     chosen.update({name: value for name, value in given.items() if name in explicit or preset is None})
     if chosen["two_in_three"] not in ("mdc", "nhsr"):
         raise ValueError(f"two_in_three must be 'mdc' or 'nhsr', not {chosen['two_in_three']!r}")
+    if chosen["conflicts"] not in ("improvement", "precedence"):
+        raise ValueError(f"conflicts must be 'improvement' or 'precedence', not {chosen['conflicts']!r}")
     for name in ("run_length", "trend_length"):
         if int(chosen[name]) < 2:
             raise ValueError(f"{name} must be at least 2")
@@ -228,21 +239,27 @@ def _runs(side: np.ndarray, starts: np.ndarray, run_length: int) -> np.ndarray:
 
 
 def _trends(y: np.ndarray, group: np.ndarray, starts: np.ndarray, trend_length: int):
-    """Points in a trend, and each such point's trend direction (+1 rising, -1 falling, 0 none).
+    """Points in a rising trend, points in a falling trend, and NHSRplotthedots' one direction per point.
 
-    A point where two trends meet (a peak) takes the direction of the step to its right, as NHSRplotthedots
-    v0.2.2 does; so does a point whose next point is also in a trend.
+    A peak belongs to both the rising and the falling trend. NHSRplotthedots v0.2.2 gives a trend point the
+    direction of the step to its right when its next point is in a trend too (so a peak is falling), else
+    the step to its left; the "precedence" reading of conflicts uses that direction.
     """
     step = np.sign(y - _previous(y, np.nan))
     step[starts] = 0
     change = starts | (step != _previous(step, 0))
-    ends_trend_step = (step != 0) & (_lengths_of_runs(change) >= trend_length - 1)
+    trend_step = (step != 0) & (_lengths_of_runs(change) >= trend_length - 1)  # a step ending a trend's point
     same_group_next = _next(group, -1) == group
-    in_trend = ends_trend_step | (_next(ends_trend_step, False) & same_group_next)
+
+    def members(steps: np.ndarray) -> np.ndarray:  # both ends of each trend step
+        return steps | (_next(steps, False) & same_group_next)
+
+    rising, falling = members(trend_step & (step > 0)), members(trend_step & (step < 0))
+    in_trend = rising | falling
     next_in_trend = _next(in_trend, False) & same_group_next
     chosen_step = np.where(in_trend & next_in_trend, _next(step, 0), step)
-    direction = np.where(chosen_step == 1, 1, -1) * in_trend
-    return in_trend, direction.astype(np.int8)
+    nhsr_direction = np.where(chosen_step == 1, 1, -1) * in_trend
+    return rising, falling, nhsr_direction.astype(np.int8)
 
 
 def _two_in_three(close: np.ndarray, side: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -286,14 +303,29 @@ def _evaluate(
         beyond_near = (yv > near_upl[gv]) | (yv < near_lpl[gv])
     close = beyond_near if settings["two_in_three"] == "mdc" else beyond_near & ~outside
     run = _runs(side, starts, settings["run_length"])
-    trend, trend_direction = _trends(yv, gv, starts, settings["trend_length"])
+    rising, falling, trend_direction = _trends(yv, gv, starts, settings["trend_length"])
+    trend = rising | falling
     two_in_three = _two_in_three(close, side, gv)
+    improvement = direction_of_group[gv]
 
     # Labels as codes into SPECIAL_CAUSE_TYPES and POINT_TYPES (fast; they become categoricals).
     cause = np.select([outside, trend, two_in_three, run], [1, 2, 3, 4], default=0).astype(np.int8)
+    if settings["conflicts"] == "improvement":
+        # A trend's own direction; only a peak or trough (in both) keeps NHSRplotthedots' reading.
+        trend_direction = np.where(rising != falling, np.where(rising, 1, -1), trend_direction)
+        # Any pattern in the improvement direction makes the point an improvement point (MDC's tool).
+        towards = (side == improvement) & (improvement != 0)
+        improving_trend = np.where(improvement > 0, rising, np.where(improvement < 0, falling, False))
+        improving_cause = np.select(
+            [outside & towards, improving_trend, two_in_three & towards, run & towards], [1, 2, 3, 4], default=0
+        ).astype(np.int8)
+        improving = improving_cause != 0
+        cause = np.where(improving, improving_cause, cause)
+        label_direction = np.where(improving, improvement, np.where(cause == 2, trend_direction, side))
+    else:
+        label_direction = np.where(cause == 2, trend_direction, side)
+    label_direction = label_direction.astype(np.int8)
     flag = cause != 0
-    label_direction = np.where(cause == 2, trend_direction, side).astype(np.int8)
-    improvement = direction_of_group[gv]
     point_type = np.select(
         [
             ~flag,
@@ -328,7 +360,7 @@ def _evaluate(
         "close_to_limits": spread(close, False),
         "run": spread(run, False),
         "trend": spread(trend, False),
-        "trend_direction": spread(trend_direction, 0),
+        "trend_direction": spread(trend_direction.astype(np.int8), 0),
         "two_in_three": spread(two_in_three, False),
         "special_cause_type": spread(cause, -1),
         "special_cause_flag": spread(flag, False),
@@ -469,6 +501,7 @@ def spc(
     run_length: int = 7,
     trend_length: int = 7,
     two_in_three: Literal["mdc", "nhsr"] = "mdc",
+    conflicts: Literal["improvement", "precedence"] = "improvement",
     preset: Literal["mdc", "nhsr"] | None = None,
     _explicit: frozenset[str] = frozenset(),
 ) -> SpcResult:
@@ -489,7 +522,8 @@ def spc(
     _direction(improvement)
     _check_baseline(baseline_points)
     chosen = _resolve_settings(preset, dict(screen_outliers=screen_outliers, run_length=run_length,
-                                            trend_length=trend_length, two_in_three=two_in_three), _explicit)
+                                            trend_length=trend_length, two_in_three=two_in_three,
+                                            conflicts=conflicts), _explicit)
     rebase_positions = _rebase_positions(rebase_at, periods, n)
     starts_group = np.zeros(n, dtype=np.int64)
     starts_group[rebase_positions] = 1
@@ -545,6 +579,7 @@ def spc_many(
     run_length: int = 7,
     trend_length: int = 7,
     two_in_three: Literal["mdc", "nhsr"] = "mdc",
+    conflicts: Literal["improvement", "precedence"] = "improvement",
     preset: Literal["mdc", "nhsr"] | None = None,
     _explicit: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -556,7 +591,8 @@ def spc_many(
     """
     _check_baseline(baseline_points)
     chosen = _resolve_settings(preset, dict(screen_outliers=screen_outliers, run_length=run_length,
-                                            trend_length=trend_length, two_in_three=two_in_three), _explicit)
+                                            trend_length=trend_length, two_in_three=two_in_three,
+                                            conflicts=conflicts), _explicit)
     settings = {"baseline_points": baseline_points, **chosen}
     data = frame.sort_values([series, period], kind="stable").reset_index(drop=True)
     series_codes, series_ids = pd.factorize(data[series], sort=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
 
 from kpi import quality
-from kpi.periods import PeriodError, parse_period
+from kpi.measures import MEASURES, PeriodData, Settings
+from kpi.periods import PeriodError, bounds, code, parse_period
 from kpi.processed import ProcessedData
 from tables import assessment, canonical, contact, worker
 
@@ -91,6 +95,142 @@ def test_duplicate_summary_lists_rejected_and_kept_duplicates(processed_dir):
     assert found == {("contacts", "rejected at ingest"): 1, ("contacts", "kept: check in the system"): 2}
 
 
+# ------------------------------------------------------------------------------------ provenance by source
+
+COUNTS_HEADER = "Month,Source,Type,Count\n"
+# Monthly files whose names sort differently by letter case and by number: the order is by code point.
+MONTHLY = {
+    "raw/counts/counts_2019-10.csv": "2019-10,Police,Referral,5\n2019-10,Health,Referral,x\n",
+    "raw/counts/counts_2019-04.csv": "2019-04,Police,Referral,3\n2019-04,Health,Enquiry,2\n",
+    "raw/counts/Counts_2019-07.csv": "2019-07,Police,Referral,4\n2019-07,Health,Enquiry,1\n",
+}
+
+
+@pytest.fixture
+def monthly_project(project):
+    for name, rows in MONTHLY.items():
+        project.write_text(name, COUNTS_HEADER + rows)
+    project.write_text("raw/contacts.csv", "Contact ID,Person ID,Date Received,Contact Source,Contact Type\n"
+                                           "C1,P1,10/02/2017 09:00,Police,Referral\n")
+    project.write_config({"contact_counts": {"path": "raw/counts/*.csv"}, "contacts": {"path": "raw/contacts.csv"}})
+    project.ingest()
+    return project
+
+
+def _sha256sum_listing(root, names) -> str:
+    """What `sha256sum` prints for these files, computed here from the files' own bytes."""
+    return "".join(f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in sorted(names))
+
+
+def test_provenance_is_one_row_per_source_with_first_and_last_file(monthly_project):
+    report = quality.ingest_summary(monthly_project.root / "data/processed")
+    table = quality.provenance_by_source(report)
+    assert list(table.columns) == ["table", "files", "first_file", "last_file", "rows_read", "rows_accepted",
+                                   "rows_rejected", "sha256"]
+    counts = table.set_index("table").loc["contact_counts"]
+    assert counts["files"] == 3
+    # By name, upper case first (code-point order, as `LC_ALL=C` lists them).
+    assert (counts["first_file"], counts["last_file"]) == ("raw/counts/Counts_2019-07.csv",
+                                                           "raw/counts/counts_2019-10.csv")
+    assert (counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]) == (6, 5, 1)  # 'x' is no count
+    contacts = table.set_index("table").loc["contacts"]
+    assert (contacts["files"], contacts["first_file"], contacts["last_file"]) == (1, "raw/contacts.csv",
+                                                                                   "raw/contacts.csv")
+    assert (table["rows_read"] == table["rows_accepted"] + table["rows_rejected"]).all()
+
+
+def test_combined_checksum_is_the_sha256_of_the_sha256sum_listing(monthly_project):
+    root = monthly_project.root
+    table = quality.provenance_by_source(quality.ingest_summary(root / "data/processed")).set_index("table")
+    listing = _sha256sum_listing(root, MONTHLY)
+    assert table.loc["contact_counts", "sha256"] == hashlib.sha256(listing.encode("utf-8")).hexdigest()
+    one_file = _sha256sum_listing(root, ["raw/contacts.csv"])
+    assert table.loc["contacts", "sha256"] == hashlib.sha256(one_file.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None or shutil.which("bash") is None, reason="no sha256sum")
+def test_combined_checksum_is_what_the_documented_command_prints(monthly_project):
+    table = quality.provenance_by_source(quality.ingest_summary(monthly_project.root / "data/processed"))
+    command = "export LC_ALL=C; sha256sum raw/counts/*.csv | sha256sum"  # as combined_sha256's docstring says
+    printed = subprocess.run(["bash", "-c", command], cwd=monthly_project.root, capture_output=True, text=True,
+                             check=True).stdout.split()[0]
+    assert table.set_index("table").loc["contact_counts", "sha256"] == printed
+
+
+def test_the_report_keeps_every_file_for_the_workbook(monthly_project):
+    report = quality.ingest_summary(monthly_project.root / "data/processed")
+    assert sorted(report.loc[report["table"].eq("contact_counts"), "file"]) == sorted(MONTHLY)
+
+
+def test_a_checksum_that_looks_like_a_number_stays_text(tmp_path):
+    digest = "1e" + "0" * 62  # pandas would read this as 1.0 if it were not told the column is text
+    (tmp_path / "ingest_report.csv").write_text(
+        f"table,file,sha256,rows_read,rows_accepted,rows_rejected,commonest_reasons\nt,f.csv,{digest},1,1,0,\n",
+        encoding="utf-8")
+    report = quality.ingest_summary(tmp_path)
+    assert report.loc[0, "sha256"] == digest
+    expected = hashlib.sha256(f"{digest}  f.csv\n".encode()).hexdigest()
+    assert quality.provenance_by_source(report).loc[0, "sha256"] == expected
+
+
+def test_provenance_of_an_empty_report_is_an_empty_table(tmp_path):
+    table = quality.provenance_by_source(quality.ingest_summary(tmp_path))
+    assert table.empty and "sha256" in table.columns
+
+
+# --------------------------------------------------------------------------------- reasons in plain words
+
+
+def _words(code: str, form: str) -> str:
+    return quality.reason_words()[code][form]
+
+
+def test_reasons_text_in_plain_words_with_their_counts():
+    text = quality.reasons_in_words("invalid_date (1), duplicate_row (2), unknown_category (1)")
+    assert text == (f"1 {_words('invalid_date', 'one')}, 2 {_words('duplicate_row', 'other')}, "
+                    f"1 {_words('unknown_category', 'one')}")
+    assert "_" not in text
+
+
+def test_reason_counts_in_plain_words_in_the_order_given():
+    counts = pd.Series({"totals_row": 1, "blank_row": 1200})
+    assert quality.reasons_in_words(counts) == f"1 {_words('totals_row', 'one')}, 1,200 {_words('blank_row', 'other')}"
+    assert quality.reasons_in_words({"missing_value": 2}) == f"2 {_words('missing_value', 'other')}"
+
+
+def test_an_unknown_reason_reads_as_its_code_and_nothing_crashes():
+    assert quality.reasons_in_words("made_up_reason (3)") == "3 made up reason"
+    assert quality.reasons_in_words("odd text") == "1 odd text"
+    assert quality.reasons_in_words("") == ""
+    assert quality.reasons_in_words(pd.Series(dtype="int64")) == ""
+
+
+def test_reason_words_can_be_translated_phrase_by_phrase():
+    shown = quality.reasons_in_words("invalid_date (2)", translate=lambda phrase: f"<{phrase}>")
+    assert shown == f"2 <{_words('invalid_date', 'other')}>"
+
+
+def test_parse_reasons_reads_the_reports_text():
+    parsed = quality.parse_reasons("invalid_date (3), duplicate_row (1)")
+    assert parsed.to_dict() == {"invalid_date": 3, "duplicate_row": 1}
+
+
+def test_reasons_by_source_add_up_to_the_rows_rejected(processed_dir):
+    reasons = quality.reasons_by_source(processed_dir)
+    assert reasons["contacts"] == f"3 {_words('invalid_date', 'other')}, 1 {_words('duplicate_row', 'one')}"
+    assert reasons["caseloads"] == f"1 {_words('totals_row', 'one')}"
+    report = quality.ingest_summary(processed_dir).groupby("table")["rows_rejected"].sum()
+    counted = quality.rejected_rows(processed_dir).groupby("table").size()
+    assert counted.to_dict() == report[report > 0].to_dict()
+
+
+def test_every_reason_has_words_for_one_and_for_several_without_commas():
+    for reason_code, forms in quality.reason_words().items():
+        for form in ("one", "other"):
+            assert forms[form].strip() and forms[form] != reason_code, (reason_code, form)
+            assert "," not in forms[form], f"{reason_code}: a comma would read as the start of the next reason"
+
+
 # ------------------------------------------------------------------------------------------- completeness
 
 
@@ -117,7 +257,8 @@ def test_completeness_over_time_by_field_and_quarter(assessments_data):
     assert list(table.columns) == ["2018-19Q1", "2018-19Q2", "2018-19Q3"]
     assert by_field.loc["language"].tolist()[:2] == [50.0, 100.0]
     assert by_field.loc["child_seen"].tolist()[:2] == [50.0, 100.0]  # A4 (open) is not counted
-    assert by_field.loc["start_date"].tolist()[:2] == [100.0, 66.7]  # A5 of A3, A4, A5 has none
+    # Asked of completed assessments (A4, still open, may rightly not have started): A5 of A3, A5 has none.
+    assert by_field.loc["start_date"].tolist()[:2] == [100.0, 50.0]
     assert math.isnan(by_field.loc["language", "2018-19Q3"])  # no referrals: empty, not 0%
     assert "contacts" not in table.index.get_level_values("table")  # a table we do not have
 
@@ -145,6 +286,102 @@ def test_completeness_by_team_of_caseload_agency_status():
 def test_completeness_by_team_keeps_its_old_default(assessments_data):
     table = quality.completeness_by_team(assessments_data)  # language, every quarter in the data
     assert table.loc["North"].tolist() == [50.0, 100.0]
+
+
+# ---------------------------------------------------------------- completeness over the indicators' cohorts
+
+
+@pytest.fixture
+def pack_data():
+    """Q2 (July-September 2018) of every table, with records just outside it on each side."""
+    contacts = [
+        contact("K1", CHILD_A, "2018-06-29 09:00", decided="2018-06-29 10:00", outcome="advice"),  # Q1
+        contact("K2", CHILD_A, "2018-07-02 10:00", decided="2018-07-02 11:00", outcome="assessment"),
+        contact("K3", CHILD_B, "2018-08-15 10:00", decided="2018-08-16 09:00", outcome="advice"),
+        contact("K4", CHILD_B, "2018-09-30 23:30"),  # the last evening of Q2: no decision or outcome yet
+        contact("K5", CHILD_B, "2018-10-01 00:00", decided="2018-10-01 09:00", outcome="advice"),  # Q3
+    ]
+    assessments = [
+        assessment("A0", "2018-03-01", "2018-04-10", language="english", child_seen=True, start_date="2018-03-02"),
+        # Referred in Q1, completed in Q2: in Q2's completed cohort, not in its referred cohort.
+        assessment("A1", "2018-06-20", "2018-07-20", language="welsh", child_seen=True, start_date="2018-06-21"),
+        assessment("A2", "2018-06-25", "2018-08-01", language="english", start_date="2018-06-26"),
+        # Referred in Q2.
+        assessment("A3", "2018-07-05", "2018-08-10", language="not_recorded"),
+        assessment("A4", "2018-09-10", None, language="english"),  # still open
+        assessment("A5", "2018-09-28", "2018-10-03", language="other", child_seen=False),  # completed in Q3
+    ]
+    caseloads = [
+        worker("2018-07-15", "W1", "social_worker", 1.0, 18, agency=True),
+        worker("2018-07-15", "W2", "social_worker", 1.0, 18),
+        worker("2018-07-15", "W3", "team_manager", 1.0, 2),
+        # The last snapshot in Q2: three case-holding workers, two with agency status recorded.
+        worker("2018-09-14", "W1", "social_worker", 1.0, 22, agency=True),
+        worker("2018-09-14", "W2", "senior_practitioner", 0.5, 10),
+        worker("2018-09-14", "W3", "team_manager", 1.0, 2, agency=False),
+        worker("2018-09-14", "W4", "support_worker", 1.0, 0),
+        worker("2018-09-14", "W5", "social_worker", 1.0, 15, agency=False),
+        worker("2018-10-15", "W1", "social_worker", 1.0, 20),  # Q3
+    ]
+    tables = {"contacts": canonical("contacts", contacts), "assessments": canonical("assessments", assessments),
+              "caseloads": canonical("caseloads", caseloads)}
+    return ProcessedData.from_tables(tables, extract_dates=dict.fromkeys(tables, "2018-12-31"))
+
+
+def _measure(indicator_id: str, data: ProcessedData, period=Q2):
+    start, end = bounds(period)
+    return MEASURES[indicator_id](PeriodData(data.tables, data.spans, start, end, Settings()))
+
+
+def test_each_completeness_row_counts_its_indicators_denominator(pack_data):
+    start, end = bounds(Q2)
+    table = quality.completeness(pack_data, start, end)
+    assert list(table.columns) == ["table", "field", "description", "cohort", "indicator", "records", "recorded",
+                                   "percent"]
+    assert table["field"].tolist() == ["decision_at", "outcome", "language", "child_seen", "start_date", "agency"]
+    for row in table.itertuples():
+        assert row.records == _measure(row.indicator, pack_data).denominator, row.field
+    by_field = table.set_index("field")
+    assert by_field["records"].to_dict() == {"decision_at": 3, "outcome": 3, "language": 3, "child_seen": 3,
+                                             "start_date": 3, "agency": 3}
+    assert by_field["recorded"].to_dict() == {"decision_at": 2, "outcome": 2, "language": 2, "child_seen": 1,
+                                              "start_date": 2, "agency": 2}
+
+
+def test_recorded_language_and_agency_status_are_what_their_indicators_count(pack_data):
+    start, end = bounds(Q2)
+    by_field = quality.completeness(pack_data, start, end).set_index("field")
+    assert by_field.loc["language", "recorded"] == _measure("assessments_language_recorded_pct", pack_data).numerator
+    # The agency rate is over the workers whose status is recorded.
+    assert by_field.loc["agency", "recorded"] == _measure("caseload_agency_social_workers_pct",
+                                                          pack_data).denominator
+
+
+def test_each_completeness_row_says_its_cohort_in_words(pack_data):
+    start, end = bounds(Q2)
+    cohorts = quality.completeness(pack_data, start, end).set_index("field")["cohort"].to_dict()
+    assert cohorts["child_seen"] == "assessments completed in the period"
+    assert cohorts["language"] == "assessments referred in the period"
+    assert cohorts["decision_at"] == "contacts received in the period"
+    assert "last snapshot" in cohorts["agency"]
+    for key in quality.KEY_FIELDS:
+        assert key.indicator in MEASURES, key.indicator
+
+
+def test_the_cohort_follows_the_settings_case_holding_roles(pack_data):
+    start, end = bounds(Q2)
+    settings = Settings(case_holding_roles=("social_worker", "senior_practitioner", "team_manager"))
+    agency = quality.completeness(pack_data, start, end, settings).set_index("field").loc["agency"]
+    assert (agency["records"], agency["recorded"]) == (4, 3)
+
+
+def test_completeness_over_time_gives_each_quarter_what_completeness_gives_it(pack_data):
+    over_time = quality.completeness_over_time(pack_data, [Q1, Q2, Q3]).droplevel(["table", "description"])
+    for quarter in (Q1, Q2, Q3):
+        start, end = bounds(quarter)
+        single = quality.completeness(pack_data, start, end).set_index("field")["percent"].round(1)
+        pd.testing.assert_series_equal(over_time[code(quarter)],
+                                       single, check_names=False)
 
 
 # ------------------------------------------------------------------------------------------ late recording

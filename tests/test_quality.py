@@ -224,6 +224,10 @@ def test_reasons_by_source_add_up_to_the_rows_rejected(processed_dir):
     assert counted.to_dict() == report[report > 0].to_dict()
 
 
+def test_reasons_by_source_when_nothing_was_rejected(tmp_path):
+    assert quality.reasons_by_source(tmp_path).empty
+
+
 def test_every_reason_has_words_for_one_and_for_several_without_commas():
     for reason_code, forms in quality.reason_words().items():
         for form in ("one", "other"):

@@ -109,7 +109,7 @@ def reason_in_words(reason_code: str, count: int = 1) -> str:
     return forms["one"] if count == 1 else forms["other"]
 
 
-_COUNTED = re.compile(r"^(?P<code>.*?)\s*\((?P<count>\d[\d,]*)\)$")
+_COUNTED = re.compile(r"^(?P<code>.*?)\s*\((?P<count>\d+)\)$")
 
 
 def parse_reasons(text: str) -> pd.Series:
@@ -118,7 +118,7 @@ def parse_reasons(text: str) -> pd.Series:
     parts = [p.strip() for p in str(text or "").split(",") if p.strip()]
     found = pd.Series(parts, dtype="string").str.extract(_COUNTED)
     codes = found["code"].fillna(pd.Series(parts, dtype="string"))
-    counts = found["count"].str.replace(",", "", regex=False).fillna("1").astype("int64")
+    counts = found["count"].fillna("1").astype("int64")
     return pd.Series(counts.to_numpy(), index=pd.Index(codes, name="reason_code", dtype=object), name="rows",
                      dtype="int64")
 

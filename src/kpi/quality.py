@@ -45,6 +45,26 @@ def ingest_summary(processed_dir: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=dict.fromkeys(REPORT_TEXT_COLUMNS, str), keep_default_na=False)
 
 
+def rejected_rows(processed_dir: Path) -> pd.DataFrame:
+    """Every quarantined row of every table, with its table name."""
+    frames = []
+    for path in sorted((processed_dir / "rejected").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if len(frame):
+            frames.append(frame[["source_file", "source_row", "column", "reason", "reason_code"]]
+                          .assign(table=path.stem))
+    if not frames:
+        return pd.DataFrame(columns=["table", "source_file", "source_row", "column", "reason", "reason_code"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def rejected_by_reason(processed_dir: Path) -> pd.DataFrame:
+    """Rejected rows counted by table, file and reason code."""
+    rows = rejected_rows(processed_dir)
+    return (rows.groupby(["table", "source_file", "reason_code"]).size().rename("rows").reset_index()
+            .sort_values(["table", "rows"], ascending=[True, False], kind="stable").reset_index(drop=True))
+
+
 # ------------------------------------------------------------------------------------------------------
 # Provenance: one line per source, however many monthly files it has.
 # ------------------------------------------------------------------------------------------------------
@@ -186,26 +206,6 @@ KEY_FIELDS = [
              "workers_over_caseload_threshold", "snapshot_date", snapshot=True),
 ]
 RECORDED_LANGUAGES = ["english", "welsh", "other"]  # as assessments_language_recorded_pct counts them
-
-
-def rejected_rows(processed_dir: Path) -> pd.DataFrame:
-    """Every quarantined row of every table, with its table name."""
-    frames = []
-    for path in sorted((processed_dir / "rejected").glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        if len(frame):
-            frames.append(frame[["source_file", "source_row", "column", "reason", "reason_code"]]
-                          .assign(table=path.stem))
-    if not frames:
-        return pd.DataFrame(columns=["table", "source_file", "source_row", "column", "reason", "reason_code"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def rejected_by_reason(processed_dir: Path) -> pd.DataFrame:
-    """Rejected rows counted by table, file and reason code."""
-    rows = rejected_rows(processed_dir)
-    return (rows.groupby(["table", "source_file", "reason_code"]).size().rename("rows").reset_index()
-            .sort_values(["table", "rows"], ascending=[True, False], kind="stable").reset_index(drop=True))
 
 
 def _recorded(frame: pd.DataFrame, field: str) -> pd.Series:

@@ -242,12 +242,21 @@ def test_statswales_long_merges_numerator_and_denominator_rows(project):
     project.write_config({"comparators": {"path": "pm.csv", "format": "statswales", "options": {
         "indicators": {"PM24": "assessments_within_timescale_pct"}}}})
     report = project.ingest().report.iloc[0]
-    # 13 rows: 4 records, 6 numerator/denominator rows merged into them, 3 left out (PM25, two quartiles).
-    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"]) == (13, 4, 3)
-    assert "published summary 'Lower quartile'" in report["left_out_reasons"]
+    # 13 rows: 4 records of areas and 2 of published quartiles, 6 numerator/denominator rows merged into
+    # the area records, 1 left out (PM25, not asked for).
+    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"]) == (13, 6, 1)
+    assert "indicator 'PM25' not selected" in report["left_out_reasons"]
     accepted = project.accepted("comparators").set_index("area_code")
     assert accepted.loc["W06000001", ["value", "numerator", "denominator"]].tolist() == [75.0, 150, 200]
     assert accepted.loc["W06000001", "source_row"] == 4  # the percentage row
+    # The Wales rows' 'Lower quartile' and 'Upper quartile' measures are the published quartiles.
+    quartiles = accepted[accepted["area_type"].eq("quartile")]
+    assert quartiles[["area_name", "value", "source_row"]].values.tolist() == [
+        ["Lower quartile", 79.7, 11], ["Upper quartile", 94.9, 12]]
+    assert list(quartiles.index) == ["lower_quartile", "upper_quartile"]
+    # The file's own code is kept, and the Measure label says the figures are percentages.
+    assert set(accepted["published_id"]) == {"PM24"}
+    assert accepted.loc[["W06000001", "W06000003", "W92000004"], "unit"].tolist() == ["percent"] * 3
     assert np.isnan(accepted.loc["W06000002", "value"]) and accepted.loc["W06000002", "note"] == "*"
     assert np.isnan(accepted.loc["W06000002", "numerator"])  # published as c
     assert accepted.loc["W92000004", "area_type"] == "nation"
@@ -261,9 +270,13 @@ def test_statswales_wide_performance_measure_table(project):
     project.write_config({"comparators": {"path": "wide.csv", "format": "statswales", "options": {
         "indicator": "assessments_within_timescale_pct", "period": "2018-19"}}})
     report = project.ingest().report.iloc[0]
-    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"], report["rows_flagged"]) == (6, 4, 2, 1)
+    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"], report["rows_flagged"]) == (6, 6, 0, 1)
     accepted = project.accepted("comparators").set_index("area_code")
-    assert list(accepted.index) == ["W06000001", "W06000002", "W06000003", "W92000004"]  # codes from the names
+    # Codes from the names; the quartile rows are records of the published quartiles.
+    assert list(accepted.index) == ["W06000001", "W06000002", "W06000003", "W92000004", "lower_quartile",
+                                    "upper_quartile"]
+    assert accepted.loc[["lower_quartile", "upper_quartile"], "value"].tolist() == [79.7, 94.9]
+    assert set(accepted.loc[["lower_quartile", "upper_quartile"], "area_type"]) == {"quartile"}
     assert accepted.loc["W06000003", "note"].startswith("value disagrees")  # 95 / 100 is not 80.0
 
 
@@ -351,3 +364,87 @@ def test_every_published_symbol_is_a_missing_value_never_zero(project):
     assert suppressed["denominator"].eq(3241).all()
     assert suppressed["note"].tolist() == [s.strip("[]") for s in SYMBOLS]
     assert rates.loc["371", ["value", "numerator"]].tolist() == [20.625, 825.0]
+
+
+# --- units: a count is never ranked against a percentage --------------------------------------------
+
+CH012_LONG = (
+    "Area_AltCode1,Area_ItemName_ENG,Year_Code,Indicator_Code,Measure_ItemName_ENG,Data\n"
+    "W06000001,Isle of Anglesey,202021,CH/012,Value,254\n"
+    "W06000002,Gwynedd,202021,CH/012,Value,424\n"
+    "W06000003,Conwy,202021,CH/012,Value,583\n")
+
+
+def _ingest_exit(project, capsys) -> tuple[int, str]:
+    from kpi.cli import main
+
+    code = main(["ingest", "--config", str(project.config_path), "--quiet"])
+    return code, capsys.readouterr().err
+
+
+def test_a_count_mapped_to_a_percentage_is_refused_at_ingest(project, capsys):
+    project.write_text("data/raw/wales/pm.csv", CH012_LONG)
+    project.write_config({"comparators": {"path": "data/raw/wales/pm.csv", "format": "statswales", "options": {
+        "indicators": {"CH/012": "assessments_within_timescale_pct"}}}})
+    code, err = _ingest_exit(project, capsys)
+    assert code == 2
+    # Row 2 is the first data row as Excel numbers it; CH/012 is a count in published_measures.yml.
+    assert err.strip() == (
+        "kpi ingest: data/raw/wales/pm.csv row 2, column Indicator_Code: CH/012 is a count, but it is mapped to "
+        "assessments_within_timescale_pct, a percentage; map it to an indicator measured as a count or leave it "
+        "out (2 more rows of the file like it)")
+    assert not (project.root / "data/processed/comparators.parquet").exists()
+
+
+def test_the_measure_label_says_a_figure_is_a_count(project, capsys):
+    text = CH012_LONG.replace("CH/012", "XYZ").replace(",Value,", ",Number,")
+    project.write_text("pm.csv", text.replace("W06000001,Isle of Anglesey,202021,XYZ,Number,254",
+                                              "W06000001,Isle of Anglesey,202021,XYZ,Percentage,54.0"))
+    project.write_config({"comparators": {"path": "pm.csv", "format": "statswales", "options": {
+        "indicators": {"XYZ": "assessments_within_timescale_pct"},
+        "measures": {"value": ["Percentage", "Number"]}}}})
+    code, err = _ingest_exit(project, capsys)
+    assert code == 2
+    assert err.startswith("kpi ingest: pm.csv row 3, column Measure_ItemName_ENG: XYZ is a count, but it is mapped "
+                          "to assessments_within_timescale_pct, a percentage;")
+    assert err.rstrip().endswith("(1 more row of the file like it)")
+
+
+def test_a_unit_column_in_the_canonical_layout_is_checked(project, capsys):
+    header = "indicator_id,area_code,area_name,area_type,period,value,unit\n"
+    project.write_text("comparators.csv", header
+                       + "caseload_per_social_worker_fte,W06000001,Isle of Anglesey,authority,2024-25,17.0,ratio\n"
+                       + "Continue_Assess_Comp,370,Barnsley,authority,2024-25,412,count\n")
+    project.write_config({"comparators": {"path": "comparators.csv"}})
+    code, err = _ingest_exit(project, capsys)
+    assert code == 2
+    assert err.strip() == (
+        "kpi ingest: comparators.csv row 3, column unit: Continue_Assess_Comp is a count, but the catalogue "
+        "(indicators.yml) lists it as a comparator of assessments_within_timescale_pct, a percentage; map it to "
+        "an indicator measured as a count or leave it out")
+
+
+def test_matching_units_load_and_are_kept(project):
+    header = "indicator_id,area_code,area_name,area_type,period,value,unit\n"
+    project.write_text("comparators.csv", header
+                       + "Continue_Assess_Comp,370,Barnsley,authority,2024-25,84.2,percent\n"
+                       + "Continue_Assess_Comp,371,Doncaster,authority,2024-25,80.0,\n"
+                       + "CH/012,W06000001,Isle of Anglesey,authority,2020-21,254,\n")
+    project.write_config({"comparators": {"path": "comparators.csv"}})
+    result = project.ingest()
+    assert result.report.iloc[0]["rows_rejected"] == 0
+    units = project.accepted("comparators").set_index("area_code")["unit"]
+    # As the file says, else as published_measures.yml says; CH/012 is a count, and no longer a
+    # comparator of any percentage, so it loads as a measure of its own.
+    assert units.tolist() == ["percent", "percent", "count"]
+
+
+def test_no_comparator_in_the_catalogue_has_another_unit_than_its_indicator():
+    from kpi.comparators.units import unit_of_measure
+
+    for indicator in catalogue().values():
+        ids = pd.Series([i for i in (indicator.comparator, *indicator.comparator_ids) if i], dtype="string")
+        units = unit_of_measure(ids)
+        wrong = ids[units.notna() & units.ne(indicator.unit)].tolist()
+        assert not wrong, f"{indicator.id} ({indicator.unit}) lists comparators of another unit: {wrong}"
+    assert "CH/012" not in catalogue()["assessments_within_timescale_pct"].comparator_ids

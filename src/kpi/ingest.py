@@ -39,6 +39,9 @@ FORMAT_READERS: dict[str, Callable] = dict(comparators.READERS)
 # Run after parsing, for tables of published figures: (source, original, typed) -> (typed, flags), where
 # flags holds a reason for each record that is loaded but should be checked (missing where it is fine).
 AFTER_PARSING: dict[str, Callable] = {"comparators": comparators.after_parsing}
+# Run on each file as soon as it is read, for tables of published figures: (file as shown, extract, match,
+# original) -> None, raising UnusableInput for a file that cannot be used (a count mapped to a percentage).
+AFTER_READING: dict[str, Callable] = {"comparators": comparators.check_units}
 
 
 @dataclass
@@ -123,6 +126,8 @@ def _read_file(table: Table, source: Source, path: Path, config: Config) -> _Par
         known = ", ".join(["canonical", *FORMAT_READERS])
         raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
     extract, match, original = reader(table, source, path)
+    if table.name in AFTER_READING:
+        AFTER_READING[table.name](shown, extract, match, original)
     rows_in_file, left_out = _account_for_rows(extract, shown)
     report = FileReport(
         table=table.name, file=shown, sha256=sha256_of(path), format=source.format,

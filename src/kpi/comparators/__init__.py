@@ -8,7 +8,9 @@ published file is accounted for in the ingest report: the source of one or more 
 gives a record per mapped value column), merged into another row's record (a StatsWales numerator row),
 or left out on purpose with the reason (a geographic level or measure not asked for). After parsing,
 numbers are made exact to their published decimals and values that disagree with their own numerator
-and denominator are flagged (`kpi.comparators.checks`).
+and denominator are flagged (`kpi.comparators.checks`). A comparator whose unit differs from its
+indicator's (a count mapped to a percentage) is refused as soon as its file is read
+(`kpi.comparators.units`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from kpi.comparators.checks import after_parsing
 from kpi.comparators.ees import read_ees
 from kpi.comparators.lait import read_lait
 from kpi.comparators.statswales import read_statswales
+from kpi.comparators.units import check_units
 
 READERS = {"ees": read_ees, "lait": read_lait, "statswales": read_statswales}
 
-__all__ = ["READERS", "after_parsing"]
+__all__ = ["READERS", "after_parsing", "check_units"]

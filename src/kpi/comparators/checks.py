@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.comparators.common import exact_decimals
+from kpi.comparators.units import fill_units
 from kpi.config import Source
 from kpi.errors import ConfigError
 
@@ -24,9 +25,10 @@ DISAGREES = "value disagrees with numerator/denominator"
 
 
 def after_parsing(source: Source, original: pd.DataFrame, typed: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Exact decimals for every number; a warning for each record whose value disagrees with its
+    """Each record's unit (as published_measures.yml says where the file does not); exact decimals for
+    every number; a warning for each record whose value disagrees with its
     numerator and denominator by more than rounding (the warning is also added to `note`)."""
-    typed = typed.copy()
+    typed = fill_units(typed)
     for column in NUMBER_COLUMNS:
         if column in typed:
             typed[column] = exact_decimals(typed[column])

@@ -24,7 +24,7 @@ from kpi.readers import RawExtract
 from kpi.tables import normalise_label
 
 COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "value", "numerator",
-           "denominator", "note"]
+           "denominator", "note", "unit", "published_id"]
 ROW = "_row"  # the published row a record comes from, as Excel (or a text editor) numbers it
 ENGLAND_CODE = "E92000001"
 WALES_CODE = "W92000004"

@@ -165,7 +165,7 @@ def read_ees(table: Table, source: Source, path: Path):
             position(column, what=f" (options.values.{mapping.indicator_id}.where)")
             mine &= common.matches_any(text(column), allowed)
         matched |= mine
-        part = base[mine].assign(indicator_id=mapping.indicator_id, _order=order)
+        part = base[mine].assign(indicator_id=mapping.indicator_id, published_id=mapping.value, _order=order)
         for canonical in ("value", "numerator", "denominator"):
             column = getattr(mapping, canonical)
             if column is None:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.comparators import common
+from kpi.comparators.units import unit_of_label
 from kpi.config import Source
 from kpi.errors import ConfigError, UnusableInput
 from kpi.readers import read_extract
@@ -158,9 +159,12 @@ def read_lait(table: Table, source: Source, path: Path):
 
     dictionary_file = dictionary_path(path, options)
     kinds = pd.Series(default_kind, index=frame.index, dtype="string")
+    unit = pd.Series(pd.NA, index=frame.index, dtype="string")
     if dictionary_file is not None:
         dictionary = read_dictionary(dictionary_file)
         kinds = measure.map(dictionary["year_kind"].dropna()).astype("string").fillna(default_kind)
+        axis = dictionary["axis"][~dictionary.index.duplicated()]
+        unit = measure.map(unit_of_label(axis)).astype("string")  # '% completed to time' -> percent
     years = frame["years"].str.strip()
     period = common.translate_periods(years, kinds).fillna(years)
 
@@ -175,12 +179,13 @@ def read_lait(table: Table, source: Source, path: Path):
     indicator = measure.map(measures) if measures is not None else measure
 
     records = pd.DataFrame({"indicator_id": indicator, "area_code": code, "area_name": name,
-                            "area_type": area_type, "period": period, "value": frame["value"],
-                            common.ROW: rows})
+                            "area_type": area_type, "period": period, "value": frame["value"], "unit": unit,
+                            "published_id": measure, common.ROW: rows})
     records = records[keep]
     left_out = reasons.dropna()
     return common.extract_for(
         path, records, rows_in_file=len(frame), left_out=common.reason_per_row(rows[left_out.index], left_out),
         headers={"indicator_id": COLUMNS["measure"], "period": COLUMNS["years"], "area_name": COLUMNS["area"],
-                 "value": COLUMNS["value"], "area_code": COLUMNS["number"]},
+                 "value": COLUMNS["value"], "area_code": COLUMNS["number"], "published_id": COLUMNS["measure"],
+                 "unit": f"{COLUMNS['measure']} (y_axis_name in {DICTIONARY_FILE})"},
         ignored=other, header_row=header_row, encoding=encoding)

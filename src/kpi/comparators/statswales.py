@@ -10,9 +10,13 @@ Two shapes, both as the Welsh Government publishes them:
 - Wide, the shape of the Welsh performance-measure tables: one row per authority with numerator,
   denominator and percentage columns, a Wales row, and lower quartile / median / upper quartile rows.
 
-Published quartile rows are left out (they are not an area; comparisons work quartiles out from the
-authorities' figures) and counted in the ingest report. Suppressed figures (`*`, `..`, `x`, `c`) become
-missing values with the symbol in `note`.
+Published quartiles (a row named Lower quartile, Median or Upper quartile, or a Measure of that name)
+are loaded as records of area type `quartile`, area code `lower_quartile`, `median` or `upper_quartile`:
+some years were published with only the Wales value and the quartiles, and comparisons then place our
+figure against them. Other summaries (minimum, maximum) are left out and counted in the ingest report.
+Suppressed figures (`*`, `..`, `x`, `c`) become missing values with the symbol in `note`. Each record
+keeps the file's own code for its measure (`published_id`) and, where the Measure label or the value
+column says it (Percentage, Number), its `unit`, so that a count mapped to a percentage is refused.
 
     comparators:
       - path: wales/pm24_by_authority.csv
@@ -34,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.comparators import common
+from kpi.comparators.units import unit_of_label
 from kpi.config import Source
 from kpi.errors import ConfigError, UnusableInput
 from kpi.parsing import PUBLISHED_SYMBOLS
@@ -64,6 +69,13 @@ ROLES = {
 }
 SUMMARIES = ["Lower quartile", "Upper quartile", "Median", "Quartile 1", "Quartile 3", "Q1", "Q3", "LQ", "UQ",
              "Minimum", "Maximum", "Min", "Max", "Interquartile range"]
+# Published quartiles, loaded as records of area type `quartile` (code, name, the labels that mean it).
+QUARTILES = {
+    "lower_quartile": ("Lower quartile", ["Lower quartile", "Quartile 1", "Q1", "LQ", "First quartile"]),
+    "median": ("Median", ["Median", "Quartile 2", "Q2"]),
+    "upper_quartile": ("Upper quartile", ["Upper quartile", "Quartile 3", "Q3", "UQ", "Third quartile"]),
+}
+_QUARTILE_OF_LABEL = {normalise_label(label): code for code, (_, labels) in QUARTILES.items() for label in labels}
 _ONS = re.compile(r"^[EWSN]\d{8}$")
 # The 22 Welsh authorities and Wales, for tables that name areas without codes (ONS codes since 2009).
 WELSH_AREAS = {
@@ -159,8 +171,10 @@ def read_statswales(table: Table, source: Source, path: Path):
                         ("indicator", "performancemeasure"))), None))
     blank = common.blank_rows(cells)
     reasons = pd.Series(pd.NA, index=cells.index, dtype="string")
+    published = pd.Series(pd.NA, index=cells.index, dtype="string")
     if indicator_at is not None:
         published = column("indicator_id", indicator_at)
+        used["published_id"] = headers[indicator_at]
         mapping = options.get("indicators")
         if mapping is not None:
             if not isinstance(mapping, dict):
@@ -177,18 +191,21 @@ def read_statswales(table: Table, source: Source, path: Path):
         raise ConfigError(f"{path}: the file has no indicator column; name our indicator id as "
                           "sources.comparators.options.indicator (or the column as options.indicator_column)")
 
-    summary = common.matches_any(name, SUMMARIES) | common.matches_any(code, SUMMARIES)
+    quartile = _quartile_of(name).fillna(_quartile_of(code))
+    summary = (common.matches_any(name, SUMMARIES) | common.matches_any(code, SUMMARIES)) & quartile.isna()
     reasons[~blank & reasons.isna() & summary] = ("published summary '" + name.fillna(code)[summary].fillna("")
-                                                  + "' (quartiles are worked out from the authorities' figures)")
+                                                  + "' (only the quartiles of a publication are loaded)")
     base = pd.DataFrame({"indicator_id": indicator, "area_code": code, "area_name": name,
-                         "area_type": _area_types(code, name), "period": period, common.ROW: rows.to_numpy()},
-                        index=cells.index)
+                         "area_type": _area_types(code, name), "period": period, "published_id": published,
+                         common.ROW: rows.to_numpy()}, index=cells.index)
+    base = _as_quartiles(base, quartile)
     notes = column("note", _first(headers, NOTES))
     # An empty cell whose note code is a published symbol ('x', 'c', '*') is that symbol.
     symbol = notes.where(notes.str.lower().isin(PUBLISHED_SYMBOLS).fillna(False).astype(bool))
     measure_at = _first(headers, MEASURES)
     if measure_at is not None:
         data = column("value", _first(headers, DATA))
+        used["unit"] = headers[measure_at]  # 'Percentage', 'Number': the Measure label says what a figure is
         records, merged = _long(base, column("measure", measure_at), data.fillna(symbol), notes, roles, blank,
                                 reasons)
     else:
@@ -203,22 +220,44 @@ def read_statswales(table: Table, source: Source, path: Path):
         encoding=extract.encoding, sheet=extract.sheet)
 
 
+def _quartile_of(labels: pd.Series) -> pd.Series:
+    """lower_quartile, median or upper_quartile for a label that names a published quartile."""
+    return labels.map(normalise_label, na_action="ignore").map(_QUARTILE_OF_LABEL).astype("string")
+
+
+def _as_quartiles(base: pd.DataFrame, quartile: pd.Series) -> pd.DataFrame:
+    """Rows that hold a published quartile become records of the quartile, not of an area."""
+    rows = quartile.notna()
+    if not rows.any():
+        return base
+    base = base.copy()
+    base.loc[rows, "area_code"] = quartile[rows]
+    base.loc[rows, "area_name"] = quartile[rows].map({c: name for c, (name, _) in QUARTILES.items()})
+    base.loc[rows, "area_type"] = "quartile"
+    return base
+
+
 def _long(base: pd.DataFrame, measure: pd.Series, data: pd.Series, notes: pd.Series, roles: dict[str, set[str]],
           blank: pd.Series, reasons: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """One record per indicator, area and year: the value row, with its numerator and denominator rows
-    merged in. A repeated row stays a record of its own, so the pipeline reports the duplicate."""
+    merged in; a Measure naming a quartile (the Wales row's 'Lower quartile') gives a record of that
+    quartile. A repeated row stays a record of its own, so the pipeline reports the duplicate."""
     label = measure.map(normalise_label, na_action="ignore")
     role = pd.Series(pd.NA, index=base.index, dtype="string")
     for name, words in roles.items():
         role[label.isin(words).fillna(False).astype(bool) & role.isna()] = name
-    summary = label.isin({normalise_label(s) for s in SUMMARIES}).fillna(False).astype(bool)
+    quartile = _quartile_of(measure).where(role.isna())
+    base = _as_quartiles(base, quartile)
+    role = role.fillna(quartile.notna().map({True: "value", False: pd.NA}).astype("string"))
+    summary = label.isin({normalise_label(s) for s in SUMMARIES}).fillna(False).astype(bool) & quartile.isna()
     open_rows = ~blank & reasons.isna()
     reasons[open_rows & summary] = ("published summary '" + measure[open_rows & summary].fillna("")
-                                    + "' (quartiles are worked out from the authorities' figures)")
+                                    + "' (only the quartiles of a publication are loaded)")
     other = open_rows & ~summary & role.isna()
     reasons[other] = ("measure '" + measure[other].fillna("") + "' is not a value, numerator or denominator "
                       "(options.measures)")
-    rows = base[~blank & reasons.isna()].assign(data=data, note=notes, role=role)
+    unit = unit_of_label(measure).where(role.eq("value").fillna(False).astype(bool))
+    rows = base[~blank & reasons.isna()].assign(data=data, note=notes, role=role, unit=unit)
     key = ["indicator_id", "area_code", "area_name", "period"]
     rows["occurrence"] = rows.fillna({k: "" for k in key}).groupby(key + ["role"], sort=False).cumcount()
     index = pd.MultiIndex.from_frame(rows[key + ["occurrence"]].fillna("\x00"))
@@ -232,8 +271,10 @@ def _long(base: pd.DataFrame, measure: pd.Series, data: pd.Series, notes: pd.Ser
             value = value.combine_first(joined[(r, field)])
         return value
 
-    records = pd.DataFrame({c: first(c) for c in ["indicator_id", "area_code", "area_name", "area_type", "period"]})
+    records = pd.DataFrame({c: first(c) for c in ["indicator_id", "area_code", "area_name", "area_type", "period",
+                                                  "published_id"]})
     records["value"] = joined[("value", "data")]
+    records["unit"] = joined[("value", "unit")]
     records["numerator"] = joined[("numerator", "data")]
     records["denominator"] = joined[("denominator", "data")]
     records["note"] = joined[("value", "note")]  # a numerator's symbol still reaches `note` when parsed
@@ -259,5 +300,8 @@ def _wide(base: pd.DataFrame, headers: list[str], cells: pd.DataFrame, notes: pd
             used[role] = headers[position]
             records[role] = common.cell_text(cells, position)[records.index]
     records["value"] = records["value"].fillna(symbol[records.index])
+    records["unit"] = unit_of_label(pd.Series(headers[found["value"]], index=records.index))
+    if records["unit"].notna().any():
+        used["unit"] = headers[found["value"]]  # 'Percentage': the column says what its figures are
     records["note"] = notes[records.index]
     return records.reset_index(drop=True), pd.Series(dtype="int64")

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kpi.charts import ASSURANCE_LABELS, VARIATION_LABELS, alt_text, icon_png, spc_chart
+from kpi.charts import ASSURANCE_LABELS, VARIATION_LABELS, alt_text, icon_png, shown_limits, spc_chart
+from kpi.phases import RebasePoint
 from kpi.spc import ASSURANCE_ICONS, VARIATION_ICONS, spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
@@ -48,7 +49,7 @@ def test_alt_text_for_common_cause():
     text = alt_text(spc(STEADY, periods=QUARTERS), title="Visits", unit="percent", decimals=1)
     assert text == (
         "Visits: 8.0% in 2019-20 Q4, below the mean of 10.0%; no significant change; "
-        "normal variation between 4.7% and 15.3%."
+        "normal variation between 4.7% and 15.3%. The chart runs from 2016-17 Q1 to 2019-20 Q4."
     )
 
 
@@ -170,3 +171,143 @@ def test_ratios_are_plain_numbers_on_the_axis_and_in_words():
     assert format_value(16.64, "ratio", 1) == "16.6"
     assert format_value(56.6, "days", 1) == "56.6 days"
     assert format_value(87.21, "percent", 1) == "87.2%"
+
+
+# ---------------------------------------------------------------------------------------------- percent limits
+
+LOW = [1, 5, 1, 5] * 4  # mean 3, every moving range 4: limits 3 -/+ 10.64 = -7.64 / 13.64
+HIGH = [99, 95, 99, 95] * 4  # mean 97: limits 86.36 / 107.64
+
+
+def _limit_lines(figure) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = {}
+    for line in figure.axes[0].lines:
+        if line.get_gid() in ("mean", "lpl", "upl"):
+            found.setdefault(line.get_gid(), []).extend(float(y) for y in line.get_ydata())
+    return found
+
+
+@pytest.mark.parametrize(("values", "lpl", "upl", "words"), [
+    (LOW, 0.0, 13.64, "normal variation between 0.0% and 13.6%"),
+    (HIGH, 86.36, 100.0, "normal variation between 86.4% and 100.0%"),
+])
+def test_percent_limits_never_pass_0_or_100(values, lpl, upl, words):
+    figure, text = render(spc(values, periods=QUARTERS), unit="percent", decimals=1)
+    lines = _limit_lines(figure)
+    assert lines["lpl"] == pytest.approx([lpl, lpl])
+    assert lines["upl"] == pytest.approx([upl, upl])
+    assert words in text
+    shown = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
+    assert all(0 <= float(t.rstrip("%")) <= 100 for t in shown), shown
+
+
+def test_other_units_keep_their_limits():
+    figure, text = render(spc(LOW, periods=QUARTERS), unit="number", decimals=2)
+    assert _limit_lines(figure)["lpl"] == pytest.approx([-7.64, -7.64])
+    assert "normal variation between -7.64 and 13.64" in text
+    assert shown_limits(-7.64, 13.64, "number") == (-7.64, 13.64)
+    assert shown_limits(-7.64, 113.0, "percent") == (0.0, 100.0)
+
+
+def test_axis_ticks_say_2_5_percent_not_2_percent():
+    figure, _ = render(spc([1, 4, 0.5, 6, 2, 0, 3, 5, 1, 2, 7, 0, 2, 3], periods=QUARTERS[:14]), unit="percent")
+    shown = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
+    assert "2.5%" in shown and "2%" not in shown
+
+
+# ---------------------------------------------------------------------------------------------- phases
+
+STEP = [10, 12, 10, 8] * 2 + [20, 22, 20, 18] * 2  # two phases: means 10 and 20
+
+
+def _phase(position: int, *descriptions: str) -> RebasePoint:
+    return RebasePoint(QUARTERS[position], position, descriptions, ())
+
+
+def _texts(figure) -> list:
+    return [t for t in figure.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_window_extent"))
+            if t.get_text()]
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_the_recorded_change_is_written_at_the_boundary_and_in_the_alt_text():
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
+    figure, text = render(r, unit="number", decimals=0, rebase_points=[_phase(8, "Improvement board set up")])
+    labels = [t for t in figure.axes[0].texts if t.get_gid() == "phase_label"]
+    assert [t.get_text() for t in labels] == ["Improvement board set up"]
+    assert "Limits recalculated" not in [t.get_text() for t in figure.axes[0].texts]
+    assert "Limits recalculated from 2018-19 Q1 (Improvement board set up)." in text
+    assert "The chart runs from 2016-17 Q1 to 2019-20 Q4." in text
+
+
+def test_without_a_description_the_boundary_says_limits_recalculated():
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
+    figure, text = render(r, unit="number", decimals=0)
+    assert [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "phase_label"] == ["Limits recalculated"]
+    assert "Limits recalculated from 2018-19 Q1." in text
+
+
+def test_a_change_where_the_limits_do_not_break_is_not_written():
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
+    figure, text = render(r, unit="number", rebase_points=[_phase(8, "Board"), _phase(12, "Not a rebase")])
+    assert "Not a rebase" not in text
+    assert "Not a rebase" not in [t.get_text() for t in _texts(figure)]
+
+
+def test_phase_labels_are_clear_of_the_data_title_icons_and_each_other():
+    values = [10, 12, 10, 8, 11, 9, 20, 22, 20, 18, 21, 30, 31, 29, 30, 32]
+    changes = [_phase(6, "New front-door team"), _phase(11, "Improvement board set up after the 2023 inspection"),
+               _phase(15, "Recording audit")]
+    r = spc(values, periods=QUARTERS, rebase_at=[c.period for c in changes], target=25)
+    figure, text = render(r, unit="number", decimals=0, title="Contacts decided within one working day",
+                          rebase_points=changes)
+    ax = figure.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "phase_label"]
+    assert len(labels) == 3
+    assert "\n" in labels[1].get_text()  # the long one is wrapped
+    assert labels[1].get_text().replace("\n", " ") == "Improvement board set up after the 2023 inspection"
+    boxes = [t.get_window_extent() for t in labels]
+    plot = ax.get_window_extent()
+    highest = max(max(values), *(y for ys in _limit_lines(figure).values() for y in ys), 25)
+    top_of_data = ax.transData.transform((0, highest))[1]
+    for box in boxes:
+        assert plot.x0 <= box.x0 and box.x1 <= plot.x1 and box.y1 <= plot.y1  # inside the plot
+        assert box.y0 > top_of_data  # above every point, limit and the target
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1:]:
+            assert not _overlap(box, other)
+    others = [t for t in _texts(figure) if t.get_gid() != "phase_label" and t not in ax.get_xticklabels()
+              and t not in ax.get_yticklabels()]
+    assert any(t.get_text().startswith("Contacts decided") for t in others)  # the title is among them
+    for label in labels:
+        for other in others:
+            assert not _overlap(label.get_window_extent(), other.get_window_extent()), other.get_text()
+
+
+def test_two_changes_in_one_quarter_are_named_together():
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
+    _, text = render(r, unit="number", rebase_points=[_phase(8, "New manager", "Recording audit")])
+    assert "Limits recalculated from 2018-19 Q1 (New manager; Recording audit)." in text
+
+
+def test_phases_and_span_in_welsh():
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
+    _, text = render(r, unit="number", language="cy", rebase_points=[_phase(8, "Improvement board set up")])
+    assert "Cyfnod y siart: Ch1 2016-17 – Ch4 2019-20." in text
+    assert "Terfynau wedi'u hailgyfrifo o Ch1 2018-19 (Improvement board set up)." in text
+
+
+@pytest.mark.parametrize("unit", ["percent", "number"])
+def test_no_better_or_worse_words_without_special_cause(unit):
+    # STEP with its rebase is common cause throughout; the officer's description may say "Improvement", the
+    # chart's own words may not.
+    r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]], target=15)
+    assert r.variation_icon == "common_cause"
+    for language in ("en", "cy"):
+        _, text = render(r, unit=unit, language=language, rebase_points=[_phase(8, "Improvement board set up")])
+        words = text.replace("Improvement board set up", "").lower()
+        for word in ("improv", "better", "worse", "deterior", "declin", "gwell", "gwaeth", "dirywi"):
+            assert word not in words, (language, word)

@@ -4,6 +4,10 @@ Colour is never the only signal: special-cause points also have their own marker
 and assurance icons carry a symbol and a short label. The icons are our own simple drawings (a circle with
 an arrow or a letter), not the Making Data Count artwork.
 
+Phases: where the limits are recalculated (a rebase), a dotted line marks the boundary and the recorded
+process change ("Improvement board set up") is written beside it, in a band kept clear of the data at the
+top of the plot; the alt text names the change too. Percent charts never show limits below 0% or above 100%.
+
 Figures are built with `matplotlib.figure.Figure` directly (not pyplot), so nothing stays open in pyplot's
 figure manager and no backend is forced on the caller; PNGs are rendered with the Agg canvas.
 """
@@ -13,7 +17,8 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.style
 import numpy as np
@@ -28,11 +33,15 @@ from matplotlib.ticker import FuncFormatter
 
 from kpi.spc import ASSURANCE_LABELS, VARIATION_LABELS, SpcResult, special_cause_since
 
+if TYPE_CHECKING:
+    from kpi.phases import RebasePoint
+
 __all__ = [
     "ASSURANCE_LABELS",
     "VARIATION_LABELS",
     "alt_text",
     "icon_png",
+    "shown_limits",
     "spc_chart",
 ]
 
@@ -98,6 +107,7 @@ WORDS = {
         },
         "trial_alt": "limits are trial limits (fewer than {n} points)",
         "rebase_alt": "limits recalculated from {periods}",
+        "span": "the chart runs from {first} to {last}",
         "no_data": "no data",
     },
     "cy": {
@@ -129,12 +139,16 @@ WORDS = {
         },
         "trial_alt": "terfynau prawf yw'r rhain (llai na {n} pwynt)",
         "rebase_alt": "terfynau wedi'u hailgyfrifo o {periods}",
+        "span": "cyfnod y siart: {first} – {last}",  # a dash, so no mutation after "o ... i"
         "no_data": "dim data",
     },
 }
 
 MAX_TICK_LABELS = 12
 TITLE_WIDTH = 44  # characters per line of the chart title, so it never reaches the icons
+PHASE_FONT_SIZE = 8
+PHASE_WIDTH = (12, 26)  # fewest and most characters per line of a phase label
+PERCENT_RANGE = (0.0, 100.0)
 
 
 # ---------------------------------------------------------------------------------------------- formatting
@@ -166,6 +180,14 @@ def period_label(period: Any, language: str = "en") -> str:
     return str(period)
 
 
+def shown_limits(lower: float, upper: float, unit: str) -> tuple[float, float]:
+    """Process limits as a chart or sentence shows them: a percentage cannot go below 0% or above 100%."""
+    if unit != "percent":
+        return lower, upper
+    low, high = PERCENT_RANGE
+    return (lower if pd.isna(lower) else max(lower, low)), (upper if pd.isna(upper) else min(upper, high))
+
+
 def _labels(points: pd.DataFrame, language: str) -> list[str]:
     if "period" in points.columns:
         return [period_label(p, language) for p in points["period"]]
@@ -189,10 +211,13 @@ def alt_text(
     decimals: int = 1,
     language: str = "en",
     target: float | None = None,
+    rebase_points: Sequence[RebasePoint] = (),
 ) -> str:
-    """What the chart shows, in words: the latest value against the mean, the kind of variation, the target.
+    """What the chart shows, in words: the latest value against the mean, the kind of variation, the target,
+    the time span, and where (and why, from `rebase_points`) the limits were recalculated.
 
     `target` defaults to the target `spc` was given; the assurance sentence is only said for that target.
+    Better/worse words come only from SPC's special-cause types, never from a comparison of two values.
     """
     words = _words(language)
     points = result.points
@@ -218,10 +243,13 @@ def alt_text(
     elif pd.isna(row["lpl"]):
         parts.append(words["too_few"])
     else:
-        parts.append(words["common"].format(lpl=fmt(row["lpl"]), upl=fmt(row["upl"])))
+        low, high = shown_limits(row["lpl"], row["upl"], unit)
+        parts.append(words["common"].format(lpl=fmt(low), upl=fmt(high)))
     text = "; ".join(parts) + "."
 
     extras = []
+    if "period" in points.columns and len(points) > 1:
+        extras.append(words["span"].format(first=labels[0], last=labels[-1]))
     assessed = result.settings.get("target")
     target = assessed if target is None else target
     if target is not None and not pd.isna(target):
@@ -231,7 +259,9 @@ def alt_text(
         extras.append(words["trial_alt"].format(n=result.settings.get("short_group_points", 13)))
     rebases = _rebase_starts(points)
     if rebases:
-        extras.append(words["rebase_alt"].format(periods=", ".join(labels[i] for i in rebases)))
+        why = _descriptions_at(points, rebase_points)
+        where = [f"{labels[i]} ({'; '.join(why[i])})" if why.get(i) else labels[i] for i in rebases]
+        extras.append(words["rebase_alt"].format(periods=", ".join(where)))
     for extra in extras:
         text += f" {extra[0].upper()}{extra[1:]}."
     return text
@@ -249,6 +279,20 @@ def _rebase_starts(points: pd.DataFrame) -> list[int]:
     """Row positions where a new rebase group starts (not the first row)."""
     groups = points["rebase_group"].to_numpy()
     return [int(i) for i in np.flatnonzero(groups[1:] != groups[:-1]) + 1]
+
+
+def _descriptions_at(points: pd.DataFrame, rebase_points: Sequence[RebasePoint]) -> dict[int, tuple[str, ...]]:
+    """Row position -> the recorded changes' descriptions there (matched by period, else by position)."""
+    found: dict[int, tuple[str, ...]] = {}
+    periods = points["period"].tolist() if "period" in points.columns else None
+    for point in rebase_points:
+        if periods is None:
+            positions = [point.position] if 0 <= point.position < len(points) else []
+        else:
+            positions = [i for i, period in enumerate(periods) if period == point.period]
+        for position in positions[:1]:
+            found[position] = found.get(position, ()) + tuple(point.descriptions)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- icons
@@ -325,19 +369,23 @@ def _tick_positions(n: int) -> np.ndarray:
     return np.arange(n - 1, -1, -step)[::-1]
 
 
-def _plot_limits(ax: Axes, points: pd.DataFrame, x: np.ndarray) -> None:
-    """Mean (solid) and process limits (dashed), one segment per rebase group so they break at a rebase."""
+def _plot_limits(ax: Axes, points: pd.DataFrame, x: np.ndarray, unit: str) -> None:
+    """Mean (solid) and process limits (dashed), one segment per rebase group so they break at a rebase.
+
+    Each line's gid ("mean", "lpl", "upl") says what it is, for tests and for anyone reading the SVG.
+    """
     for _, group in points.groupby("rebase_group", sort=False):
         span = x[group.index[group["value"].notna()].to_numpy()]  # from the first to the last value
         if len(span) == 0:
             continue
         left, right = span.min() - 0.4, span.max() + 0.4
-        mean, lpl, upl = group["mean"].iloc[0], group["lpl"].iloc[0], group["upl"].iloc[0]
-        if not pd.isna(mean):
-            ax.hlines(mean, left, right, colors=_DARK_GREY, linewidth=1.5, zorder=2)
-        for limit in (lpl, upl):
-            if not pd.isna(limit):
-                ax.hlines(limit, left, right, colors=_DARK_GREY, linewidth=1.2, linestyles=(0, (5, 3)), zorder=2)
+        lpl, upl = shown_limits(group["lpl"].iloc[0], group["upl"].iloc[0], unit)
+        lines = {"mean": (group["mean"].iloc[0], 1.5, "-"), "lpl": (lpl, 1.2, (0, (5, 3))),
+                 "upl": (upl, 1.2, (0, (5, 3)))}
+        for name, (level, width, style) in lines.items():
+            if not pd.isna(level):
+                ax.plot([left, right], [level, level], color=_DARK_GREY, linewidth=width, linestyle=style,
+                        zorder=2, gid=name)
 
 
 def _plot_points(ax: Axes, points: pd.DataFrame, x: np.ndarray, language: str) -> list[Line2D]:
@@ -365,8 +413,13 @@ def spc_chart(
     target: float | None = None,
     ax: Axes | None = None,
     language: str = "en",
+    rebase_points: Sequence[RebasePoint] = (),
 ) -> tuple[Figure, str]:
-    """An XmR chart of `result` and its alt text. `target` defaults to the target `spc` was given."""
+    """An XmR chart of `result` and its alt text. `target` defaults to the target `spc` was given.
+
+    `rebase_points` (from `kpi.phases.rebase_points`) name the process change at each rebase: its description
+    is written at the boundary instead of the generic "Limits recalculated", and in the alt text.
+    """
     words = _words(language)
     target = result.settings.get("target") if target is None else target
     points = result.points.reset_index(drop=True)
@@ -377,7 +430,7 @@ def spc_chart(
             FigureCanvasAgg(figure)
             ax = figure.add_axes([0.09, 0.24, 0.88, 0.56])
         figure = ax.figure
-        _plot_limits(ax, points, x)
+        _plot_limits(ax, points, x, unit)
         handles = _plot_points(ax, points, x, language)
         handles += [
             Line2D([], [], color=_DARK_GREY, linewidth=1.5, label=words["mean"]),
@@ -387,16 +440,17 @@ def spc_chart(
             ax.axhline(target, color=_DARK_PINK, linewidth=1.5, linestyle=(0, (1, 1.5)), zorder=2)
             handles.append(Line2D([], [], color=_DARK_PINK, linewidth=1.5, linestyle=(0, (1, 1.5)),
                                   label=f"{words['target']} ({format_value(target, unit, decimals)})"))
-        for start in _rebase_starts(points):
-            ax.axvline(start - 0.5, color=_DARK_GREY, linewidth=1, linestyle=":", zorder=1)
-            ax.annotate(words["rebase"], (start - 0.5, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                        textcoords="offset points", ha="left", va="top", fontsize=8, color=_DARK_GREY)
+        ax.set_xlim(-0.6, len(points) - 0.4)
+        if _rebase_starts(points):
+            handles.append(Line2D([], [], color=_DARK_GREY, linewidth=1, linestyle=":", label=words["rebase"]))
+            _mark_phases(ax, points, _descriptions_at(points, rebase_points), words["rebase"])
+        if unit == "percent":
+            _percent_ticks(ax)
 
         labels = _labels(points, language)
         ticks = _tick_positions(len(points))
         ax.set_xticks(ticks, [labels[i] for i in ticks], fontsize=9,
                       rotation=45 if len(ticks) > 6 else 0, ha="right" if len(ticks) > 6 else "center")
-        ax.set_xlim(-0.6, len(points) - 0.4)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_value(v, unit, _axis_decimals(ax))))
         ax.tick_params(axis="y", labelsize=9)
         # Long titles wrap rather than run into the icons in the top-right corner.
@@ -407,11 +461,63 @@ def spc_chart(
             ax.text(0, 1.01, words["trial"].format(n=result.settings.get("short_group_points", 13)),
                     transform=ax.transAxes, fontsize=8, style="italic", color=_DARK_GREY, va="bottom")
         _draw_icons(ax, result, language)
-    return figure, alt_text(result, title=title, unit=unit, decimals=decimals, language=language, target=target)
+    return figure, alt_text(result, title=title, unit=unit, decimals=decimals, language=language, target=target,
+                            rebase_points=rebase_points)
+
+
+def _mark_phases(ax: Axes, points: pd.DataFrame, descriptions: dict[int, tuple[str, ...]], generic: str) -> None:
+    """A dotted line at each rebase, and beside it the recorded change (or the generic words), wrapped.
+
+    Labels sit in a band at the top of the plot: to the right of their line, or to its left when there is
+    more room there; one that would overlap an earlier label goes below it. The y axis is then extended so
+    that the band is clear of the data, limits and target.
+    """
+    canvas = ax.figure.canvas
+    renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else ax.figure._get_renderer()
+    box = ax.get_window_extent(renderer)
+    left, right = ax.get_xlim()
+    points_per_unit = box.width * 72 / ax.figure.dpi / (right - left)
+    char_width = PHASE_FONT_SIZE * 0.55  # points: an average character of the house font
+    starts = _rebase_starts(points)
+    placed: list[Any] = []
+    for i, start in enumerate(starts):
+        line = start - 0.5
+        ax.axvline(line, color=_DARK_GREY, linewidth=1, linestyle=":", zorder=1)
+        room_right = ((starts[i + 1] - 0.5 if i + 1 < len(starts) else right) - line) * points_per_unit
+        room_left = (line - left) * points_per_unit
+        to_left = room_right < PHASE_WIDTH[0] * char_width and room_left > room_right
+        room = room_left if to_left else room_right
+        width = int(min(PHASE_WIDTH[1], max(PHASE_WIDTH[0], (room - 6) // char_width)))
+        text = textwrap.fill("; ".join(descriptions.get(start, ())) or generic, width)
+        label = ax.annotate(text, (line, 1), xycoords=("data", "axes fraction"), xytext=(-3 if to_left else 3, -2),
+                            textcoords="offset points", ha="right" if to_left else "left", va="top",
+                            fontsize=PHASE_FONT_SIZE, color="#1A1A1A", gid="phase_label", zorder=5,
+                            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+        for earlier in placed:  # stack below any earlier label it would overlap
+            mine, theirs = label.get_window_extent(renderer), earlier.get_window_extent(renderer)
+            if mine.x0 < theirs.x1 and theirs.x0 < mine.x1 and mine.y0 < theirs.y1 and theirs.y0 < mine.y1:
+                drop = (mine.y1 - theirs.y0) * 72 / ax.figure.dpi + 3
+                label.xyann = (label.xyann[0], label.xyann[1] - drop)
+        placed.append(label)
+    lowest = min(label.get_window_extent(renderer).y0 for label in placed)
+    band = (box.y1 - lowest) / box.height + 0.03  # the share of the plot's height the labels need
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, bottom + (top - bottom) / (1 - min(band, 0.6)))
+
+
+def _percent_ticks(ax: Axes) -> None:
+    """No tick below 0% or above 100% (the headroom for phase labels may reach past 100%)."""
+    bottom, top = ax.get_ylim()
+    low, high = PERCENT_RANGE
+    ax.set_yticks([t for t in ax.get_yticks() if max(bottom, low) <= t <= min(top, high)])
+    ax.set_ylim(bottom, top)
 
 
 def _axis_decimals(ax: Axes) -> int:
-    """Enough decimals on the y axis to tell the ticks apart, and no more."""
-    ticks = ax.get_yticks()
-    step = np.min(np.diff(ticks)) if len(ticks) > 1 else 1
-    return max(0, -int(math.floor(math.log10(step)))) if step > 0 and step < 1 else 0
+    """Enough decimals on the y axis to write every tick exactly (2.5%, not 2%), and no more."""
+    ticks = np.asarray(ax.get_yticks(), dtype=float)
+    for decimals in range(4):
+        scaled = ticks * 10**decimals
+        if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-6):
+            return decimals
+    return 3

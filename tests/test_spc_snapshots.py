@@ -9,6 +9,7 @@ Where a stored snapshot predates a v0.2.2 bug fix, cases.json lists the points a
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -132,19 +133,27 @@ def test_each_documented_difference_really_is_in_the_snapshot(case):
             assert difference["v0_2_2"][column] != value
 
 
+def _warned(caught: list) -> bool:
+    return any("trial limits" in str(warning.message) for warning in caught)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_spc_reproduces_the_snapshot_facet_by_facet(case):
     expected_all = _load(case)
     options = _options(case)
     for facet, expected in expected_all.groupby("facet", sort=False):
         expected = expected.reset_index(drop=True)
-        result = spc(
-            expected["y"],
-            periods=expected["x"].tolist(),
-            rebase_at=expected.loc[expected["rebase"], "x"].tolist(),
-            preset="nhsr",
-            **options,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = spc(
+                expected["y"],
+                periods=expected["x"].tolist(),
+                rebase_at=expected.loc[expected["rebase"], "x"].tolist(),
+                preset="nhsr",
+                **options,
+            )
+        # v0.2.2 warns when a group is short, and only then
+        assert _warned(caught) == bool(expected["short_group_warning"].any()), facet
         _assert_matches(result.points, expected)
         last_point_type = expected["point_type"].iloc[-1]
         assert result.variation_icon == _expected_variation_icon(last_point_type, options["improvement"]), facet
@@ -158,15 +167,18 @@ def test_spc_reproduces_the_snapshot_facet_by_facet(case):
 def test_spc_many_reproduces_the_snapshot_over_all_facets(case):
     expected = _load(case).sort_values(["facet", "x"], kind="stable").reset_index(drop=True)
     options = _options(case)
-    points, summary = spc_many(
-        expected,
-        value="y",
-        series="facet",
-        period="x",
-        rebase="rebase",
-        preset="nhsr",
-        **options,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        points, summary = spc_many(
+            expected,
+            value="y",
+            series="facet",
+            period="x",
+            rebase="rebase",
+            preset="nhsr",
+            **options,
+        )
+    assert _warned(caught) == bool(expected["short_group_warning"].any())
     _assert_matches(points, expected)
     for _, row in summary.iterrows():
         facet_rows = expected[expected["facet"] == row["facet"]]

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pandas as pd
 import pikepdf
 import pytest
@@ -39,13 +40,25 @@ def demo_project(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pack(demo_project):
-    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--quiet"]) == 0
+    """The public packs in Welsh and English, made in one run as a Welsh council would."""
+    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--language", "both",
+                 "--quiet"]) == 0
     return demo_project / "reports" / PERIOD
 
 
 @pytest.fixture(scope="module")
+def restricted(demo_project, pack):
+    """The officers' draft of the same period, made after the public packs; returns the public files'
+    digests from before it was made."""
+    before = _digest(pack)
+    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--audience", "restricted",
+                 "--quiet"]) == 0
+    return before
+
+
+@pytest.fixture(scope="module")
 def pages(pack) -> list[str]:
-    return [page.extract_text() for page in PdfReader(pack / "pack.pdf").pages]
+    return [page.extract_text() for page in PdfReader(pack / "pack.en.pdf").pages]
 
 
 def _first_page_with(pages: list[str], heading: str) -> int:
@@ -53,9 +66,10 @@ def _first_page_with(pages: list[str], heading: str) -> int:
 
 
 def test_pack_writes_pdf_html_workbook_and_executed_notebook(pack):
-    for name in ("pack.pdf", "pack.html", "pack.xlsx", "pack.ipynb"):
-        assert (pack / name).stat().st_size > 10_000, name
-    executed = nbformat.read(pack / "pack.ipynb", as_version=4)
+    for language in ("en", "cy"):
+        for kind in ("pdf", "html", "xlsx", "ipynb", "figures.csv"):
+            assert (pack / f"pack.{language}.{kind}").stat().st_size > 10_000, (language, kind)
+    executed = nbformat.read(pack / "pack.en.ipynb", as_version=4)
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
     assert not [p for p in pack.parent.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
@@ -83,7 +97,7 @@ def test_pdf_holds_no_code_or_python_artefacts(pages):
 
 
 def test_pdf_is_tagged_with_title_language_alt_text_and_table_headers(pack):
-    with pikepdf.open(pack / "pack.pdf") as pdf:
+    with pikepdf.open(pack / "pack.en.pdf") as pdf:
         root = pdf.Root
         assert root.MarkInfo.Marked
         assert str(root.Lang) == "en"
@@ -112,7 +126,7 @@ def test_pdf_is_tagged_with_title_language_alt_text_and_table_headers(pack):
 
 
 def test_html_has_language_title_alt_text_and_no_scripts(pack):
-    html = (pack / "pack.html").read_text(encoding="utf-8")
+    html = (pack / "pack.en.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "<script" not in html
     assert html.count("<img") == html.count('alt="') - html.count('alt=""')
@@ -121,7 +135,7 @@ def test_html_has_language_title_alt_text_and_no_scripts(pack):
 
 def test_numbers_agree_across_pdf_workbook_and_kpi_indicators(demo_project, pack, pages):
     expected = indicator_table(load_config(demo_project / "kpi.yml"), PERIOD).set_index("indicator_id")
-    workbook = pd.read_excel(pack / "pack.xlsx", sheet_name=None, engine="openpyxl")
+    workbook = pd.read_excel(pack / "pack.en.xlsx", sheet_name=None, engine="openpyxl")
     assert {"Contents", "Summary", "Front door and contacts", "Assessments", "Caseloads and workforce",
             "Comparisons", "Data quality", "Provenance", "Notes"} <= set(workbook)
     summary = workbook["Summary"].set_index("indicator_id")
@@ -136,7 +150,7 @@ def test_numbers_agree_across_pdf_workbook_and_kpi_indicators(demo_project, pack
 
 
 def test_chart_data_in_the_workbook_ends_with_the_pack_period(pack):
-    chart = pd.read_excel(pack / "pack.xlsx", sheet_name="Assessments", engine="openpyxl")
+    chart = pd.read_excel(pack / "pack.en.xlsx", sheet_name="Assessments", engine="openpyxl")
     timeliness = chart[chart["indicator_id"] == "assessments_within_timescale_pct"]
     assert timeliness["period"].iloc[-1] == PERIOD
     assert len(timeliness) >= 12
@@ -194,3 +208,88 @@ def test_no_raw_child_or_worker_id_reaches_processed_data(demo_project):
         else:
             continue
         assert not raw_ids.search(text), path.name
+
+
+# --- every variant has its own name (issue: a restricted run replaced the public pack.pdf) ---------------
+
+RESTRICTED_WORDS = ("Restricted: draft, not for publication", "[Commentary to be added")
+
+
+def _public_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_file() and p.name.startswith("pack.")]
+
+
+def test_a_restricted_run_leaves_the_public_packs_byte_for_byte(pack, restricted):
+    after = _digest(pack)
+    assert {name: after[name] for name in restricted if name.startswith("pack.")} == {
+        name: digest for name, digest in restricted.items() if name.startswith("pack.")}
+    assert sorted(p.name for p in (pack / "restricted").iterdir()) == sorted(
+        f"pack.en.RESTRICTED.{kind}" for kind in ("pdf", "html", "xlsx", "ipynb", "figures.csv"))
+
+
+def test_no_public_named_file_holds_restricted_content(pack, restricted):
+    for path in _public_files(pack):
+        if path.suffix == ".pdf":
+            reader = PdfReader(path)
+            text = "\n".join(page.extract_text() for page in reader.pages)
+            assert "RESTRICTED" not in str(reader.metadata.title).upper(), path.name
+        elif path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            assert book.properties.keywords == "public", path.name
+            text = "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                             for cell in row if cell is not None)
+        else:
+            text = path.read_text(encoding="utf-8")
+        for words in RESTRICTED_WORDS:
+            assert words not in text, (path.name, words)
+        if path.suffix == ".html":
+            assert '<meta name="kpi-audience" content="public">' in text
+        if path.name.endswith(".figures.csv"):
+            assert set(pd.read_csv(path)["audience"]) == {"public"}
+
+
+def test_every_restricted_file_says_so_in_its_name_metadata_and_every_page(pack, restricted):
+    folder = pack / "restricted"
+    pdf = PdfReader(folder / "pack.en.RESTRICTED.pdf")
+    assert "Restricted: draft, not for publication" in str(pdf.metadata.title)
+    assert "RESTRICTED" in str(pdf.metadata.get("/Keywords", ""))
+    for number, page in enumerate(pdf.pages, start=1):
+        assert "Restricted: draft, not for publication" in " ".join(page.extract_text().split()), number
+    html = (folder / "pack.en.RESTRICTED.html").read_text(encoding="utf-8")
+    assert '<meta name="kpi-audience" content="restricted">' in html
+    book = openpyxl.load_workbook(folder / "pack.en.RESTRICTED.xlsx")
+    assert "RESTRICTED" in book.properties.keywords
+    assert all("RESTRICTED" in sheet.oddHeader.center.text for sheet in book.worksheets)
+    executed = nbformat.read(folder / "pack.en.RESTRICTED.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"]["audience"] == "restricted"
+
+
+def test_the_manifest_lists_every_file_with_its_checksum_and_what_to_publish(pack, restricted):
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"]: entry for entry in manifest["files"]}
+    on_disk = {p.relative_to(pack).as_posix() for p in pack.rglob("pack.*") if p.is_file()}
+    assert set(listed) == on_disk
+    for name, entry in listed.items():
+        assert entry["sha256"] == hashlib.sha256((pack / name).read_bytes()).hexdigest(), name
+        assert entry["audience"] == ("restricted" if name.startswith("restricted/") else "public"), name
+        dt.datetime.fromisoformat(entry["created_utc"])
+    assert sorted(manifest["publish"]) == sorted(f"pack.{lang}.{kind}" for lang in ("cy", "en")
+                                                 for kind in ("pdf", "html", "xlsx"))
+    assert all(name.startswith("restricted/") for name in manifest["not_for_publication"])
+
+
+def test_welsh_pack_is_listed_first_and_is_in_welsh(pack):
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["publish"][0].startswith("pack.cy.")
+    with pikepdf.open(pack / "pack.cy.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "cy"
+
+
+@pytest.mark.parametrize("command", ["pack", "commentary"])
+def test_a_period_the_data_do_not_cover_is_refused_in_one_line(demo_project, command, capsys):
+    before = sorted(p.name for p in (demo_project / "reports").iterdir())
+    assert main([command, "--config", str(demo_project / "kpi.yml"), "--period", "2030-31Q1"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1
+    assert "2030-31 Q1 (April to June 2030) is not covered by the extracts" in error[0]
+    assert sorted(p.name for p in (demo_project / "reports").iterdir()) == before

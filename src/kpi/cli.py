@@ -93,15 +93,22 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
     from kpi.config import load_config
     from kpi.indicator_table import indicator_table
     from kpi.pack.commentary import workbook_path, write_commentary_workbook
+    from kpi.pack.disclosure import SUPPRESSED, withhold_small_numbers
+    from kpi.periods import resolve
     from kpi.presentation import format_value
+    from kpi.processed import load_processed, require_covered
 
     config = load_config(args.config)
-    table = indicator_table(config, args.period)
+    data = load_processed(config)
+    require_covered(data, resolve(args.period, data.last_date).latest)
+    table = indicator_table(config, args.period, data=data)
     period_code = table["period"].iloc[-1]
     table = table[table["period"].eq(period_code)]
-    rows = table.assign(latest_value=[format_value(v, u, d) for v, u, d in
-                                      zip(table["value"], table["unit"], table["decimals"])],
-                        rag=table["rag"].fillna(""))[["indicator_id", "title", "latest_value", "rag"]]
+    # The workbook sits beside the public pack and goes round by email: it shows figures as the public pack does.
+    table = withhold_small_numbers(table, table["domain"])
+    shown = [SUPPRESSED if hidden else format_value(v, u, d) for hidden, v, u, d in
+             zip(table["suppressed"], table["value"], table["unit"], table["decimals"])]
+    rows = table.assign(latest_value=shown, rag=table["rag"].fillna(""))[["indicator_id", "title", "latest_value", "rag"]]
     path = workbook_path(args.out or config.reports_dir, period_code)
     count = write_commentary_workbook(path, rows)
     message(f"wrote {path} ({count} indicators); fill in the commentary and owner columns, then run kpi pack")
@@ -113,13 +120,14 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
     try:
         result = make_pack(args.config, args.period, language=args.language, audience=args.audience, out=args.out,
-                           progress=not args.quiet, say=message)
+                           progress=not args.quiet, say=message, allow_empty=args.allow_empty)
     except PackFailed as err:
         message(f"kpi pack: {err}")
         return EXIT_PACK_FAILED
     print(f"Pack for {result.folder.name} written to {result.folder}:")
     for path in result.files:
         print(f"  {path}")
+    print(f"  {result.folder / 'manifest.json'} (which file is which; 'publish' lists the files for the website)")
     return 0
 
 
@@ -161,10 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     pack = commands.add_parser("pack", help="run the quarterly pack notebook and export PDF, HTML and Excel")
     _config_argument(pack)
-    pack.add_argument("--period", default="latest", help="the quarter, e.g. 2018-19Q3 (default: latest)")
-    pack.add_argument("--language", default="en", choices=("en", "cy"), help="en (English) or cy (Welsh)")
+    pack.add_argument("--period", default="latest",
+                      help="a quarter (2018-19Q3), a half-year (2018-19H1), a year to date (2018-19Q1-Q3, "
+                      "2018-19YTD), a year (2018-19) or latest (default)")
+    pack.add_argument("--language", default="en", choices=("en", "cy", "both"),
+                      help="en (English), cy (Welsh) or both (Welsh and English in one run)")
     pack.add_argument("--audience", default="public", choices=("public", "restricted"),
-                      help="public: for publication; restricted: a draft for officers")
+                      help="public: for publication; restricted: a draft for officers, written to restricted/ "
+                      "with RESTRICTED in every file name")
+    pack.add_argument("--allow-empty", action="store_true",
+                      help="make the pack even when the extracts do not cover the period")
     pack.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
     pack.add_argument("--quiet", action="store_true", help="no progress bar")
     pack.set_defaults(run=_cmd_pack)

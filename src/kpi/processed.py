@@ -138,3 +138,18 @@ def last_snapshot(caseloads: pd.DataFrame, start: pd.Timestamp, end: pd.Timestam
 def share(numerator: float, denominator: float) -> float:
     """numerator / denominator as a percentage; NaN when the denominator is zero."""
     return float(numerator) / float(denominator) * 100 if denominator else np.nan
+
+
+def require_covered(data: ProcessedData, period, hint: str = "") -> None:
+    """Stop with one line when no extract covers the whole period: a pack of dashes helps nobody."""
+    from kpi.errors import UnusableInput
+    from kpi.periods import bounds, label, months_label
+
+    start, end = bounds(period)
+    spans = [span for name, span in data.spans.items() if name != "comparators"]
+    if any(first <= start and end <= last for first, last in spans):
+        return
+    covered = (f"the data cover {min(s for s, _ in spans):%d %B %Y} to {max(e for _, e in spans):%d %B %Y}"
+               if spans else "there are no dated data")
+    raise UnusableInput(f"{label(period)} ({months_label(period)}) is not covered by the extracts: {covered}. "
+                        f"Choose a period inside them{', ' + hint if hint else ''}.")

@@ -29,8 +29,9 @@ class Pack:
 
     @classmethod
     def build(cls, config: str | Path, period: str = "latest", *, language: str = "en",
-              audience: str = "restricted") -> Pack:
-        return cls(build_pack(config, period, language=language, audience=audience))
+              audience: str = "restricted", reports: str | Path | None = None) -> Pack:
+        return cls(build_pack(config, period, language=language, audience=audience,
+                              reports_dir=Path(reports) if reports else None))
 
     def cover(self) -> HTML:
         return HTML(render.cover(self.content))
@@ -59,3 +60,11 @@ class Pack:
             from kpi.pack.workbook import write_workbook
 
             write_workbook(self.content, Path(path))
+
+    def write_figures(self, path: str | Path | None) -> None:
+        """The figures as this pack shows them, kept beside it so that a later pack can list any
+        figure that has since been restated (skipped when no path is given)."""
+        if path:
+            from kpi.pack.restatements import figures_shown
+
+            figures_shown(self.content).to_csv(Path(path), index=False, encoding="utf-8")

@@ -3,12 +3,15 @@
 papermill executes notebooks/quarterly_pack.ipynb with the period's parameters; nbconvert turns
 the executed notebook into HTML with our template (no code, no prompts); WeasyPrint prints that
 HTML to a tagged PDF/UA file. Everything is written to a temporary folder first and moved into
-reports/<period>/ only when all of it has worked, so a failure never spoils the previous pack.
+reports/<period>/ only when all of it has worked, so a failure never spoils the previous pack; each
+variant (audience and language) has its own names (kpi.pack.outputs), so none replaces another.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,11 +20,15 @@ from pathlib import Path
 
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
+from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
 from kpi.periods import code, resolve
-from kpi.processed import load_processed
+from kpi.processed import load_processed, require_covered
 
 PACK_NOTEBOOK = "quarterly_pack.ipynb"
-OUTPUTS = ("pack.pdf", "pack.html", "pack.xlsx", "pack.ipynb")
+# What the notebook run leaves in its temporary folder, by kind of output (see kpi.pack.outputs.KINDS).
+WORK_FILES = {"pdf": "pack.pdf", "html": "pack.html", "xlsx": "pack.xlsx", "ipynb": "pack.ipynb",
+              "figures.csv": "figures.csv"}
+RESTRICTED_KEYWORDS = "RESTRICTED, draft, not for publication"
 
 
 class PackFailed(Exception):
@@ -63,14 +70,28 @@ def execute(notebook: Path, output: Path, parameters: dict, progress: bool = Tru
                          f"{err.ename}: {err.evalue}. The previous pack, if any, is unchanged.") from None
 
 
+def audience_declared(html: str) -> str | None:
+    """The audience the pack's own cover declares (its marking), read from the exported HTML."""
+    found = re.search(r'class="marking marking-(?P<audience>public|restricted)"', html)
+    return found["audience"] if found else None
+
+
 def to_html(executed: Path, *, language: str, title: str) -> str:
-    """The executed notebook as one self-contained HTML document, outputs only."""
+    """The executed notebook as one self-contained HTML document, outputs only.
+
+    The audience printed on the pack's cover goes into the page's metadata (and so the PDF's), so a
+    restricted draft says what it is in its properties as well as on every page."""
     import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config as Settings
 
     notebook = nbformat.read(executed, as_version=4)
+    cover = "".join(str(output.get("data", {}).get("text/html", "")) for cell in notebook.cells
+                    for output in cell.get("outputs", []))
+    audience = audience_declared(cover)
     notebook.metadata["title"] = title
+    notebook.metadata["kpi_audience"] = audience or "unknown"
+    notebook.metadata["keywords"] = RESTRICTED_KEYWORDS if audience != "public" else "public"
     settings = Settings()
     settings.HTMLExporter.exclude_input = True
     settings.HTMLExporter.exclude_input_prompt = True
@@ -92,52 +113,99 @@ def to_pdf(html: str, target: Path, base: Path) -> None:
     HTML(string=html, base_url=str(base)).write_pdf(str(target), pdf_variant="pdf/ua-1")
 
 
-def pack_title(config: Config, period_label: str, language: str) -> str:
+def pack_title(config: Config, period_label: str, language: str, audience: str = "public") -> str:
     from kpi.pack.text import Text
 
     text = Text(language)
     name = config.authority.welsh_name if language == "cy" and config.authority.welsh_name else config.authority.name
     report = text("Children's Services Performance Report")
-    return f"{name}: {report}, {period_label}"
+    title = f"{name}: {report}, {period_label}"
+    if audience == "restricted":
+        title += f" ({text('Restricted: draft, not for publication')})"
+    return title
+
+
+@dataclass
+class _Run:
+    """One variant made in a temporary folder, waiting to be moved into place."""
+
+    variant: Variant
+    work: Path
+    audience_in_content: str | None
+
+
+def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, out: Path, progress: bool,
+                 say) -> _Run:
+    from kpi.periods import label
+
+    work = Path(tempfile.mkdtemp(prefix=f".{code(chosen)}.", dir=out))
+    say(f"Running the pack notebook for {code(chosen)} ({variant.language}, {variant.audience}) ...")
+    execute(find_notebook(config), work / "pack.ipynb", {
+        "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
+        "audience": variant.audience, "workbook": str(work / "pack.xlsx"), "figures": str(work / "figures.csv"),
+        "reports": str(out)}, progress=progress)
+    say("Writing HTML and PDF ...")
+    html = to_html(work / "pack.ipynb", language=variant.language,
+                   title=pack_title(config, label(chosen, variant.language), variant.language, variant.audience))
+    (work / "pack.html").write_text(html, encoding="utf-8")
+    to_pdf(html, work / "pack.pdf", work)
+    missing = [name for name in WORK_FILES.values() if not (work / name).exists()]
+    if missing:
+        raise PackFailed(f"the notebook did not write {', '.join(missing)}; the previous pack is unchanged")
+    return _Run(variant, work, audience_declared(html))
 
 
 def make_pack(config_path: Path, period: str = "latest", *, language: str = "en", audience: str = "public",
-              out: Path | None = None, progress: bool = True, say=print) -> PackFiles:
-    """Run and export one quarter's pack into <out>/<period>/ (out defaults to the config's reports folder)."""
+              out: Path | None = None, progress: bool = True, say=print, allow_empty: bool = False) -> PackFiles:
+    """Run and export one period's pack into <out>/<period>/ (out defaults to the config's reports folder).
+
+    `language="both"` makes the Welsh and the English pack in one run. Every file is made in a temporary
+    folder first; only when all of them have worked are they moved into place, each under its own
+    variant's name (see kpi.pack.outputs), and the period's manifest.json is updated."""
     from kpi.pack.build import AUDIENCES
     from kpi.pack.text import LANGUAGES
-    from kpi.periods import label
 
     config = load_config(config_path)  # a broken config stops here, before anything is written
     if audience not in AUDIENCES:
         raise UnusableInput(f"--audience {audience}: choose from {', '.join(AUDIENCES)}")
-    if language not in LANGUAGES:
-        raise UnusableInput(f"--language {language}: choose from {', '.join(LANGUAGES)}")
+    if language not in (*LANGUAGES, "both"):
+        raise UnusableInput(f"--language {language}: choose from {', '.join(LANGUAGES)} or both")
     data = load_processed(config)
     if not data.tables:
         raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
     chosen = resolve(period, data.last_date).latest
-    period_code = code(chosen)
+    if not allow_empty:
+        require_covered(data, chosen, hint="or add --allow-empty for an empty pack")
     out = (out or config.reports_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{period_code}.", dir=out))
+    languages = ("cy", "en") if language == "both" else (language,)  # Welsh first (Welsh Language Standards)
+    runs: list[_Run] = []
     try:
-        say(f"Running the pack notebook for {period_code} ({language}, {audience}) ...")
-        execute(find_notebook(config), work / "pack.ipynb", {
-            "config": str(Path(config_path).resolve()), "period": period_code, "language": language,
-            "audience": audience, "workbook": str(work / "pack.xlsx")}, progress=progress)
-        say("Writing HTML and PDF ...")
-        html = to_html(work / "pack.ipynb", language=language, title=pack_title(config, label(chosen, language),
-                                                                                  language))
-        (work / "pack.html").write_text(html, encoding="utf-8")
-        to_pdf(html, work / "pack.pdf", work)
-        missing = [name for name in OUTPUTS if not (work / name).exists()]
-        if missing:
-            raise PackFailed(f"the notebook did not write {', '.join(missing)}; the previous pack is unchanged")
-        target = out / period_code
-        target.mkdir(exist_ok=True)
-        for name in OUTPUTS:
-            os.replace(work / name, target / name)
-        return PackFiles(target, [target / name for name in OUTPUTS])
+        for each in languages:
+            runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), out, progress, say))
+        folder = out / code(chosen)
+        written = _move_into_place(runs, folder)
+        update_manifest(folder, written, dt.datetime.now(dt.timezone.utc))
+        return PackFiles(folder, [path for files in written.values() for path in files.values()])
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        for run in runs:
+            shutil.rmtree(run.work, ignore_errors=True)
+
+
+def _move_into_place(runs: list[_Run], folder: Path) -> dict[Variant, dict[str, Path]]:
+    """Check every file's marking against its name first, then move them all."""
+    moves = []
+    for run in runs:
+        declared = run.audience_in_content
+        if declared is None:
+            raise PackFailed("the pack's cover does not say whether it is public or restricted; nothing was written")
+        for kind, target in run.variant.paths(folder).items():
+            try:
+                check_marking(target, declared)
+            except WrongMarking as err:
+                raise PackFailed(f"{err}; nothing was written") from None
+            moves.append((run.work / WORK_FILES[kind], target))
+    for source, target in moves:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    return {run.variant: run.variant.paths(folder) for run in runs}

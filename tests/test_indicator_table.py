@@ -41,6 +41,8 @@ def test_lower_is_better_rag_and_travel(project):
     before = table.loc[("caseload_per_social_worker_fte", "2018-19Q1")]
     after = table.loc[("caseload_per_social_worker_fte", "2018-19Q2")]
     assert (before["value"], before["rag"]) == (25, "red")
-    assert (after["value"], after["rag"], after["travel_on_previous"]) == (15, "green", "improved")
+    # Travel says only which way and how far: better or worse is for SPC to say.
+    assert (after["value"], after["rag"], after["travel_on_previous"], after["change_on_previous"]) == (
+        15, "green", "down", -10)
     assert table.loc[("workers_over_caseload_threshold", "2018-19Q1"), "value"] == 4
-    assert table.loc[("workers_over_caseload_threshold", "2018-19Q2"), "travel_on_previous"] == "improved"
+    assert table.loc[("workers_over_caseload_threshold", "2018-19Q2"), "travel_on_previous"] == "down"

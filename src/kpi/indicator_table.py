@@ -2,8 +2,8 @@
 
 This is what `kpi indicators` prints and what the pack's notebooks chart. Columns, in order:
 indicator_id, period, numerator, denominator, value, unit, then status and reason (why a value is
-unavailable), target, tolerance, RAG, direction of travel against the previous quarter and the
-same quarter a year earlier, the 95% interval for proportions, and the comparator columns.
+unavailable), target, tolerance, RAG, the change (as printed, and up/down/no change) against the
+previous period and the same period a year earlier, the 95% interval for proportions, and the comparator columns.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from kpi import periods as fp
 from kpi.catalogue import Indicator, catalogue
 from kpi.comparisons import COMPARISON_COLUMNS, Area, area_for, compare
 from kpi.config import Config
-from kpi.judgements import rag, travel, wilson_interval
-from kpi.measures import MEASURES, PeriodData, Settings, Unavailable
+from kpi.judgements import change, rag, travel, wilson_interval
+from kpi.measures import MEASURES, NoSource, PeriodData, Settings, Unavailable
 from kpi.processed import ProcessedData, load_processed
 
 ALL = "All"
 GROUPABLE = ("team", "authority")
 
 COLUMNS = [
-    "indicator_id", "period", "numerator", "denominator", "value", "unit", "status", "reason",
-    "target", "tolerance", "rag", "previous_value", "travel_on_previous", "last_year_value",
-    "travel_on_last_year", "ci_lower", "ci_upper", *COMPARISON_COLUMNS, "title", "domain", "polarity", "decimals",
+    "indicator_id", "period", "numerator", "denominator", "value", "unit", "status", "reason", "missing_source",
+    "target", "tolerance", "rag", "previous_value", "change_on_previous", "travel_on_previous", "last_year_value",
+    "change_on_last_year", "travel_on_last_year", "ci_lower", "ci_upper", *COMPARISON_COLUMNS, "title", "domain", "polarity", "decimals",
 ]
 
 
@@ -76,10 +76,11 @@ def compute_values(data: ProcessedData, indicators: dict[str, Indicator], period
                 try:
                     tally = MEASURES[indicator.id](period_data)
                     row.update(numerator=tally.numerator, denominator=tally.denominator, value=tally.value,
-                               status="ok", reason=None)
+                               status="ok", reason=None, missing_source=None)
                 except Unavailable as why:
                     row.update(numerator=np.nan, denominator=np.nan, value=np.nan, status="unavailable",
-                               reason=str(why))
+                               reason=str(why),
+                               missing_source=" or ".join(why.tables) if isinstance(why, NoSource) else None)
                 rows.append(row)
     frame = pd.DataFrame(rows)
     frame["denominator"] = frame["denominator"].astype("float64")
@@ -97,16 +98,17 @@ def _add_catalogue(frame: pd.DataFrame, indicators: dict[str, Indicator], langua
 
 
 def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Values a quarter and a year earlier, looked up by period (not by position in the table)."""
+    """Values of the previous period and of the same period a year earlier, looked up by period (not by
+    position in the table): a quarter's previous is the quarter before, a half's the half before; a
+    year to date has none."""
     lookup = frame[[*keys, "_period", "value"]]
-    for column, steps in (("previous_value", 1), ("last_year_value", 4)):
-        earlier = lookup.assign(_period=lookup["_period"].map(
-            lambda p, s=steps: p + (s if p.freqstr.startswith("Q") else 1)))
-        frame = frame.merge(earlier.rename(columns={"value": column}), on=[*keys, "_period"], how="left")
-    frame["travel_on_previous"] = travel(frame["value"], frame["previous_value"], frame["polarity"],
-                                         frame["decimals"])
-    frame["travel_on_last_year"] = travel(frame["value"], frame["last_year_value"], frame["polarity"],
-                                          frame["decimals"])
+    for column, step in (("previous_value", fp.previous), ("last_year_value", fp.a_year_earlier)):
+        frame = frame.assign(_earlier=frame["_period"].map(step))
+        earlier = lookup.rename(columns={"_period": "_earlier", "value": column})
+        frame = frame.merge(earlier, on=[*keys, "_earlier"], how="left").drop(columns="_earlier")
+    for column, earlier in (("previous", "previous_value"), ("last_year", "last_year_value")):
+        frame[f"change_on_{column}"] = change(frame["value"], frame[earlier], frame["decimals"])
+        frame[f"travel_on_{column}"] = travel(frame["value"], frame[earlier], frame["decimals"])
     return frame
 
 
@@ -126,20 +128,20 @@ def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, indicators: dict[
 
 def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *, by: str | None = None,
                 language: str = "en", indicator_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """The full indicator table for the given periods (the periods a year earlier are computed too,
-    for direction of travel, but not returned)."""
+    """The full indicator table for the given periods (the previous periods and those a year earlier
+    are computed too, for the change columns, but not returned)."""
     indicators = catalogue(config.targets)
     if indicator_ids is not None:
         indicators = {i: indicators[i] for i in indicator_ids}
-    step_back = 4 if periods[0].freqstr.startswith("Q") else 1
     wanted = {fp.code(p) for p in periods}
-    needed = sorted(set(periods) | {p - k for p in periods for k in range(1, step_back + 1)})
+    earlier = {e for p in periods for e in (fp.previous(p), fp.a_year_earlier(p)) if e is not None}
+    needed = sorted(earlier | set(periods), key=lambda p: (p.start_time, p.end_time))
     frame = compute_values(data, indicators, needed, settings_from(config), by)
     frame = _add_catalogue(frame, indicators, language)
     keys = ["indicator_id", *([by] if by else [])]
     frame = _add_travel(frame, keys)
     frame = frame[frame["period"].isin(wanted)].reset_index(drop=True)
-    frame["rag"] = rag(frame["value"], frame["target"], frame["tolerance"], frame["polarity"])
+    frame["rag"] = rag(frame["value"], frame["target"], frame["tolerance"], frame["polarity"], frame["decimals"])
     is_share = frame["is_proportion"].astype(bool)
     lower, upper = wilson_interval(frame["numerator"].where(is_share), frame["denominator"].where(is_share))
     frame["ci_lower"], frame["ci_upper"] = lower, upper

@@ -1,7 +1,10 @@
 """How a value is judged: RAG against its target, direction of travel, and a 95% Wilson interval.
 
-Each judgement respects the indicator's polarity: for a lower-is-better indicator (re-referrals,
-caseloads) a fall is an improvement and a value below target is green.
+RAG respects the indicator's polarity: for a lower-is-better indicator (re-referrals, caseloads) a
+value below target is green. Direction of travel does NOT judge: it says only whether the figure
+went up or down and by how much. Whether a change is real, and so better or worse, is for SPC to
+say (kpi.spc); a quarter-on-quarter step on its own is usually noise, and calling it "worsened" is
+how committees end up chasing noise.
 """
 
 from __future__ import annotations
@@ -17,11 +20,21 @@ def _better_sign(polarity: pd.Series) -> pd.Series:
     return polarity.map({"higher_is_better": 1, "lower_is_better": -1}).fillna(0).astype("int64")
 
 
-def rag(value: pd.Series, target: pd.Series, tolerance: pd.Series, polarity: pd.Series) -> pd.Series:
+def as_printed(value: pd.Series, decimals: pd.Series) -> pd.Series:
+    """Values rounded to the decimals the pack prints, so judgements agree with what a reader sees."""
+    factor = 10.0 ** decimals.fillna(1).astype("int64")
+    return np.round(value.astype("float64") * factor) / factor
+
+
+def rag(value: pd.Series, target: pd.Series, tolerance: pd.Series, polarity: pd.Series,
+        decimals: pd.Series | None = None) -> pd.Series:
     """green = meets the target; amber = misses it by no more than the tolerance; red = worse.
 
-    No RAG (missing) where there is no target, no value, or the indicator has no polarity.
+    The value is judged as printed (rounded to `decimals`, when given): 94.96% prints as 95.0% and
+    meets a 95% target. No RAG (missing) where there is no target, no value, or no polarity.
     """
+    if decimals is not None:
+        value = as_printed(value, decimals)
     sign = _better_sign(polarity)
     shortfall = (target - value) * sign  # how far short of the target, in the bad direction
     tolerance = tolerance.fillna(0)
@@ -33,25 +46,22 @@ def rag(value: pd.Series, target: pd.Series, tolerance: pd.Series, polarity: pd.
     return result
 
 
-def travel(now: pd.Series, before: pd.Series, polarity: pd.Series, decimals: pd.Series) -> pd.Series:
-    """'improved', 'worsened' or 'no change' (judged with polarity; 'up'/'down' for neutral).
+def change(now: pd.Series, before: pd.Series, decimals: pd.Series) -> pd.Series:
+    """now - before, as printed (each rounded to the indicator's decimals first), so that the change
+    a reader works out from the two printed figures is the change the pack states."""
+    return as_printed(now, decimals) - as_printed(before, decimals)
 
-    Values are compared as shown (rounded to the indicator's decimal places), so a change too
-    small to see in the pack is 'no change'.
-    """
-    places = decimals.fillna(1).astype("int64")
-    factor = 10.0 ** places
-    change = np.round(now * factor) - np.round(before * factor)
-    sign = _better_sign(polarity)
+
+def travel(now: pd.Series, before: pd.Series, decimals: pd.Series) -> pd.Series:
+    """'up', 'down' or 'no change' (as printed); missing where either value is.
+
+    Deliberately sign-free: up is not better and down is not worse. The pack says better or worse only
+    where SPC finds special cause (see kpi.pack.travel)."""
+    step = change(now, before, decimals)
     result = pd.Series(pd.NA, index=now.index, dtype="string")
-    known = now.notna() & before.notna()
-    result[known & change.eq(0)] = "no change"
-    moved = known & change.ne(0)
-    better = (change * sign).gt(0)
-    result[moved & sign.ne(0) & better] = "improved"
-    result[moved & sign.ne(0) & ~better] = "worsened"
-    result[moved & sign.eq(0) & change.gt(0)] = "up"
-    result[moved & sign.eq(0) & change.lt(0)] = "down"
+    result[step.eq(0)] = "no change"
+    result[step.gt(0)] = "up"
+    result[step.lt(0)] = "down"
     return result
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 UNIT_SUFFIX = {"percent": "%", "days": " days", "ratio": "", "count": ""}
 
 
 def format_value(value: float, unit: str, decimals: int) -> str:
-    """86.2% ; 1,234 ; 15.2 ; 43.0 days; an en dash when there is no value."""
+    """86.2% ; 1,234 ; 15.2 ; 43.0 days; an en dash when there is no value.
+
+    Rounded as kpi.judgements.as_printed rounds, so a RAG or a change judged "as printed" is judged
+    on exactly the digits shown."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "–"
-    return f"{value:,.{int(decimals)}f}{UNIT_SUFFIX.get(unit, '')}"
+    factor = 10.0 ** int(decimals)
+    return f"{np.round(float(value) * factor) / factor:,.{int(decimals)}f}{UNIT_SUFFIX.get(unit, '')}"
 
 
 def format_count(value: float) -> str:

@@ -19,6 +19,14 @@ class Unavailable(Exception):
     """The indicator cannot be computed for this period; the message says why."""
 
 
+class NoSource(Unavailable):
+    """The extract the indicator needs was not supplied at all (as opposed to not covering the period)."""
+
+    def __init__(self, tables: tuple[str, ...]):
+        self.tables = tables
+        super().__init__(f"no {' or '.join(tables)} data (not in kpi.yml, or `kpi ingest` not run)")
+
+
 @dataclass(frozen=True)
 class Tally:
     numerator: float
@@ -68,7 +76,7 @@ class PeriodData:
                 if whole_period:
                     self.require_cover(name, self.start)
                 return name, self.tables[name]
-        raise Unavailable(f"no {' or '.join(names)} data (not in kpi.yml, or `kpi ingest` not run)")
+        raise NoSource(names)
 
     def require_cover(self, name: str, start: pd.Timestamp, what: str = "this period") -> None:
         """Unavailable unless the table's dates reach from `start` to the end of the period."""

@@ -25,7 +25,9 @@ from kpi.indicator_table import build_table, compute_values, settings_from
 from kpi.pack import disclosure
 from kpi.pack.commentary import Commentary, read_commentary
 from kpi.pack.headlines import HeadlineFacts, headline
+from kpi.pack.restatements import figures_shown, published_before, restated
 from kpi.pack.text import Text
+from kpi.pack.travel import Travel, travel
 from kpi.processed import ProcessedData, load_processed
 from kpi.quality import completeness, ingest_summary
 from kpi.spc import SpcResult, spc
@@ -33,6 +35,7 @@ from kpi.spc import SpcResult, spc
 CHART_QUARTERS = 20  # five years of quarters on each chart (at least 12, as the brief asks)
 CHART_MONTHS = 36
 AUDIENCES = ("public", "restricted")
+PACK_PERIODS = ("quarter", "half", "year_to_date", "year")
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 NATION_NAMES = {"wales": {"en": "Wales", "cy": "Cymru"}, "england": {"en": "England", "cy": "Lloegr"}}
 
@@ -49,6 +52,12 @@ class IndicatorView:
     alt_text: str
     headline: str
     commentary: Commentary
+    travel: Travel | None = None  # the change column (None when the figure is withheld)
+
+    @property
+    def withheld(self) -> bool:
+        """Built on fewer than 5 children in a public pack: nothing about it may be shown."""
+        return bool(self.row.get("suppressed", False))
 
     @property
     def chart_data_uri(self) -> str:
@@ -70,6 +79,8 @@ class PackContent:
     parameters: dict[str, str]
     spc_settings: dict = field(default_factory=dict)
     comparison_charts: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> (png, alt text)
+    reports_dir: Path | None = None
+    restated: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures changed since an earlier pack
 
     @property
     def period_label(self) -> str:
@@ -91,11 +102,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _series_periods(period: pd.Period, indicator: Indicator) -> list[pd.Period]:
+def _series_periods(period, indicator: Indicator) -> list[pd.Period]:
+    """The chart's points: months, or quarters (a half-year or year-to-date pack charts the quarters in
+    and before it, so that SPC always judges like with like)."""
     if indicator.chart == "monthly":
         last = pd.Period(period.end_time, freq="M")
         return list(pd.period_range(last - (CHART_MONTHS - 1), last, freq="M"))
-    return list(pd.period_range(period - (CHART_QUARTERS - 1), period, freq=period.freq))
+    last = fp.last_quarter(period)
+    return list(pd.period_range(last - (CHART_QUARTERS - 1), last, freq=last.freq))
 
 
 def _trim_leading_gaps(series: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +184,7 @@ def _since_label(result: SpcResult | None, language: str) -> str | None:
     if result is None or result.variation_icon == "common_cause":
         return None
     since = result.special_cause_since
-    return fp.label(since, language) if isinstance(since, pd.Period) else None
+    return fp.label(since, language) if isinstance(since, fp.AnyPeriod) else None
 
 
 def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, content_text: Text, config: Config,
@@ -182,7 +196,8 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
         since_label=_since_label(result, content_text.language), normal_low=low, normal_high=high,
         target=row["target"], nation_value=row.get("nation_value"), nation_name=nation,
         timescale=config.timescale, threshold=config.caseload_threshold,
-        suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly")
+        suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly",
+        missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None)
     return headline(indicator, facts, content_text)
 
 
@@ -204,8 +219,10 @@ def _comparison_charts(config: Config, table: pd.DataFrame) -> dict[str, tuple[b
 
 
 def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",
-               audience: str = "restricted", data: ProcessedData | None = None) -> PackContent:
-    """Work out the whole pack for one quarter."""
+               audience: str = "restricted", data: ProcessedData | None = None,
+               reports_dir: Path | None = None) -> PackContent:
+    """Work out the whole pack for one period. `reports_dir` (default: the config's) is where the
+    commentary and the earlier packs are."""
     if audience not in AUDIENCES:
         raise UnusableInput(f"audience '{audience}' is not one of: {', '.join(AUDIENCES)}")
     if not isinstance(config, Config):
@@ -215,8 +232,9 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     if not data.tables:
         raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
     chosen = fp.resolve(period, data.last_date).latest
-    if not chosen.freqstr.startswith("Q"):
-        raise UnusableInput(f"the pack is quarterly: give a quarter such as 2018-19Q3, not '{period}'")
+    if fp.kind(chosen) not in PACK_PERIODS:
+        raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
+                            f"(2018-19Q1-Q3) or a year (2018-19), not '{period}'")
     indicators = catalogue(config.targets)
     table = build_table(data, config, [chosen], language=language)
     if audience == "public":
@@ -224,21 +242,27 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     else:
         table["suppressed"] = False
     series = _series(data, config, indicators, chosen, audience)
-    commentary = read_commentary(config.reports_dir / fp.code(chosen), language)
+    reports_dir = Path(reports_dir) if reports_dir else config.reports_dir
+    commentary = read_commentary(reports_dir / fp.code(chosen), language)
     nation = NATION_NAMES[config.authority.nation][language]
     period_label = fp.label(chosen, language)
     views = {}
     spc_settings = {}
     for _, row in table.iterrows():  # one row per indicator: tens, not records
         indicator = indicators[row["indicator_id"]]
-        result, png, alt, chart_data = _chart(indicator, series.get(indicator.id, pd.DataFrame(
-            columns=["value", "period_object"])), config, text, row["target"])
+        withheld = bool(row.get("suppressed", False))
+        # A withheld figure gets no chart, no SPC verdict and no change: each would hint at it.
+        chart_series = pd.DataFrame(columns=["value", "period_object"]) if withheld else series.get(
+            indicator.id, pd.DataFrame(columns=["value", "period_object"]))
+        result, png, alt, chart_data = _chart(indicator, chart_series, config, text, row["target"])
         if result is not None and not spc_settings:
             spc_settings = {k: v for k, v in result.settings.items() if k != "target"}
         views[indicator.id] = IndicatorView(
             indicator=indicator, row=row, series=chart_data, spc=result, chart_png=png, alt_text=alt,
             headline=_headline(indicator, row, result, text, config, nation, period_label),
-            commentary=commentary.get(indicator.id, Commentary(None, None)))
+            commentary=commentary.get(indicator.id, Commentary(None, None)),
+            travel=travel(row, indicator.unit, indicator.decimals, result.variation_icon if result else None,
+                          has_previous=_has_previous(chosen), text=text))
     start, end = fp.bounds(chosen)
     parameters = {"period": fp.code(chosen), "language": language, "audience": audience,
                   "timescale_working_days": str(config.timescale),
@@ -246,8 +270,16 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                   "spc_preset": config.spc.preset,
                   "configuration_sha256": _sha256(config.config_path) if config.config_path.exists() else "",
                   "kpi_version": __version__, "python": platform.python_version()}
-    return PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
-                       created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
-                       ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end),
-                       parameters=parameters, spc_settings=spc_settings,
-                       comparison_charts=_comparison_charts(config, table))
+    content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
+                          created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
+                          ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end, settings_from(config)),
+                          parameters=parameters, spc_settings=spc_settings,
+                          comparison_charts=_comparison_charts(config, table), reports_dir=reports_dir)
+    content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
+    return content
+
+
+def _has_previous(period: pd.Period) -> bool:
+    """A year to date has no previous period of its own kind to compare with."""
+    previous = getattr(fp, "previous", None)
+    return previous(period) is not None if previous else True

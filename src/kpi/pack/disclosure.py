@@ -29,7 +29,11 @@ def withhold_small_numbers(frame: pd.DataFrame, domains: pd.Series) -> pd.DataFr
     frame["suppressed"] = tiny
     for column in ("numerator", "denominator", "value"):
         frame.loc[tiny, column] = float("nan")
-    for column in ("ci_lower", "ci_upper", "previous_value", "last_year_value"):
+    for column in ("ci_lower", "ci_upper", "previous_value", "last_year_value", "change_on_previous",
+                   "change_on_last_year"):
         if column in frame:
             frame.loc[tiny, column] = float("nan")
+    for column in ("rag", "travel_on_previous", "travel_on_last_year"):  # each says something about the value
+        if column in frame:
+            frame.loc[tiny, column] = pd.NA
     return frame

@@ -36,6 +36,17 @@ class HeadlineFacts:
     threshold: float
     suppressed: bool = False
     monthly: bool = False  # the chart (and so SPC) is of monthly values
+    missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
+
+
+# Sources in words, for "no data: caseloads not supplied".
+SOURCE_WORDS = {"contacts": "contacts", "contact_counts": "monthly contact counts", "assessments": "assessments",
+                "caseloads": "caseloads", "comparators": "published comparator figures"}
+
+
+def missing_source_words(missing: str, text: Text) -> str:
+    """'contacts or contact_counts' -> 'contacts / monthly contact counts' (in the pack's language)."""
+    return " / ".join(text(SOURCE_WORDS.get(name, name)) for name in missing.split(" or "))
 
 
 _SPECIAL = {
@@ -100,9 +111,12 @@ def _possible_range(indicator: Indicator, low: float, high: float) -> tuple[floa
 def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
     """First the number, then whether it has really changed, then target and average."""
     fmt = lambda v: format_value(v, indicator.unit, indicator.decimals)  # noqa: E731
-    if facts.suppressed or pd.isna(facts.value):
-        return text("This figure is not shown because it is based on fewer than 5 children.") if facts.suppressed \
-            else text("No figure is available for {period}.", period=facts.period_label)
+    if facts.suppressed:
+        return text("This figure is not shown because it is based on fewer than 5 children.")
+    if facts.missing_source:
+        return text("No data: {source} not supplied.", source=missing_source_words(facts.missing_source, text))
+    if pd.isna(facts.value):
+        return text("No figure is available for {period}.", period=facts.period_label)
     template = indicator.headline.get(text.language) or indicator.headline.get("en") or "{value} in {period}."
     if text.language != "en" and not indicator.welsh_reviewed:
         text.unreviewed.add(f"headline:{indicator.id}")

@@ -13,13 +13,17 @@ from functools import cache
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kpi import periods as fp
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
 from kpi.pack import disclosure
 from kpi.pack.build import PackContent, IndicatorView
+from kpi.pack.headlines import missing_source_words
+from kpi.pack.restatements import period_of
 from kpi.periods import label, months_label, parse_period
 from kpi.pack.text import language_needs_review
 from kpi.presentation import format_count, format_value
+from kpi.quality import provenance_by_source, reasons_by_source
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 # Short forms for the one-page summary table; the full wording is in the key and the sections.
@@ -29,8 +33,6 @@ SHORT_VARIATION = {"common_cause": "No significant change", "improvement_high": 
                    "neutral_low": "Lower (special cause)"}
 SHORT_ASSURANCE = {"pass": "Consistently meets target", "fail": "Consistently misses target",
                    "inconsistent": "Hit and miss", None: "No target"}
-TRAVEL_WORDS = {"improved": "▲ Improved", "worsened": "▼ Worsened", "no change": "◆ No change",
-                "up": "▲ Up", "down": "▼ Down"}
 POLARITY_WORDS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "neutral": "Neither"}
 PARAMETER_LABELS = {"period": "Period", "language": "Language", "audience": "Audience",
                     "timescale_working_days": "Assessment timescale (working days)",
@@ -63,6 +65,16 @@ def _value(view: IndicatorView, column: str = "value") -> str:
     if row.get("suppressed"):
         return disclosure.SUPPRESSED
     return format_value(row[column], view.indicator.unit, view.indicator.decimals)
+
+
+def _no_figure(content: PackContent, view: IndicatorView) -> str | None:
+    """Why there is no figure, in words fit for a public page: withheld, or a source not supplied."""
+    if view.withheld:
+        return content.text("withheld (fewer than 5 children)")
+    missing = view.row.get("missing_source")
+    if isinstance(missing, str) and missing:
+        return content.text("no data: {source} not supplied", source=missing_source_words(missing, content.text))
+    return None
 
 
 def _count(view: IndicatorView) -> str:
@@ -101,10 +113,6 @@ def _nation(content: PackContent, view: IndicatorView) -> str:
     return text
 
 
-def _travel(content: PackContent, value) -> str:
-    return content.text(TRAVEL_WORDS[value]) if isinstance(value, str) and value in TRAVEL_WORDS else ""
-
-
 def cover(content: PackContent) -> str:
     authority = content.config.authority
     public = content.audience == "public"
@@ -139,26 +147,42 @@ def summary_rows(content: PackContent) -> list[dict]:
         rag, rag_class = _rag(content, view)
         variation = view.spc.variation_icon if view.spc is not None else None
         assurance = view.spc.assurance_icon if view.spc is not None else None
+        no_figure = _no_figure(content, view)
         rows.append({
             "id": view.indicator.id,
             "title": view.indicator.title_in(content.language),
             "value": _value(view), "count": _count(view), "target": _target(view),
+            "no_figure": no_figure,
             "rag": rag, "rag_class": rag_class,
-            "variation": content.text(SHORT_VARIATION[variation]) if variation else content.text("Not enough data"),
+            "variation": content.text(SHORT_VARIATION[variation]) if variation else
+            "–" if no_figure else content.text("Not enough data"),
             "variation_icon": _icon("variation", variation, content.language)
             if variation in VARIATION_ICON_STYLE else None,
-            "assurance": content.text(SHORT_ASSURANCE[assurance]),
+            "assurance": content.text(SHORT_ASSURANCE[assurance]) if not no_figure else "–",
             "assurance_icon": _icon("assurance", assurance, content.language)
             if assurance in ASSURANCE_ICON_STYLE else None,
-            "nation": _nation(content, view),
-            "travel": _travel(content, view.row["travel_on_previous"]),
+            "nation": _nation(content, view) if not view.withheld else "",
+            "travel": view.travel.lines if view.travel else [],
         })
     return rows
 
 
+PREVIOUS_HEADINGS = {"quarter": "Previous quarter", "half": "Previous half-year", "year": "Previous year",
+                     "year_to_date": "Previous period"}
+
+
+def _headings(content: PackContent) -> dict[str, str]:
+    """Column headings that name what a figure is compared with, for this kind of period."""
+    t = content.text
+    previous = fp.previous(content.period) is not None
+    change = t("Change on previous · on a year earlier") if previous else t("Change on a year earlier")
+    return {"previous_heading": t(PREVIOUS_HEADINGS[fp.kind(content.period)]), "change_heading": change}
+
+
 def summary(content: PackContent) -> str:
     return _render("summary.html.j2", content, rows=summary_rows(content), period_label=content.period_label,
-                   nation=content.nation_name, public=content.audience == "public")
+                   nation=content.nation_name, public=content.audience == "public",
+                   restated_count=len(restated_rows(content)), **_headings(content))
 
 
 def _commentary(content: PackContent, view: IndicatorView) -> tuple[str | None, str | None]:
@@ -180,12 +204,14 @@ def domain_section(content: PackContent, domain: str) -> str:
             "id": view.indicator.id, "title": view.indicator.title_in(content.language),
             "headline": view.headline, "chart": view.chart_data_uri, "alt": view.alt_text,
             "value": _value(view), "count": _count(view), "target": _target(view), "rag": rag,
+            "no_figure": _no_figure(content, view),
             "rag_class": rag_class, "previous": _value(view, "previous_value"),
             "last_year": _value(view, "last_year_value"), "nation": _nation(content, view),
+            "travel": view.travel.lines if view.travel else [],
             "commentary": text, "owner": view.commentary.owner, "placeholder": placeholder,
         })
     return _render("domain.html.j2", content, anchor=domain, title=content.text(DOMAINS[domain]["en"]), items=items,
-                   nation=content.nation_name)
+                   nation=content.nation_name, **_headings(content))
 
 
 def comparison_rows(content: PackContent) -> list[dict]:
@@ -219,19 +245,22 @@ def comparisons_section(content: PackContent) -> str:
                "chart": _data_uri(png), "alt": alt}
               for indicator_id, (png, alt) in content.comparison_charts.items()]
     return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
-                   method=method, england=content.config.authority.nation == "england", charts=charts)
+                   method=method, england=content.config.authority.nation == "england", charts=charts,
+                   public=content.audience == "public")
+
+
+TABLE_WORDS = {"contacts": "Contacts", "contact_counts": "Monthly contact counts", "assessments": "Assessments",
+               "caseloads": "Caseloads", "comparators": "Published comparator figures"}
 
 
 def quality_section(content: PackContent) -> str:
-    ingest = content.ingest
-    sources = []
-    if not ingest.empty:
-        for table, files in ingest.groupby("table", sort=False):
-            sources.append({"table": table, "files": len(files), "read": f"{files['rows_read'].sum():,}",
-                            "accepted": f"{files['rows_accepted'].sum():,}",
-                            "rejected": f"{files['rows_rejected'].sum():,}",
-                            "reasons": "; ".join(r for r in files["commonest_reasons"] if r)})
-    complete = [{"description": content.text(r.description), "records": f"{r.records:,}",
+    t = content.text
+    reasons = reasons_by_source(content.config.processed_dir, translate=t)
+    sources = [{"table": t(TABLE_WORDS.get(r.table, r.table)), "files": f"{r.files:,}", "read": f"{r.rows_read:,}",
+                "accepted": f"{r.rows_accepted:,}", "rejected": f"{r.rows_rejected:,}",
+                "reasons": reasons.get(r.table, "")}
+               for r in provenance_by_source(content.ingest).itertuples()]
+    complete = [{"description": t(r.description), "cohort": t(r.cohort), "records": f"{r.records:,}",
                  "recorded": f"{r.recorded:,}", "percent": format_value(r.percent, "percent", 1)}
                 for r in content.completeness.itertuples()]
     return _render("quality.html.j2", content, sources=sources, completeness=complete,
@@ -275,16 +304,46 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
     ]
 
 
+RESTATEMENT_WORDS = {
+    "more_records": "more records for that period (recorded late)",
+    "fewer_records": "fewer records for that period (records removed or corrected)",
+    "records_changed": "records corrected",
+    "settings_changed": "settings or software changed",
+}
+
+
+def restated_rows(content: PackContent) -> list[dict]:
+    """Each figure shown that differs from what an earlier pack published, in words."""
+    rows = []
+    for r in content.restated.itertuples(index=False):
+        view = content.views.get(r.indicator_id)
+        if view is None:
+            continue
+        unit, decimals = view.indicator.unit, view.indicator.decimals
+        counts = lambda n, d: f"{format_count(n)} / {format_count(d)}" if pd.notna(d) else format_count(n)  # noqa: E731
+        rows.append({
+            "title": view.indicator.title_in(content.language),
+            "period": label(period_of(r.period), content.language),
+            "published_in": label(parse_period(r.published_in), content.language),
+            "published": format_value(r.published_value, unit, decimals),
+            "published_counts": counts(r.published_numerator, r.published_denominator),
+            "now": format_value(r.value, unit, decimals), "now_counts": counts(r.numerator, r.denominator),
+            "reason": content.text(RESTATEMENT_WORDS[r.reason]),
+        })
+    return rows
+
+
 def appendix(content: PackContent) -> str:
     t = content.text
     definitions = [{"title": v.indicator.title_in(content.language), "numerator": t(v.indicator.numerator),
                     "denominator": t(v.indicator.denominator) if v.indicator.denominator else "–",
                     "polarity": t(POLARITY_WORDS[v.indicator.polarity]), "target": _target(v) or "–"}
                    for v in content.views.values()]
-    files = [{"table": r.table, "file": r.file, "sha256": r.sha256, "read": f"{r.rows_read:,}",
+    files = [{"table": t(TABLE_WORDS.get(r.table, r.table)), "files": f"{r.files:,}", "first": r.first_file,
+              "last": r.last_file if r.files > 1 else "", "sha256": r.sha256, "read": f"{r.rows_read:,}",
               "accepted": f"{r.rows_accepted:,}", "rejected": f"{r.rows_rejected:,}"}
-             for r in content.ingest.itertuples()]
+             for r in provenance_by_source(content.ingest).itertuples()]
     parameters = [(t(PARAMETER_LABELS.get(name, name)), value) for name, value in content.parameters.items()]
     parameters.append((t("Run at (UTC)"), content.created.isoformat()))
     return _render("appendix.html.j2", content, definitions=definitions, methods=methods(content), files=files,
-                   parameters=parameters)
+                   parameters=parameters, restated=restated_rows(content))

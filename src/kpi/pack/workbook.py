@@ -17,14 +17,17 @@ from kpi.catalogue import DOMAINS
 from kpi.pack import disclosure
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
+from kpi.quality import provenance_by_source, reasons_in_words
 
 HEADER_FILL = PatternFill("solid", fgColor="12436D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 NUMBER_FORMATS = {"percent": "0.0", "count": "#,##0", "ratio": "0.0", "days": "0.0"}
+RESTRICTED = "RESTRICTED: draft, not for publication"
 
 SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "denominator", "unit", "target",
-                   "tolerance", "rag", "previous_value", "travel_on_previous", "last_year_value",
-                   "travel_on_last_year", "ci_lower", "ci_upper", "status", "reason"]
+                   "tolerance", "rag", "previous_value", "change_on_previous", "travel_on_previous",
+                   "last_year_value", "change_on_last_year", "travel_on_last_year", "variation", "change",
+                   "ci_lower", "ci_upper", "status", "reason"]
 COMPARISON_COLUMNS = ["indicator_id", "title", "comparator_period", "value", "nation_value", "nation_method",
                       "lower_quartile", "median", "upper_quartile", "rank", "rank_of", "quartile_band",
                       "comparator_excluded", "region_value", "neighbours_median", "neighbours_count"]
@@ -36,8 +39,11 @@ NOTES = [
                      "or the figure was withheld."),
     ("<5 / suppressed", "In a public pack, counts of 1 to 4 children and rates built on them are withheld."),
     ("rag", "green meets the target; amber misses it by no more than the tolerance; red is worse."),
-    ("travel", "improved / worsened / no change against the previous quarter or the same quarter a year "
-               "earlier, judged with the indicator's polarity (up / down where neither is better)."),
+    ("change_on_previous, change_on_last_year", "The difference between the figures as printed (rounded), "
+                                               "in the indicator's unit (percentage points for percentages)."),
+    ("travel_on_previous, travel_on_last_year", "up / down / no change. Up is not better and down is not worse."),
+    ("variation, change", "What statistical process control says about the latest point: better or worse only "
+                          "where it finds special cause; otherwise the change is within normal variation."),
     ("ci_lower, ci_upper", "95% Wilson score interval of a proportion, in percent."),
     ("mean, lpl, upl", "SPC: the mean and the lower and upper process limits (XmR chart)."),
     ("point_type", "SPC: common_cause, or special_cause_improvement / _concern / _neutral_high / _neutral_low."),
@@ -77,14 +83,27 @@ def _chart_data(content: PackContent, domain: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHART_COLUMNS)
 
 
+def _restated(content: PackContent) -> pd.DataFrame:
+    restated = content.restated
+    if restated.empty:
+        return pd.DataFrame({"note": ["No figure shown in this pack differs from what earlier packs published."]})
+    titles = {i: v.indicator.title_in("en") for i, v in content.views.items()}
+    return restated.assign(title=restated["indicator_id"].map(titles))
+
+
 def write_workbook(content: PackContent, path: Path) -> None:
     book = Workbook()
     contents = book.active
     contents.title = "Contents"
     authority = content.config.authority
-    contents.append([f"{authority.name}: children's services performance, {content.period_label}"])
+    title = f"{authority.name}: children's services performance, {content.period_label}"
+    restricted = content.audience == "restricted"
+    book.properties.title = title + (f" ({RESTRICTED})" if restricted else "")
+    book.properties.keywords = RESTRICTED if restricted else "public"
+    contents.append([title])
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([f"Audience: {content.audience}. Created {content.created.isoformat()} (UTC)."])
+    contents.append([f"Audience: {content.audience}" + (f" - {RESTRICTED}" if restricted else "")
+                     + f". Created {content.created.isoformat()} (UTC)."])
     contents.append([])
     contents.append(["Sheet", "What it holds"])
     for cell in contents[4]:
@@ -92,6 +111,13 @@ def write_workbook(content: PackContent, path: Path) -> None:
     titles = dict(section_titles(content))
 
     table = content.table.copy()
+    views = content.views
+    table["variation"] = table["indicator_id"].map(
+        lambda i: views[i].spc.variation_icon if i in views and views[i].spc is not None else None)
+    table["change"] = table["indicator_id"].map(
+        lambda i: views[i].travel.sentence if i in views and views[i].travel is not None else None)
+    if content.audience == "public":  # a withheld figure's SPC verdict would hint at it
+        table.loc[table["suppressed"].fillna(False).astype(bool), "variation"] = None
     sheets = [("Summary", "Every indicator for the period: value, numerator, denominator, target, RAG, travel",
                table.reindex(columns=SUMMARY_COLUMNS), table["unit"])]
     for domain in content.domains:
@@ -103,8 +129,12 @@ def write_workbook(content: PackContent, path: Path) -> None:
                    table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
     quality = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
                                               "commonest_reasons"])
+    quality["commonest_reasons"] = quality["commonest_reasons"].fillna("").map(reasons_in_words)
     sheets.append(("Data quality", "Rows read, accepted and rejected per file; completeness of key fields",
                    pd.concat([quality, content.completeness], ignore_index=True), None))
+    by_source = provenance_by_source(content.ingest).rename(columns={"sha256": "sha256_of_file_list"})
+    sheets.append(("Provenance by source", "One row per source: files, first and last file, rows, and the SHA-256 "
+                   "of the sha256sum list of its files (as in the pack's appendix)", by_source, None))
     provenance = content.ingest.reindex(columns=["table", "file", "sha256", "format", "encoding", "sheet",
                                                  "header_row", "rows_read", "rows_accepted", "rows_rejected"])
     settings = pd.DataFrame({"setting": [*content.parameters, "config_file", "created_utc"],
@@ -112,12 +142,18 @@ def write_workbook(content: PackContent, path: Path) -> None:
                                        content.created.isoformat()]})
     sheets.append(("Provenance", "Input files with SHA-256 and rows; parameters and software version",
                    pd.concat([provenance, settings], ignore_index=True), None))
+    sheets.append(("Restated figures", "Figures shown in an earlier pack that have changed since, and why",
+                   _restated(content), None))
     sheets.append(("Notes", "What the symbols and columns mean",
                    pd.DataFrame(NOTES, columns=["symbol or column", "meaning"]), None))
 
-    for title, description, frame, units in sheets:
-        contents.append([title[:31], description])
-        _sheet(book, title, frame, units=units)
+    for name, description, frame, units in sheets:
+        contents.append([name[:31], description])
+        _sheet(book, name, frame, units=units)
+    if restricted:  # every sheet, on screen and on every printed page
+        for sheet in book.worksheets:
+            sheet.oddHeader.center.text = RESTRICTED
+            sheet.sheet_properties.tabColor = "F46A25"
     contents.column_dimensions["A"].width = 22
     contents.column_dimensions["B"].width = 90
     if content.audience == "public":

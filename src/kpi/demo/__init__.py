@@ -126,6 +126,13 @@ def generate(seed: int = 2017, today: dt.date | None = None) -> dict[str, pd.Dat
     return {"contacts": contacts, "assessments": assessments, "caseloads": caseloads, "comparators": comparators}
 
 
+def improvement_board_date(span: Span) -> dt.date:
+    """When the demo's improvement board first met: the start of the first quarter after the
+    timeliness dip and the quarter in between (see kpi.demo.assessments)."""
+    quarter = span.first_quarter + assessment_model.DIP_QUARTERS.stop + 1
+    return quarter.start_time.date()
+
+
 def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path: Path = Path("kpi.yml"),
                today: dt.date | None = None) -> DemoResult:
     """Write the demo extracts under `out` and, if there is none yet, a kpi.yml at `config_path`.
@@ -176,6 +183,7 @@ def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path:
     if not config_path.exists():
         text = config_text(out=out, config_path=config_path, seed=seed, name=AUTHORITY_NAME, code=AUTHORITY_CODE,
                            committee=COMMITTEE, welsh_name=WELSH_NAME, extract_date=today,
+                           improvement_board=improvement_board_date(span),
                            files={"contacts": CONTACTS_FILE, "contact_counts": COUNTS_GLOB,
                                   "assessments": ASSESSMENTS_FILE, "caseloads": CASELOADS_FILE,
                                   "comparators": COMPARATORS_FILE})

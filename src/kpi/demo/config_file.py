@@ -72,6 +72,16 @@ reports: reports
 
 # Open cases per social worker FTE above which a worker counts as over the threshold.
 caseload_threshold: 20
+
+# Known changes in how the service works. SPC limits are recalculated from each one (the first
+# quarter or month starting on or after its date), and the pack names it on the charts and says
+# whether the improvement since then has been sustained. Leave out `indicators` for a change that
+# affects every indicator. (In this synthetic demo, assessment timeliness fell for a year and
+# recovered once an improvement board met.)
+process_changes:
+  - date: {improvement_board:%Y-%m-%d}
+    description: Improvement board set up
+    indicators: [assessments_within_timescale_pct]
 {extract_date}
 # Other keys you may add (see the README):
 #   timescale_working_days: 42      # assessment timescale, if not the nation's default
@@ -100,7 +110,8 @@ def _quoted(text: str) -> str:
 
 
 def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str], name: str, code: str,
-                committee: str, welsh_name: str, extract_date: dt.date | None = None) -> str:
+                committee: str, welsh_name: str, improvement_board: dt.date, extract_date: dt.date | None = None
+                ) -> str:
     """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts).
 
     `extract_date` is written only when the demo was made for a given day: `kpi demo` itself leaves
@@ -111,4 +122,5 @@ def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str
                        for word, value in CUSTOM_SOURCE_WORDS.items())
     return TEMPLATE.format(out=relative_path(out, config_path), seed=seed, name=name, code=code,
                            committee=committee, welsh_name=welsh_name, custom_words=custom,
+                           improvement_board=improvement_board,
                            extract_date=EXTRACT_DATE.format(day=extract_date) if extract_date else "", **paths)

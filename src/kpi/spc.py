@@ -508,7 +508,9 @@ def spc(
     """XmR chart of one series: limits, special-cause flags, point types and icons.
 
     Values are taken in the order given (period order). `rebase_at` holds 0-based positions, or period labels
-    when `periods` is given, of the first point of each new group.
+    when `periods` is given, of the first point of each new group (`kpi.phases.rebase_points` finds them from
+    the recorded process changes). `conflicts` settles a point that is both improvement and concern (see the
+    module docstring); the preset chooses it unless it is given.
     """
     y = pd.to_numeric(pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values)
     y = y.astype("float64").to_numpy(copy=True)

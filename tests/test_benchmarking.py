@@ -15,7 +15,7 @@ import yaml
 from conftest import TEST_KEY
 from kpi import benchmarking
 from kpi.catalogue import catalogue
-from kpi.comparisons import Area, compare, quartile_band
+from kpi.comparisons import Area, compare
 from kpi.config import Sources, load_config
 from kpi.errors import UnusableInput
 from kpi.ingest import ingest
@@ -76,14 +76,23 @@ def test_league_ranks_and_bands_match_the_comparisons_for_every_authority(small)
     assert set(table.loc[table["neighbour"], "area_code"]) == {"371", "940 / 941", "384"}
 
 
-def test_bands_agree_with_quartile_band():
+def test_one_rank_and_band_implementation_worked_by_hand():
+    from kpi import comparisons
+
+    # benchmarking has no rank or band of its own: it uses kpi.comparisons' one.
+    assert benchmarking.bands is comparisons.bands and not hasattr(benchmarking, "ranks")
     values = pd.Series([10.0, 12.0, 13.0, 15.0, 15.0, 18.0, 21.0, np.nan])
-    known = values.dropna().to_numpy()
-    lower, median, upper = np.percentile(known, [25, 50, 75])
-    for polarity in ("higher_is_better", "lower_is_better"):
-        expected = [quartile_band(v, lower, median, upper, polarity) if v == v else None for v in values]
-        got = benchmarking.bands(values, known, polarity).tolist()
-        assert [g if g is not pd.NA else None for g in got] == expected
+    # Sorted 10 12 13 15 15 18 21: lower quartile at position 1.5 -> 12.5, median 15, upper at 4.5 -> 16.5.
+    assert comparisons.quartiles_of(values) == (12.5, 15.0, 16.5)
+    higher = comparisons.bands(values, 12.5, 15.0, 16.5, "higher_is_better")
+    lower = comparisons.bands(values, 12.5, 15.0, 16.5, "lower_is_better")
+    assert higher.tolist()[:7] == ["D", "D", "C", "B", "B", "A", "A"] and pd.isna(higher.iloc[7])
+    assert lower.tolist()[:7] == ["A", "A", "B", "B", "B", "D", "D"] and pd.isna(lower.iloc[7])
+    assert comparisons.bands(values, 12.5, 15.0, 16.5, "neutral").isna().all()
+    # Ties share the better rank: the two 15s are both 3rd highest and both 4th lowest.
+    assert comparisons.ranks(values, "higher_is_better").tolist()[:7] == [7, 6, 5, 3, 3, 2, 1]
+    assert comparisons.ranks(values, "lower_is_better").tolist()[:7] == [1, 2, 3, 4, 4, 6, 7]
+    assert pd.isna(comparisons.ranks(values, "higher_is_better").iloc[7])
 
 
 def test_summary_and_series(small):

@@ -270,7 +270,8 @@ def test_statswales_wide_performance_measure_table(project):
     project.write_config({"comparators": {"path": "wide.csv", "format": "statswales", "options": {
         "indicator": "assessments_within_timescale_pct", "period": "2018-19"}}})
     report = project.ingest().report.iloc[0]
-    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"], report["rows_flagged"]) == (6, 6, 0, 1)
+    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"], report["rows_flagged"]) == (
+        6, 6, 0, 1)
     accepted = project.accepted("comparators").set_index("area_code")
     # Codes from the names; the quartile rows are records of the published quartiles.
     assert list(accepted.index) == ["W06000001", "W06000002", "W06000003", "W92000004", "lower_quartile",

@@ -317,3 +317,114 @@ def test_files_the_other_tests_do_not_use_load_with_a_mapping(published, tmp_pat
     assert sorted(flagged["source_row"]) == expected and len(expected) >= 1
     assert _report(result, d3)["rows_flagged"] == len(expected)
     assert len(d3_records) == len(raw)
+
+
+# --- like-for-like comparisons on the real files ---------------------------------------------------------
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("code, year, period", [("850", "2024", "2023-24"), ("204", "2022", "2021-22")],
+                         ids=["Hampshire u", "Hackney x"])
+def test_a_suppressed_figure_of_ours_is_computed_for_the_published_year_and_ranked(england, code, year, period):
+    root, _ = england
+    rows = [r for r in raw_rows(C1) if r["time_period"] == year and r["geographic_level"] == "Local authority"]
+    published = {r["old_la_code"]: r["rereferral_percent"] for r in rows}
+    assert published[code] in SYMBOLS  # DfE published no figure for this authority in this year
+    comparators = pd.read_parquet(root / "data/processed/comparators.parquet")
+    indicator = catalogue()["rereferrals_within_12m_pct"]
+    asked = []
+    # The pack asks about a quarter of the year (13.24% from our own data for the whole year, 99% for anything else).
+    result = compare(comparators, indicator, parse_period(f"{period}Q3"),
+                     Area(code, "england"), lambda p: asked.append(p) or (13.24 if p == period else 99.0))
+    assert asked == [period] and result["comparator_period"] == period
+    assert (result["comparator_value"], result["comparator_value_source"]) == (13.2, "computed from our data")
+    others = [v for c, v in ((c, _number(t)) for c, t in published.items()) if c != code and v is not None]
+    assert result["rank"] == 1 + sum(v < 13.2 for v in others)  # lower is better
+    assert result["rank_of"] == len(others) + 1
+    lower, median, upper = statistics.quantiles(others + [13.2], n=4, method="inclusive")
+    assert (result["lower_quartile"], result["median"], result["upper_quartile"]) == pytest.approx(
+        (lower, median, upper), abs=1e-9)
+    assert result["quartile_band"] == ("A" if 13.2 <= lower else "B" if 13.2 <= median else "C" if 13.2 <= upper
+                                       else "D")
+
+
+def test_every_authoritys_rank_in_the_workbook_figures_is_recomputed_from_the_raw_rows(england):
+    from kpi.comparisons import comparison_figures
+
+    root, _ = england
+    config = load_config(root / "kpi.yml")
+    comparators = pd.read_parquet(root / "data/processed/comparators.parquet")
+    figures = comparison_figures(comparators, catalogue()["rereferrals_within_12m_pct"], parse_period("2025-26Q2"),
+                                 area_for(config))
+    assert set(figures["comparator_period"]) == {"2024-25"}  # the latest published year before the quarter
+    rows = [r for r in raw_rows(C1) if r["time_period"] == "2025" and r["geographic_level"] == "Local authority"]
+    values = {r["old_la_code"]: _number(r["rereferral_percent"]) for r in rows}
+    known = [v for v in values.values() if v is not None]
+    lower, median, upper = statistics.quantiles(known, n=4, method="inclusive")
+    authorities = figures[figures["area_type"].eq("authority")].set_index("area_code")
+    assert sorted(authorities.index) == sorted(values)
+    for code, value in values.items():
+        row = authorities.loc[code]
+        if value is None:
+            assert pd.isna(row["value"]) and not row["used"] and pd.isna(row["rank"]) and row["note"] in SYMBOLS
+            continue
+        band = "A" if value <= lower else "B" if value <= median else "C" if value <= upper else "D"
+        assert (row["value"], row["rank"], row["band"], row["used"]) == (value, 1 + sum(v < value for v in known),
+                                                                         band, True)
+    assert authorities.loc["370", "this_authority"] and authorities["this_authority"].sum() == 1
+    national = next(r for r in raw_rows(C1) if r["time_period"] == "2025" and r["geographic_level"] == "National")
+    nation = figures[figures["area_type"].eq("nation")].iloc[0]
+    assert (nation["value"], nation["value_source"]) == (float(national["rereferral_percent"]), "published")
+    region = figures[figures["area_type"].eq("region")].iloc[0]
+    assert region["area_name"] == "Yorkshire and The Humber"
+
+
+WALES = PUBLISHED / "wales" / "wales_published_figures.csv"
+
+
+def test_a_wales_only_publication_loads_as_the_wales_value_and_quartiles(published, tmp_path, monkeypatch):
+    """PM24 as Welsh Government published it for the 2016-2020 framework's early years: the Wales value and
+    the quartiles, no authority rows. The keyed-in file names the quartiles in its source note; here they
+    are laid out as a StatsWales download would have them."""
+    import re
+
+    row = next(r for r in raw_rows(WALES) if r["measure"].startswith("PM24"))
+    quartiles = dict(re.findall(r"(lower|upper) quartile ([\d.]+)", row["source"]))
+    lines = ["Area_AltCode1,Area_ItemName_ENG,Year_Code,Indicator_Code,Measure_ItemName_ENG,Data"]
+    lines += [f"W92000004,Wales,201718,PM24,{measure},{value}" for measure, value in (
+        ("Numerator", row["numerator"]), ("Denominator", row["denominator"]), ("Percentage", row["value"]),
+        ("Lower quartile", quartiles["lower"]), ("Upper quartile", quartiles["upper"]))]
+    (tmp_path / "pm24.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = {"authority": {"name": "Wrexham County Borough Council", "code": "W06000006", "nation": "wales"},
+              "extract_date": "2020-03-31",
+              "sources": {"comparators": {"path": "pm24.csv", "format": "statswales", "options": {
+                  "indicators": {"PM24": "assessments_within_timescale_pct"}}}}}
+    (tmp_path / "kpi.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("KPI_PSEUDONYM_KEY", TEST_KEY)
+    result = ingest(load_config(tmp_path / "kpi.yml"))
+    report = result.report.iloc[0]
+    assert (report["rows_in_file"], report["rows_read"], report["rows_left_out"], report["rows_rejected"]) == (
+        5, 3, 0, 0)  # the Wales record (numerator and denominator merged in) and the two quartiles
+    comparators = result.tables["comparators"].accepted
+    assert sorted(comparators["area_type"]) == ["nation", "quartile", "quartile"]
+    indicator = catalogue()["assessments_within_timescale_pct"]
+    area = area_for(load_config(tmp_path / "kpi.yml"))
+    lower, upper, wales = float(quartiles["lower"]), float(quartiles["upper"]), float(row["value"])
+    for ours, position in ((86.0, "between_quartiles"), (96.1, "above_upper_quartile"), (70.8, "below_lower_quartile")):
+        result = compare(comparators, indicator, parse_period("2017-18Q4"), area, lambda p, v=ours: v)
+        assert (result["comparator_value"], result["comparator_position"]) == (ours, position)
+        assert (result["lower_quartile"], result["upper_quartile"], result["quartiles_source"]) == (
+            lower, upper, "published")
+        # 36,696 / 41,267 is 88.92%, published as 88.9: the Wales value is the published one.
+        assert result["nation_value"] == pytest.approx(int(row["numerator"]) / int(row["denominator"]) * 100,
+                                                       abs=0.05) and result["nation_value"] == wales
+        assert pd.isna(result["rank"]) and pd.isna(result["rank_of"]) and result["quartile_band"] is None
+    # Without our own figure for the year there is nothing to place, and still no rank.
+    alone = compare(comparators, indicator, parse_period("2017-18Q4"), area)
+    assert alone["comparator_position"] is None and pd.isna(alone["rank"]) and alone["nation_value"] == wales

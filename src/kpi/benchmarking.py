@@ -3,8 +3,12 @@
 `load` gathers the published figures of one indicator for a range of financial years; the rest turn them
 into the notebook's tables and charts: where we stand (rank, quartile band, Wales or England, region,
 statistical neighbours), every authority ranked with ours highlighted, and the years against the nation
-and the neighbours. Rank and band are those of `kpi.comparisons` (1 is best; A is always the best
-quarter, whatever the polarity); suppressed figures are left out and counted, never taken as 0.
+and the neighbours. Every number comes from `kpi.comparisons` (`compare` and `comparison_figures`), so
+a table and a chart on one page show the same figure: our figure for the published year (published,
+or computed from our data by `own_value_for` where the publication lacks it), its rank (1 is best) and
+band (A is always the best quarter, whatever the polarity). Suppressed figures are left out and counted,
+never taken as 0. A year published with only the nation's value and quartiles has no rank: our figure
+is placed against the published quartiles.
 
 Charts follow the Analysis Function style (afcharts palette, light gridlines, active titles of ten
 words or fewer); this authority is marked by colour AND by hatching and a label, and every chart has alt
@@ -31,7 +35,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from kpi.catalogue import Indicator, catalogue
-from kpi.comparisons import Area, area_for, compare, comparator_ids, comparator_rows, members, of_nation, own_code
+from kpi.comparisons import (COMPUTED, FROM_AUTHORITIES, POSITION_WORDS, PUBLISHED, Area, OwnValueFor, area_for,
+                             bands, compare, comparator_ids, comparator_rows, comparison_figures, members,
+                             position_words, quartiles_of)
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.periods import code, parse_period, parse_period_range
@@ -78,6 +84,7 @@ class Benchmark:
     years: list[str]
     rows: pd.DataFrame  # the measure's comparator rows in those years
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the ingest report's comparator files
+    own_value_for: OwnValueFor | None = None  # our figure for a year the publication lacks (see load)
 
     @property
     def latest(self) -> str:
@@ -177,8 +184,12 @@ def years_in(text: str, available: list[str]) -> list[str]:
 
 
 def load(config: str | Path | Config = "kpi.yml", indicator: str = "assessments_within_timescale_pct",
-         period: str = "earliest..latest") -> Benchmark:
-    """One indicator's published figures for the years asked for (the notebook's one call)."""
+         period: str = "earliest..latest", own_value_for: OwnValueFor | None = None) -> Benchmark:
+    """One indicator's published figures for the years asked for (the notebook's one call).
+
+    `own_value_for(year)` gives our figure for a year whose publication lacks it (missing or
+    suppressed), e.g. `kpi.comparisons.our_figure_for(data, config, indicator)`; the pack passes the
+    same function to `compare`, so its table and its charts rank the same figure."""
     if not isinstance(config, Config):
         config = load_config(find_config(config))
     path = config.processed_dir / "comparators.parquet"
@@ -202,56 +213,37 @@ def load(config: str | Path | Config = "kpi.yml", indicator: str = "assessments_
     if report.exists():
         sources = pd.read_csv(report, dtype=str, keep_default_na=False)
         sources = sources[sources["table"].eq("comparators")]
-    return Benchmark(config, measure, area_for(config), years, rows[rows["period"].isin(years)].copy(), sources)
+    return Benchmark(config, measure, area_for(config), years, rows[rows["period"].isin(years)].copy(), sources,
+                     own_value_for)
 
 
 # --- the numbers ---------------------------------------------------------------------------------
 
 
 def position(bench: Benchmark, year: str | None = None) -> dict:
-    """`kpi.comparisons.compare` for one year (the latest by default): rank, band, nation, region..."""
+    """`kpi.comparisons.compare` for one year (the latest by default): our figure, rank, band, nation,
+    quartiles, region..."""
     year = year or bench.latest
-    return compare(bench.rows, bench.measure.indicator, parse_period(year), bench.area, None)
+    return compare(bench.rows, bench.measure.indicator, parse_period(year), bench.area, bench.own_value_for)
+
+
+def figures(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
+    """`kpi.comparisons.comparison_figures` for one year: every figure the comparison was worked out from."""
+    year = year or bench.latest
+    return comparison_figures(bench.rows, bench.measure.indicator, parse_period(year), bench.area,
+                              bench.own_value_for)
 
 
 def league(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     """Every authority of our nation in one year, best first: rank, band, value (or the published
-    symbol), and whether it is us or one of our statistical neighbours."""
-    year = year or bench.latest
-    rows = bench.rows[bench.rows["period"].eq(year)]
-    authorities = rows[rows["area_type"].eq("authority") & of_nation(rows["area_code"], bench.area)]
-    authorities = authorities.drop_duplicates("area_code").reset_index(drop=True)
-    values = authorities["value"]
-    known = values.dropna().to_numpy()
-    polarity = bench.measure.polarity
-    frame = authorities[["area_code", "area_name", "value", "numerator", "denominator", "note"]].copy()
-    if polarity in ("higher_is_better", "lower_is_better"):
-        frame["rank"] = values.rank(method="min", ascending=polarity == "lower_is_better").astype("Int64")
-    else:
-        frame["rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    frame["band"] = bands(values, known, polarity)
-    mine = own_code(authorities["area_code"], bench.area)
-    frame["this_authority"] = frame["area_code"].eq(mine) if mine else False
+    symbol), where our figure comes from, and whether it is us or one of our statistical neighbours."""
+    table = figures(bench, year)
+    table = table[table["area_type"].eq("authority")].reset_index(drop=True)
     neighbours = set(bench.area.neighbours)
-    frame["neighbour"] = members(frame["area_code"]).map(lambda parts: bool(neighbours & set(parts)))
-    ascending = polarity == "lower_is_better"
-    order = frame.sort_values(["value", "area_name"], ascending=[ascending, True], na_position="last",
-                              kind="stable")
-    return order.reset_index(drop=True)
-
-
-def bands(values: pd.Series, known: np.ndarray, polarity: str) -> pd.Series:
-    """Quartile band of each value: A the best quarter ... D the worst (highest ... lowest if neutral);
-    a value on a boundary goes to the better band, as kpi.comparisons.quartile_band does."""
-    if not len(known):
-        return pd.Series(pd.NA, index=values.index, dtype="string")
-    lower, median, upper = np.percentile(known, [25, 50, 75])
-    v = values.to_numpy(dtype="float64", na_value=np.nan)
-    if polarity == "lower_is_better":
-        choice = np.select([v <= lower, v <= median, v <= upper], ["A", "B", "C"], "D")
-    else:
-        choice = np.select([v >= upper, v >= median, v >= lower], ["A", "B", "C"], "D")
-    return pd.Series(choice, index=values.index, dtype="string").mask(np.isnan(v))
+    table["neighbour"] = members(table["area_code"].astype("string")).map(
+        lambda parts: bool(neighbours & set(parts)) if isinstance(parts, list) else False).astype(bool)
+    return table[["area_code", "area_name", "value", "numerator", "denominator", "note", "rank", "band",
+                  "this_authority", "neighbour", "value_source", "used"]]
 
 
 def series(bench: Benchmark) -> pd.DataFrame:
@@ -260,15 +252,14 @@ def series(bench: Benchmark) -> pd.DataFrame:
     rows = []
     for year in bench.years:  # a handful of years
         result = position(bench, year)
-        table = league(bench, year)
-        ours = table.loc[table["this_authority"], "value"]
         rows.append({
-            "period": year, "value": float(ours.iloc[0]) if len(ours) else np.nan,
+            "period": year, "value": result["comparator_value"], "value_source": result["comparator_value_source"],
             "nation_value": result["nation_value"], "region_value": result["region_value"],
             "neighbours_median": result["neighbours_median"], "neighbours_count": result["neighbours_count"],
             "lower_quartile": result["lower_quartile"], "median": result["median"],
-            "upper_quartile": result["upper_quartile"], "rank": result["rank"], "rank_of": result["rank_of"],
-            "quartile_band": result["quartile_band"],
+            "upper_quartile": result["upper_quartile"], "quartiles_source": result["quartiles_source"],
+            "rank": result["rank"], "rank_of": result["rank_of"], "quartile_band": result["quartile_band"],
+            "position": result["comparator_position"],
         })
     return pd.DataFrame(rows)
 
@@ -303,20 +294,22 @@ def summary_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     table = league(bench, year)
     ours = table[table["this_authority"]]
     show = bench.measure.show
-    value = ours["value"].iloc[0] if len(ours) else np.nan
     note = ours["note"].iloc[0] if len(ours) and pd.notna(ours["note"].iloc[0]) else None
-    lines = [("Year", year), (bench.name, show(value) if pd.notna(value) else f"not published ({note or 'no row'})")]
-    if len(ours) and pd.notna(ours["numerator"].iloc[0]) and pd.notna(ours["denominator"].iloc[0]):
+    lines = [("Year", year), (bench.name, _our_figure_words(bench, result, note))]
+    published = len(ours) and result["comparator_value_source"] == PUBLISHED
+    if published and pd.notna(ours["numerator"].iloc[0]) and pd.notna(ours["denominator"].iloc[0]):
         lines.append(("Numerator and denominator",
                       f"{ours['numerator'].iloc[0]:,.15g} of {ours['denominator'].iloc[0]:,.15g}"))
     if pd.notna(result["rank"]):
         lines.append(("Rank (1 is best)", f"{int(result['rank'])} of {int(result['rank_of'])}"))
     if result["quartile_band"]:
         lines.append(("Quartile band", f"{result['quartile_band']} ({BAND_WORDS[result['quartile_band']]})"))
+    if result["comparator_position"]:
+        lines.append(("Position", position_words(result["comparator_position"], bench.measure.polarity)))
     lines.append((bench.nation, f"{show(result['nation_value'])} ({result['nation_method']})"
                   if pd.notna(result["nation_value"]) else "not published"))
-    lines.append(("Quartiles of the authorities", " / ".join(show(result[k]) for k in
-                                                            ("lower_quartile", "median", "upper_quartile"))))
+    lines.append((_quartiles_label(result), " / ".join(show(result[k]) for k in
+                                                       ("lower_quartile", "median", "upper_quartile"))))
     if bench.area.region:
         lines.append((f"Region ({bench.area.region})", show(result["region_value"])
                       if pd.notna(result["region_value"]) else "not published"))
@@ -333,6 +326,20 @@ def summary_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=["", "Figure"]).set_index("")
 
 
+def _our_figure_words(bench: Benchmark, result: dict, note: str | None) -> str:
+    """'85.7%', '85.7% (computed from our data: not published)' or 'not published (*)'."""
+    value = result["comparator_value"]
+    if pd.isna(value):
+        return f"not published ({note or 'no row'})"
+    if result["comparator_value_source"] == COMPUTED:
+        return f"{bench.measure.show(value)} ({COMPUTED}: not published)"
+    return bench.measure.show(value)
+
+
+def _quartiles_label(result: dict) -> str:
+    return "Quartiles (published)" if result["quartiles_source"] == PUBLISHED else "Quartiles of the authorities"
+
+
 def league_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     """Every authority with its rank and band, best first (the data behind the ranked chart)."""
     table = league(bench, year)
@@ -343,8 +350,10 @@ def league_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
         "Authority": table["area_name"] + np.where(table["this_authority"], " (this authority)", "")
         + np.where(table["neighbour"], " (statistical neighbour)", ""),
         "Code": table["area_code"],
-        "Value": [show(v) if pd.notna(v) else f"not published ({n})" for v, n in zip(table["value"], table["note"])],
-        "Band": table["band"].map(lambda b: f"{b} ({words[b]})", na_action="ignore").fillna(""),
+        "Value": [(show(v) + (f" ({COMPUTED})" if source == COMPUTED else "")) if pd.notna(v)
+                  else f"not published ({n})" for v, n, source in zip(table["value"], table["note"],
+                                                                      table["value_source"].fillna(""))],
+        "Band": [f"{b} ({words[b]})" if isinstance(b, str) else "" for b in table["band"]],
     })
     return out.set_index("Rank")
 
@@ -353,7 +362,9 @@ def series_table(bench: Benchmark) -> pd.DataFrame:
     """The figures behind the time-series chart."""
     frame = series(bench)
     show = bench.measure.show
-    out = pd.DataFrame({"Year": frame["period"], bench.name: frame["value"].map(show),
+    ours = [show(v) + (f" ({COMPUTED})" if s == COMPUTED else "")
+            for v, s in zip(frame["value"], frame["value_source"].fillna(""))]
+    out = pd.DataFrame({"Year": frame["period"], bench.name: ours,
                         bench.nation: frame["nation_value"].map(show)})
     if bench.area.region:
         out[f"Region ({bench.area.region})"] = frame["region_value"].map(show)
@@ -410,12 +421,20 @@ def _axis_formatter(measure: Measure) -> FuncFormatter:
 def ranked_chart(bench: Benchmark, year: str | None = None) -> Chart:
     """Every authority's value, best to worst, with quartile bands, the nation's value and this
     authority highlighted (dark blue, hatched and labelled). Up to 30 authorities (Wales) are named on
-    horizontal bars; more (England) are drawn as unnamed columns with ours labelled."""
+    horizontal bars; more (England) are drawn as unnamed columns with ours labelled. Our bar is our figure
+    as `position` ranks it. A year published with only the nation's value and quartiles is drawn as
+    our figure against them, with no rank."""
     year = year or bench.latest
+    result = position(bench, year)
+    if result["quartiles_source"] == PUBLISHED:
+        return _quartiles_chart(bench, result, year)
+    if result["quartiles_source"] != FROM_AUTHORITIES:
+        raise UnusableInput(f"{bench.measure.id}, {year}: no other authority's figure is published, so there is "
+                            "nothing to rank against")
     table = league(bench, year)
     shown = table[table["value"].notna()].reset_index(drop=True)
-    result = position(bench, year)
     measure = bench.measure
+    computed = result["comparator_value_source"] == COMPUTED
     named = len(shown) <= MAX_NAMED_BARS
     # Bars along `at`: left to right for columns; top to bottom (best at the top) for named bars.
     at = np.arange(len(shown)) if not named else np.arange(len(shown))[::-1].astype(float)
@@ -431,7 +450,8 @@ def ranked_chart(bench: Benchmark, year: str | None = None) -> Chart:
         for bar, mine in zip(bars, shown["this_authority"]):
             if mine:
                 bar.set_hatch("///")
-        handles = [Patch(facecolor=DARK_BLUE, hatch="///", edgecolor="white", label=f"{bench.name} (hatched)")]
+        handles = [Patch(facecolor=DARK_BLUE, hatch="///", edgecolor="white", label=f"{bench.name} (hatched"
+                         + (f"; {COMPUTED}, not published)" if computed else ")"))]
         neighbour = shown["neighbour"].to_numpy(dtype=bool)
         if neighbour.any():
             spot = (values[neighbour], at[neighbour]) if named else (at[neighbour], values[neighbour])
@@ -458,7 +478,7 @@ def ranked_chart(bench: Benchmark, year: str | None = None) -> Chart:
         mine = np.flatnonzero(shown["this_authority"].to_numpy())
         if len(mine):
             i = int(mine[0])
-            label = f"{short_name(bench.name)} {measure.show(values[i])}"
+            label = f"{short_name(bench.name)} {measure.show(values[i])}" + (" (our data)" if computed else "")
             if named:
                 ax.annotate(label, (values[i], at[i]), xytext=(4, 0), textcoords="offset points", ha="left",
                             va="center", fontsize=9, fontweight="bold", color=DARK_BLUE, zorder=6,
@@ -500,11 +520,13 @@ def _order_words(polarity: str) -> str:
 
 
 def _shade_bands(ax, shown: pd.DataFrame, polarity: str, at: np.ndarray, named: bool) -> None:
-    """Quartile bands behind the bars: alternate light fills, each labelled with its letter."""
-    words = BAND_WORDS if polarity != "neutral" else NEUTRAL_BAND_WORDS
+    """Quartile bands behind the bars: alternate light fills, each labelled with its letter (with its
+    words only, highest to lowest quarter, where neither direction is better: there is no band then)."""
+    neutral = polarity not in ("higher_is_better", "lower_is_better")
+    words = BAND_WORDS if not neutral else NEUTRAL_BAND_WORDS
     band = shown["band"]
-    if polarity == "neutral" and len(shown):
-        band = bands(shown["value"], shown["value"].to_numpy(), "higher_is_better")
+    if neutral and len(shown):
+        band = bands(shown["value"], *quartiles_of(shown["value"]), "higher_is_better")
     for i, letter in enumerate(["A", "B", "C", "D"]):
         where = at[band.eq(letter).fillna(False).to_numpy()]
         if not len(where):
@@ -513,16 +535,22 @@ def _shade_bands(ax, shown: pd.DataFrame, polarity: str, at: np.ndarray, named: 
         fill = BAND_FILL if i % 2 == 0 else "white"
         if named:
             ax.axhspan(low, high, facecolor=fill, edgecolor="none", zorder=0)
-            ax.text(0.995, high - 0.15, f"{letter}: {words[letter]}", transform=ax.get_yaxis_transform(),
+            ax.text(0.995, high - 0.15, words[letter] if neutral else f"{letter}: {words[letter]}",
+                    transform=ax.get_yaxis_transform(),
                     ha="right", va="top", fontsize=8, color=DARK_GREY)
         else:
             ax.axvspan(low, high, facecolor=fill, edgecolor="none", zorder=0)
-            ax.text((low + high) / 2, 0.98, f"{letter}: {words[letter]}", transform=ax.get_xaxis_transform(),
+            ax.text((low + high) / 2, 0.98, words[letter] if neutral else f"{letter}: {words[letter]}",
+                    transform=ax.get_xaxis_transform(),
                     ha="center", va="top", fontsize=8, color=DARK_GREY)
 
 
 def _ranked_title(bench: Benchmark, result: dict, year: str) -> str:
     name = short_name(bench.name)
+    if result["quartiles_source"] == PUBLISHED:
+        if result["comparator_position"]:
+            return f"{name} {POSITION_WORDS[result['comparator_position']]} in {year}"
+        return f"No {year} figure for {name} against the quartiles"
     if pd.notna(result["rank"]):
         return f"{name} ranks {_ordinal(int(result['rank']))} of {int(result['rank_of'])} authorities in {year}"
     if bench.measure.polarity == "neutral":
@@ -539,6 +567,7 @@ def _ranked_alt_text(bench: Benchmark, table: pd.DataFrame, result: dict, year: 
     if len(ours) and pd.notna(ours["value"].iloc[0]):
         band = result["quartile_band"]
         parts.append(f"{bench.name}: {show(ours['value'].iloc[0])}"
+                     + (f" ({COMPUTED}, not published)" if result["comparator_value_source"] == COMPUTED else "")
                      + (f", rank {int(result['rank'])} of {int(result['rank_of'])}" if pd.notna(result["rank"]) else "")
                      + (f", band {band} ({BAND_WORDS[band]})" if band else ""))
     if pd.notna(result["nation_value"]):
@@ -555,6 +584,65 @@ def _ranked_alt_text(bench: Benchmark, table: pd.DataFrame, result: dict, year: 
         parts.append(f"{missing} {'authority has' if missing == 1 else 'authorities have'} no published figure "
                      "(suppressed or not available)")
     return ". ".join(parts) + "."
+
+
+def _quartiles_chart(bench: Benchmark, result: dict, year: str) -> Chart:
+    """A year published with only the nation's value and the quartiles: our figure against them."""
+    measure, show = bench.measure, bench.measure.show
+    lower, median, upper = (result[k] for k in ("lower_quartile", "median", "upper_quartile"))
+    ours, nation = result["comparator_value"], result["nation_value"]
+    computed = result["comparator_value_source"] == COMPUTED
+    title = _ranked_title(bench, result, year)
+    with matplotlib.style.context(STYLE):
+        figure = Figure(figsize=(9, 3.4), dpi=100)
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes([0.05, 0.34, 0.9, 0.36])
+        handles = []
+        if pd.notna(lower) and pd.notna(upper):
+            ax.axvspan(lower, upper, facecolor=BAND_FILL, edgecolor=LIGHT_GREY, zorder=1)
+            handles.append(Patch(facecolor=BAND_FILL, edgecolor=LIGHT_GREY, label="Middle half of authorities "
+                                 f"(published quartiles {show(lower)} to {show(upper)})"))
+        if pd.notna(median):
+            ax.axvline(median, color=LIGHT_GREY, linewidth=1.5, zorder=2)
+            handles.append(Line2D([], [], color=LIGHT_GREY, linewidth=1.5, label=f"Median {show(median)}"))
+        if pd.notna(nation):
+            ax.axvline(nation, color=DARK_GREY, linewidth=1.5, linestyle=(0, (5, 3)), zorder=3)
+            handles.append(Line2D([], [], color=DARK_GREY, linewidth=1.5, linestyle=(0, (5, 3)),
+                                  label=f"{bench.nation} {show(nation)}"))
+        if pd.notna(ours):
+            ax.plot([ours], [0.5], linestyle="none", marker="D", markersize=12, color=DARK_BLUE, zorder=4)
+            ax.annotate(f"{short_name(bench.name)} {show(ours)}" + (" (our data)" if computed else ""), (ours, 0.5),
+                        xytext=(0, 12), textcoords="offset points", ha="center", va="bottom", fontsize=9,
+                        fontweight="bold", color=DARK_BLUE)
+            handles.append(Line2D([], [], linestyle="none", marker="D", markersize=8, color=DARK_BLUE,
+                                  label=bench.name + (f" ({COMPUTED}, not published)" if computed else "")))
+        shown = [v for v in (lower, median, upper, ours, nation) if pd.notna(v)]
+        spread = (max(shown) - min(shown)) or 1.0
+        ax.set_xlim(min(shown) - 0.25 * spread, max(shown) + 0.25 * spread)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.xaxis.set_major_formatter(_axis_formatter(measure))
+        ax.grid(axis="y", visible=False)
+        ax.set_title(title, loc="left", fontsize=14, pad=22)
+        ax.text(0, 1.03, f"{measure.title}, {year}; only the {bench.nation} value and quartiles were published",
+                transform=ax.transAxes, fontsize=9, color=DARK_GREY, va="bottom")
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
+    data = pd.DataFrame({"Figure": [bench.name, bench.nation, "Lower quartile (published)", "Median (published)",
+                                    "Upper quartile (published)"],
+                         "Value": [show(v) if pd.notna(v) else "not published" for v in (ours, nation, lower, median,
+                                                                                         upper)]}).set_index("Figure")
+    if computed:
+        data.loc[bench.name, "Value"] += f" ({COMPUTED})"
+    parts = [f"Chart: {title}. {measure.title} in {year}: no authority's figure was published, only the "
+             f"{bench.nation} value and the quartiles, so there is no rank"]
+    if pd.notna(ours):
+        parts.append(f"{bench.name}: {show(ours)}" + (f" ({COMPUTED}, not published)" if computed else "")
+                     + f", {position_words(result['comparator_position'], measure.polarity)}")
+    if pd.notna(nation):
+        parts.append(f"{bench.nation}: {show(nation)}")
+    parts.append("Published quartiles: " + ", ".join(f"{name} {show(v)}" for name, v in (
+        ("lower", lower), ("median", median), ("upper", upper)) if pd.notna(v)))
+    return Chart(figure, title, ". ".join(parts) + ".", data)
 
 
 def time_series_chart(bench: Benchmark) -> Chart:

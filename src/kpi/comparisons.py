@@ -1,11 +1,22 @@
 """How this authority compares: Wales (average, quartiles, rank, band) or England (England, region,
 statistical neighbours), from the published figures in the `comparators` table.
 
+Like for like: a comparison ranks our figure FOR THE PUBLISHED PERIOD it names, never the latest
+quarter. That figure is the published one; where the publication lacks it (missing or suppressed), the
+caller's `own_value_for(period)` computes it from our own data for that same period, rounded to the
+indicator's decimals as the pack prints it; without either there is no rank. `comparator_value` is the
+figure ranked and `comparator_value_source` says where it came from; `comparison_figures` lists every
+figure a rank or band was computed from, for the workbook.
+
 - Nation value: in Wales, the sum of the authorities' numerators over the sum of their denominators
   when every authority publishes both, otherwise the published Wales figure. In England, the published
   England figure (DfE rounds authorities' counts to the nearest 10, so their sum would not be it), else
   the sum.
-- Quartiles of the authorities' values (linear interpolation, as Excel's QUARTILE.INC).
+- Quartiles of the authorities' figures, ours included (linear interpolation, as Excel's QUARTILE.INC).
+  A publication with no other authority's figure (Welsh Government published some years with only the
+  Wales value and the quartiles) is compared as exactly that: our figure placed against the published
+  quartiles (`comparator_position`), with no rank and no band; `quartiles_source` says which it is.
+  Our figure alone is never a distribution.
 - Rank: 1 is best, with polarity respected; tied values share the better rank.
 - Band: A is always the best quarter of authorities and D the worst, whatever the polarity.
 - Missing or suppressed values (published as c, x, * ...) are left out and counted, never taken as 0.
@@ -20,6 +31,7 @@ publish a figure for the period (`neighbours_count` of them), so a neighbour cre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,10 +43,26 @@ from kpi.periods import code, parse_period
 JOINT = r"\s*/\s*"  # a joint return's code: '940 / 941'
 
 COMPARISON_COLUMNS = [
-    "comparator_period", "nation_value", "nation_method", "lower_quartile", "median", "upper_quartile",
+    "comparator_period", "comparator_value", "comparator_value_source", "nation_value", "nation_method",
+    "lower_quartile", "median", "upper_quartile", "quartiles_source", "comparator_position",
     "rank", "rank_of", "quartile_band", "comparator_excluded", "region_value", "neighbours_median",
     "neighbours_count",
 ]
+# comparison_figures: one row per figure a comparison was worked out from.
+FIGURE_COLUMNS = ["indicator_id", "comparator_period", "area_code", "area_name", "area_type", "value", "numerator",
+                  "denominator", "note", "used", "this_authority", "value_source", "rank", "band"]
+PUBLISHED = "published"
+COMPUTED = "computed from our data"  # our figure for the published period, where the publication lacks it
+FROM_AUTHORITIES, SUM_OF_AUTHORITIES = "authorities", "sum of authorities"
+QUARTILE_CODES = ("lower_quartile", "median", "upper_quartile")  # area codes of published quartile rows
+NATION_CODES = {"wales": "W92000004", "england": "E92000001"}
+NATION_NAMES = {"wales": "Wales", "england": "England"}
+# English words for `comparator_position` (the pack translates them).
+POSITION_WORDS = {"above_upper_quartile": "above the upper quartile", "between_quartiles": "between the quartiles",
+                  "below_lower_quartile": "below the lower quartile"}
+QUARTER_WORDS = {"best": "among the best quarter", "worst": "among the worst quarter", "middle": "the middle half"}
+
+OwnValueFor = Callable[[str], float | None]  # our figure for a published period code ('2024-25'), or None
 
 
 @dataclass(frozen=True)
@@ -44,6 +72,7 @@ class Area:
     region: str | None = None
     neighbours: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other codes it goes by (its DfE LA number when `code` is an ONS code)
+    name: str | None = None  # for a row of our own when the publication has none
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -67,7 +96,8 @@ def area_for(config) -> Area:
                               "model; check authority.code (the DfE LA number, e.g. 370) or authority.name")
         neighbours, region = neighbours or entry.neighbours, region or entry.region
         aliases = (entry.code,) if entry.code != authority.code else ()
-    return Area(code=authority.code, nation=authority.nation, region=region, neighbours=neighbours, aliases=aliases)
+    return Area(code=authority.code, nation=authority.nation, region=region, neighbours=neighbours, aliases=aliases,
+                name=authority.name)
 
 
 def members(codes: pd.Series) -> pd.Series:
@@ -105,22 +135,79 @@ def by_authority(authorities: pd.DataFrame) -> pd.Series:
     return exploded.drop_duplicates("member").set_index("member")["value"]
 
 
+def _ordered(polarity: str) -> bool | None:
+    """Whether a lower figure is better (True), a higher one (False), or neither (None)."""
+    return {"lower_is_better": True, "higher_is_better": False}.get(polarity)
+
+
+def ranks(values: pd.Series, polarity: str) -> pd.Series:
+    """Each figure's rank among the known figures: 1 + the number strictly better, so ties share the
+    better rank; missing for a missing figure, and for every figure when neither direction is better."""
+    values = pd.Series(values, dtype="float64")
+    lower_first = _ordered(polarity)
+    if lower_first is None:
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
+    return values.rank(method="min", ascending=lower_first).astype("Int64")
+
+
+def bands(values: pd.Series, lower: float, median: float, upper: float, polarity: str) -> pd.Series:
+    """A (best quarter) to D (worst quarter) for each figure; a figure on a boundary goes to the better
+    band; missing for a missing figure, and for every figure when neither direction is better."""
+    values = pd.Series(values, dtype="float64")
+    v = values.to_numpy(dtype="float64", na_value=np.nan)
+    lower_first = _ordered(polarity)
+    if lower_first is None or np.isnan([lower, median, upper]).any():
+        return pd.Series(pd.NA, index=values.index, dtype="string")
+    if lower_first:
+        choice = np.select([v <= lower, v <= median, v <= upper], ["A", "B", "C"], "D")
+    else:
+        choice = np.select([v >= upper, v >= median, v >= lower], ["A", "B", "C"], "D")
+    return pd.Series(choice, index=values.index, dtype="string").mask(np.isnan(v))
+
+
 def rank_of(value: float, others: np.ndarray, polarity: str) -> int | None:
-    """1 + the number of values strictly better (so ties share the better rank)."""
-    if polarity == "higher_is_better":
-        return 1 + int((others > value).sum())
-    if polarity == "lower_is_better":
-        return 1 + int((others < value).sum())
-    return None
+    """`value`'s rank among itself and `others` (1 + the number strictly better)."""
+    rank = ranks(pd.Series([value, *np.asarray(others, dtype="float64")]), polarity).iloc[0]
+    return None if pd.isna(rank) else int(rank)
 
 
 def quartile_band(value: float, lower: float, median: float, upper: float, polarity: str) -> str | None:
-    """A (best quarter) to D (worst quarter); a value on a boundary goes to the better band."""
-    if polarity == "higher_is_better":
-        return "A" if value >= upper else "B" if value >= median else "C" if value >= lower else "D"
-    if polarity == "lower_is_better":
-        return "A" if value <= lower else "B" if value <= median else "C" if value <= upper else "D"
-    return None
+    """`value`'s band (A best ... D worst) against the quartiles."""
+    band = bands(pd.Series([value]), lower, median, upper, polarity).iloc[0]
+    return None if pd.isna(band) else str(band)
+
+
+def quartiles_of(values: pd.Series) -> tuple[float, float, float]:
+    """Lower quartile, median and upper quartile of the known figures (linear, as Excel's QUARTILE.INC)."""
+    known = pd.Series(values, dtype="float64").dropna().to_numpy()
+    if not len(known):
+        return (np.nan, np.nan, np.nan)
+    lower, median, upper = np.percentile(known, [25, 50, 75])
+    return float(lower), float(median), float(upper)
+
+
+def quartile_position(value: float, lower: float, upper: float) -> str | None:
+    """Where a figure sits against the quartiles: above the upper quartile, between the quartiles (on a
+    quartile counts as between) or below the lower quartile."""
+    if value is None or pd.isna(value) or pd.isna(lower) or pd.isna(upper):
+        return None
+    return ("above_upper_quartile" if value > upper else "below_lower_quartile" if value < lower
+            else "between_quartiles")
+
+
+def position_words(position: str | None, polarity: str) -> str:
+    """'above the upper quartile (among the best quarter)' - with best and worst only where the
+    indicator has a better direction."""
+    if position is None:
+        return ""
+    words = POSITION_WORDS[position]
+    lower_first = _ordered(polarity)
+    if lower_first is None:
+        return words
+    if position == "between_quartiles":
+        return f"{words} ({QUARTER_WORDS['middle']})"
+    best = (position == "below_lower_quartile") == lower_first
+    return f"{words} ({QUARTER_WORDS['best' if best else 'worst']})"
 
 
 def comparator_ids(indicator: Indicator) -> list[str]:
@@ -153,60 +240,220 @@ def _matching_period(rows: pd.DataFrame, period: pd.Period) -> str | None:
     return max(earlier, key=parse_period) if earlier else None
 
 
+def _nation_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
+    """The published nation rows of the period, ours (W92/E92) first."""
+    nations = rows[rows["area_type"].eq("nation")]
+    ours = nations["area_code"].str.startswith("W92" if area.nation == "wales" else "E92").fillna(False)
+    return pd.concat([nations[ours.to_numpy()], nations[~ours.to_numpy()]])
+
+
 def _nation_value(rows: pd.DataFrame, authorities: pd.DataFrame, area: Area, unit: str) -> tuple[float, str]:
     scale = 100 if unit == "percent" else 1
-    prefix = "W92" if area.nation == "wales" else "E92"
-    nation = rows[rows["area_type"].eq("nation") & rows["area_code"].str.startswith(prefix)]
-    if nation.empty:
-        nation = rows[rows["area_type"].eq("nation")]
+    nation = _nation_rows(rows, area)
     published = not nation.empty and pd.notna(nation["value"].iloc[0])
     if area.nation == "england" and published:
-        return float(nation["value"].iloc[0]), "published"
+        return float(nation["value"].iloc[0]), PUBLISHED
     both = authorities["numerator"].notna() & authorities["denominator"].notna()
     if len(authorities) and both.all() and authorities["denominator"].sum() > 0:
-        return authorities["numerator"].sum() / authorities["denominator"].sum() * scale, "sum of authorities"
+        return authorities["numerator"].sum() / authorities["denominator"].sum() * scale, SUM_OF_AUTHORITIES
     if published:
-        return float(nation["value"].iloc[0]), "published"
+        return float(nation["value"].iloc[0]), PUBLISHED
     return np.nan, "not available"
 
 
-def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
-            own_value: float | None) -> dict:
-    """Every comparison column for one indicator and period (missing values where not available)."""
-    result = dict.fromkeys(COMPARISON_COLUMNS, np.nan)
-    result.update(comparator_period=None, nation_method=None, quartile_band=None)
+@dataclass
+class _Period:
+    """One published period as a comparison sees it."""
+
+    code: str
+    rows: pd.DataFrame  # every published row of the indicator in the period
+    authorities: pd.DataFrame  # our nation's authorities, one row per published area code
+    mine: str  # our published area code (ours alone or a joint return), else our own code
+    ours: float  # our figure for the period: published, else computed from our data, else missing
+    source: str | None  # PUBLISHED, COMPUTED or None
+    values: pd.Series  # figure by area code: the authorities', ours as `ours`; missing where not known
+    quartiles: tuple[float, float, float]
+    quartiles_source: str | None  # FROM_AUTHORITIES, PUBLISHED or None
+
+    @property
+    def ranked(self) -> bool:
+        return self.quartiles_source == FROM_AUTHORITIES
+
+
+def _round_as_printed(value: float, decimals: int) -> float:
+    """As kpi.presentation.format_value rounds, so the figure ranked is the figure printed."""
+    factor = 10.0 ** int(decimals)
+    return float(np.round(float(value) * factor) / factor)
+
+
+def _our_figure(published: float, period: str, indicator: Indicator,
+                own_value_for: OwnValueFor | None) -> tuple[float, str | None]:
+    if pd.notna(published):
+        return float(published), PUBLISHED
+    if callable(own_value_for):  # a plain number (a quarter's value) is not the period's figure
+        computed = own_value_for(period)
+        if computed is not None and pd.notna(computed):
+            return _round_as_printed(computed, indicator.decimals), COMPUTED
+    return np.nan, None
+
+
+def _published_quartiles(rows: pd.DataFrame) -> tuple[float, float, float]:
+    quartiles = rows[rows["area_type"].eq("quartile")].drop_duplicates("area_code").set_index("area_code")["value"]
+    return tuple(float(quartiles.get(c, np.nan)) for c in QUARTILE_CODES)
+
+
+def _published_period(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+                      own_value_for: OwnValueFor | None) -> _Period | None:
+    """The published period to compare with, and the figures of the comparison."""
     if comparators is None or comparators.empty:
-        return result
+        return None
     rows = comparator_rows(comparators, indicator)
     chosen = _matching_period(rows, period) if not rows.empty else None
     if chosen is None:
-        return result
+        return None
     rows = rows[rows["period"].eq(chosen)]
     authorities = rows[rows["area_type"].eq("authority") & of_nation(rows["area_code"], area)]
-    values = authorities.drop_duplicates("area_code").set_index("area_code")["value"]
+    authorities = authorities.drop_duplicates("area_code")
+    published = authorities.set_index("area_code")["value"].astype("float64")
     mine = own_code(authorities["area_code"], area) or area.code
-    ours = values.get(mine, np.nan)
-    if pd.isna(ours) and own_value is not None and pd.notna(own_value):
-        values = pd.concat([values.drop(mine, errors="ignore"), pd.Series({mine: own_value})])
-        ours = own_value
-    known = values.dropna()
-    lower, median, upper = (np.percentile(known.to_numpy(), [25, 50, 75]) if len(known) else (np.nan,) * 3)
-    nation_value, method = _nation_value(rows, authorities, area, indicator.unit)
+    ours, source = _our_figure(published.get(mine, np.nan), chosen, indicator, own_value_for)
+    values = published.copy()
+    if mine in values.index or pd.notna(ours):
+        values[mine] = ours
+    if values.drop(mine, errors="ignore").notna().any():
+        quartiles, quartiles_source = quartiles_of(values), FROM_AUTHORITIES
+    else:  # nobody else's figure: the published quartiles, if any, never a distribution of ours alone
+        quartiles = _published_quartiles(rows)
+        quartiles_source = PUBLISHED if not np.isnan(quartiles).all() else None
+    return _Period(chosen, rows, authorities, mine, ours, source, values, quartiles, quartiles_source)
+
+
+def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+            own_value_for: OwnValueFor | None = None) -> dict:
+    """Every comparison column for one indicator and period (missing values where not available).
+
+    `own_value_for(period_code)` gives our figure for a published period when the publication lacks it
+    (None where our data cannot); without it, only a published figure of ours is ranked."""
+    result = dict.fromkeys(COMPARISON_COLUMNS, np.nan)
+    result.update(comparator_period=None, comparator_value_source=None, nation_method=None, quartiles_source=None,
+                  comparator_position=None, quartile_band=None)
+    found = _published_period(comparators, indicator, period, area, own_value_for)
+    if found is None:
+        return result
+    lower, median, upper = found.quartiles
+    nation_value, method = _nation_value(found.rows, found.authorities, area, indicator.unit)
     result.update(
-        comparator_period=chosen, nation_value=nation_value, nation_method=method,
-        lower_quartile=lower, median=median, upper_quartile=upper,
-        rank_of=len(known), comparator_excluded=int(values.isna().sum()),
+        comparator_period=found.code, comparator_value=found.ours, comparator_value_source=found.source,
+        nation_value=nation_value, nation_method=method, lower_quartile=lower, median=median,
+        upper_quartile=upper, quartiles_source=found.quartiles_source,
+        comparator_position=quartile_position(found.ours, lower, upper),
+        comparator_excluded=int(found.values.isna().sum()) if len(found.values) else np.nan,
     )
-    if pd.notna(ours) and len(known):
-        result["rank"] = rank_of(float(ours), known.drop(mine, errors="ignore").to_numpy(), indicator.polarity)
-        result["quartile_band"] = quartile_band(float(ours), lower, median, upper, indicator.polarity)
+    if found.ranked:
+        known = found.values.dropna()
+        result["rank_of"] = len(known)
+        if pd.notna(found.ours):
+            result["rank"] = rank_of(found.ours, known.drop(found.mine).to_numpy(), indicator.polarity)
+            result["quartile_band"] = quartile_band(found.ours, lower, median, upper, indicator.polarity)
+    region = _region_rows(found.rows, area)
     if area.region:
-        wanted = str(area.region).strip().casefold()
-        region = rows[rows["area_type"].eq("region") & (rows["area_name"].str.strip().str.casefold().eq(wanted) |
-                                                        rows["area_code"].eq(area.region))]
         result["region_value"] = region["value"].iloc[0] if len(region) else np.nan
     if area.neighbours:
-        neighbour_values = by_authority(authorities).reindex(list(area.neighbours)).dropna()
+        neighbour_values = by_authority(found.authorities).reindex(list(area.neighbours)).dropna()
         result["neighbours_median"] = float(neighbour_values.median()) if len(neighbour_values) else np.nan
         result["neighbours_count"] = len(neighbour_values)
     return result
+
+
+def _region_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
+    if not area.region:
+        return rows.iloc[0:0]
+    wanted = str(area.region).strip().casefold()
+    return rows[rows["area_type"].eq("region") & (rows["area_name"].str.strip().str.casefold().eq(wanted) |
+                                                   rows["area_code"].eq(area.region))]
+
+
+def comparison_figures(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+                       own_value_for: OwnValueFor | None = None) -> pd.DataFrame:
+    """Every figure a comparison was worked out from, for the workbook: one row per authority of our
+    nation in the published period (best first; `used` where its figure is in the distribution; our own
+    figure as compare() ranks it, with its source), then the nation, our region and the published
+    quartiles (`used` where our figure is placed against them). Rank and band are those of compare()."""
+    found = _published_period(comparators, indicator, period, area, own_value_for)
+    if found is None:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    columns = ["area_code", "area_name", "area_type", "value", "numerator", "denominator", "note"]
+    authorities = found.authorities[columns].copy()
+    if found.mine not in set(authorities["area_code"]) and pd.notna(found.ours):
+        authorities = pd.concat([authorities, pd.DataFrame([{
+            "area_code": found.mine, "area_name": area.name or found.mine, "area_type": "authority"}])],
+            ignore_index=True)
+    mine = authorities["area_code"].eq(found.mine)
+    published = authorities["value"].astype("float64")
+    authorities["value"] = authorities["area_code"].map(found.values).astype("float64")
+    authorities["used"] = authorities["value"].notna() & found.ranked
+    authorities["this_authority"] = mine
+    authorities["value_source"] = pd.Series(np.where(published.notna(), PUBLISHED, None), dtype="string",
+                                            index=authorities.index).mask(mine, found.source)
+    used = authorities["value"].where(authorities["used"])
+    authorities["rank"] = ranks(used, indicator.polarity)
+    authorities["band"] = bands(used, *found.quartiles, indicator.polarity)
+    lower_first = _ordered(indicator.polarity)
+    authorities = authorities.sort_values(["value", "area_name"], ascending=[bool(lower_first), True],
+                                          na_position="last", kind="stable")
+    return pd.concat([authorities, _nation_figure(found, area, indicator), _region_rows(found.rows, area)[columns]
+                      .assign(used=False, this_authority=False, value_source=PUBLISHED),
+                      _quartile_figures(found)], ignore_index=True).assign(
+        indicator_id=indicator.id, comparator_period=found.code)[FIGURE_COLUMNS].astype(
+        {"used": bool, "this_authority": bool, "rank": "Int64", "band": "string", "value_source": "string"})
+
+
+def _nation_figure(found: _Period, area: Area, indicator: Indicator) -> pd.DataFrame:
+    """The nation's figure as compare() gives it (the sum of the authorities' counts, or published)."""
+    value, method = _nation_value(found.rows, found.authorities, area, indicator.unit)
+    if np.isnan(value):
+        return pd.DataFrame()
+    published = _nation_rows(found.rows, area).head(1)
+    row = {"area_code": NATION_CODES.get(area.nation, ""), "area_name": NATION_NAMES.get(area.nation, area.nation),
+           "area_type": "nation", "value": value, "used": False, "this_authority": False, "value_source": method}
+    if len(published):
+        row.update(area_code=published["area_code"].iloc[0], area_name=published["area_name"].iloc[0],
+                   note=published["note"].iloc[0])
+    if method == SUM_OF_AUTHORITIES:
+        row.update(numerator=found.authorities["numerator"].sum(), denominator=found.authorities["denominator"].sum())
+    elif len(published):
+        row.update(numerator=published["numerator"].iloc[0], denominator=published["denominator"].iloc[0])
+    return pd.DataFrame([row])
+
+
+def _quartile_figures(found: _Period) -> pd.DataFrame:
+    quartiles = found.rows[found.rows["area_type"].eq("quartile")].drop_duplicates("area_code")
+    order = quartiles["area_code"].map({c: i for i, c in enumerate(QUARTILE_CODES)})
+    quartiles = quartiles.iloc[np.argsort(order.to_numpy(), kind="stable")]
+    return quartiles[["area_code", "area_name", "area_type", "value", "numerator", "denominator", "note"]].assign(
+        used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=PUBLISHED)
+
+
+def our_figure_for(data, config, indicator_id: str) -> OwnValueFor:
+    """`own_value_for` from our processed data: the indicator for a published period ('2024-25'),
+    computed as the indicator table computes it; None where our data do not cover the whole period or
+    cannot give the figure. (`data` is a kpi.processed.ProcessedData, `config` a kpi.config.Config.)"""
+    from kpi import periods as fp
+    from kpi.indicator_table import settings_from
+    from kpi.measures import MEASURES, PeriodData, Unavailable
+
+    measure, settings, known = MEASURES.get(indicator_id), settings_from(config), {}
+
+    def figure(period_code: str) -> float | None:
+        if measure is None:
+            return None
+        if period_code not in known:
+            start, end = fp.bounds(parse_period(period_code))
+            try:
+                value = measure(PeriodData(data.tables, data.spans, start, end, settings)).value
+            except Unavailable:
+                value = None
+            known[period_code] = None if value is None or pd.isna(value) else float(value)
+        return known[period_code]
+
+    return figure

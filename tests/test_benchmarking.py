@@ -213,3 +213,14 @@ def test_the_notebook_runs_for_a_real_english_authority(tmp_path, monkeypatch):
     assert 'alt="Bar chart: Barnsley ranks' in html and "English authorities in 2024-25" in html
     assert "Statistical neighbours&#x27; median" in html or "Statistical neighbours' median" in html
     assert "Yorkshire and The Humber" in html and "England" in html
+
+
+def test_a_published_measure_outside_the_catalogue_keeps_its_unit(project):
+    # CPP_Total_NumRef (LAIT: referrals, a number) is a count in published_measures.yml, so it is not
+    # shown as a ratio.
+    config = _write_comparators(project, [("E92000001", "England", "nation", "2024-25", 632830, "", "", ""),
+                                          ("370", "Barnsley", "authority", "2024-25", 3241, "", "", ""),
+                                          ("371", "Doncaster", "authority", "2024-25", 4000, "", "", "")],
+                                indicator="CPP_Total_NumRef")
+    bench = benchmarking.load(config, "CPP_Total_NumRef")
+    assert bench.measure.unit == "count" and bench.measure.show(3241) == "3,241"

@@ -218,6 +218,10 @@ def test_lait_long_table_with_its_dictionary(project):
     assert accepted.loc[("caseload_per_social_worker_fte", "E92000001", "2025-26"), "value"] == 15.2
     rejected = project.rejected("comparators")
     assert rejected["reason"].tolist() == ["'2014-16' is not a financial period (expected e.g. 2018-19 or 2018-19Q2)"]
+    # Each record keeps its LAIT code; the dictionary's axis ('% completed to time') says it is a percentage.
+    assert accepted.loc[(timely, "370", "2016-17"), ["published_id", "unit"]].tolist() == [
+        "Continue_Assess_Comp", "percent"]
+    assert accepted.loc[("caseload_per_social_worker_fte", "E92000001", "2025-26"), "unit"] == "ratio"
 
 
 STATSWALES_LONG = (
@@ -449,3 +453,22 @@ def test_no_comparator_in_the_catalogue_has_another_unit_than_its_indicator():
         wrong = ids[units.notna() & units.ne(indicator.unit)].tolist()
         assert not wrong, f"{indicator.id} ({indicator.unit}) lists comparators of another unit: {wrong}"
     assert "CH/012" not in catalogue()["assessments_within_timescale_pct"].comparator_ids
+
+
+def test_published_columns_of_another_unit_are_refused_for_ees_and_lait(project, capsys):
+    project.write_text("c1.csv", "\n".join([EES_HEADER, *EES_ROWS[:3]]) + "\n")
+    project.write_config({"comparators": {"path": "c1.csv", "format": "ees", "options": {
+        "values": {"caseload_per_social_worker_fte": "referral_count"}}}})
+    code, err = _ingest_exit(project, capsys)
+    assert code == 2
+    assert err.strip() == (
+        "kpi ingest: c1.csv row 2, column referral_count: referral_count is a count, but it is mapped to "
+        "caseload_per_social_worker_fte, a ratio; map it to an indicator measured as a count or leave it out "
+        "(2 more rows of the file like it)")
+    project.write_text("lait/bds.csv", LAIT)
+    project.write_config({"comparators": {"path": "lait/bds.csv", "format": "lait", "options": {
+        "measures": {"Work_Force_AvgNumCase_SW": "assessments_within_timescale_pct"}}}})
+    code, err = _ingest_exit(project, capsys)
+    assert code == 2
+    assert err.startswith("kpi ingest: lait/bds.csv row 6, column Short Desc: Work_Force_AvgNumCase_SW is a ratio, "
+                          "but it is mapped to assessments_within_timescale_pct, a percentage;")

@@ -150,6 +150,10 @@ def measure_for(config: Config, indicator_id: str, rows: pd.DataFrame | None = N
             unit = "percent" if "%" in str(entry["axis"]) or "percent" in str(entry["axis"]).lower() else "ratio"
             decimals = None if pd.isna(entry["decimals"]) else int(entry["decimals"])
             break
+    stated = rows.loc[rows["indicator_id"].eq(indicator_id), "unit"].dropna().unique() if (
+        rows is not None and "unit" in rows) else []
+    if len(stated) == 1 and stated[0] in ("percent", "count", "ratio", "days"):
+        unit = str(stated[0])  # as the file or published_measures.yml says (kpi.comparators.units)
     if decimals is None:
         from kpi.comparators.checks import decimals_of
 

@@ -428,3 +428,13 @@ def test_a_wales_only_publication_loads_as_the_wales_value_and_quartiles(publish
     # Without our own figure for the year there is nothing to place, and still no rank.
     alone = compare(comparators, indicator, parse_period("2017-18Q4"), area)
     assert alone["comparator_position"] is None and pd.isna(alone["rank"]) and alone["nation_value"] == wales
+    # The notebook and the pack's chart say the same: our figure against the published quartiles, no rank.
+    bench = benchmarking.load(load_config(tmp_path / "kpi.yml"), indicator.id, own_value_for=lambda p: 86.0)
+    chart = benchmarking.ranked_chart(bench)
+    assert chart.title == "Wrexham between the quartiles in 2017-18"
+    assert "no rank" in chart.alt_text and "Wrexham County Borough Council: 86.0% (computed from our data" in (
+        chart.alt_text)
+    assert chart.data.loc["Lower quartile (published)", "Value"] == f"{lower:.1f}%" and len(chart.png()) > 1000
+    summary = benchmarking.summary_table(bench)["Figure"]
+    assert summary["Quartiles (published)"].startswith(f"{lower:.1f}%") and "Rank (1 is best)" not in summary
+    assert summary["Position"] == "between the quartiles (the middle half)"

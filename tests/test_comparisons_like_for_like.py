@@ -287,3 +287,21 @@ def test_position_words_respect_polarity():
         "below the lower quartile (among the best quarter)")
     assert position_words("between_quartiles", "higher_is_better") == "between the quartiles (the middle half)"
     assert position_words("above_upper_quartile", "neutral") == "above the upper quartile"
+
+
+def test_our_figure_is_the_published_periods_counts_and_can_be_withheld(demo):
+    root, config, data = demo
+    row = next(r for r in _raw(root) if r["indicator_id"] == "assessments_within_timescale_pct"
+               and r["period"] == "2024-25" and r["area_code"] == DEMO_CODE)
+    seen = []
+    figure = our_figure_for(data, config, "assessments_within_timescale_pct",
+                            withhold=lambda n, d: seen.append((n, d)) or False)
+    value = figure("2024-25")
+    # The counts of the whole financial year, as the demo published them from its own extracts.
+    assert seen == [(float(row["numerator"]), float(row["denominator"]))]
+    assert value == pytest.approx(float(row["numerator"]) / float(row["denominator"]) * 100)
+    # A public pack withholds a figure built on small numbers: no figure, so no rank.
+    withheld = our_figure_for(data, config, "assessments_within_timescale_pct", withhold=lambda n, d: True)
+    assert withheld("2024-25") is None
+    # A period our data do not cover has no figure (the demo's extracts start in 2020).
+    assert figure("2010-11") is None

@@ -434,10 +434,12 @@ def _quartile_figures(found: _Period) -> pd.DataFrame:
         used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=PUBLISHED)
 
 
-def our_figure_for(data, config, indicator_id: str) -> OwnValueFor:
+def our_figure_for(data, config, indicator_id: str,
+                   withhold: Callable[[float, float], bool] | None = None) -> OwnValueFor:
     """`own_value_for` from our processed data: the indicator for a published period ('2024-25'),
     computed as the indicator table computes it; None where our data do not cover the whole period or
-    cannot give the figure. (`data` is a kpi.processed.ProcessedData, `config` a kpi.config.Config.)"""
+    cannot give the figure, or where `withhold(numerator, denominator)` says it must not be shown (a
+    public pack's small numbers). (`data` is a kpi.processed.ProcessedData, `config` a kpi.config.Config.)"""
     from kpi import periods as fp
     from kpi.indicator_table import settings_from
     from kpi.measures import MEASURES, PeriodData, Unavailable
@@ -450,7 +452,8 @@ def our_figure_for(data, config, indicator_id: str) -> OwnValueFor:
         if period_code not in known:
             start, end = fp.bounds(parse_period(period_code))
             try:
-                value = measure(PeriodData(data.tables, data.spans, start, end, settings)).value
+                tally = measure(PeriodData(data.tables, data.spans, start, end, settings))
+                value = None if withhold and withhold(tally.numerator, tally.denominator) else tally.value
             except Unavailable:
                 value = None
             known[period_code] = None if value is None or pd.isna(value) else float(value)

@@ -86,14 +86,31 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     unavailable = int(table["status"].eq("unavailable").sum())
     if unavailable:
         message(f"{unavailable} value(s) unavailable; the reason column says why")
+    if args.by is None:
+        _suggest_rebases(config, table)
     return 0
+
+
+def _suggest_rebases(config, table) -> None:
+    """Say where a sustained shift has no recorded process change (the officer decides)."""
+    from kpi.catalogue import catalogue
+    from kpi.periods import parse_period
+    from kpi.processed import load_processed
+    from kpi.trends import trends
+
+    indicators = catalogue(config.targets)
+    found = trends(load_processed(config), config, indicators, parse_period(table["period"].iloc[-1]))
+    for indicator_id, trend in found.items():
+        if trend.suggestion is not None:
+            message(f"{indicator_id}: {trend.suggestion.message} (no process change recorded; if the way the "
+                    "service works changed then, add it under process_changes in kpi.yml)")
 
 
 def _cmd_commentary(args: argparse.Namespace) -> int:
     from kpi.config import load_config
     from kpi.indicator_table import indicator_table
     from kpi.pack.commentary import workbook_path, write_commentary_workbook
-    from kpi.pack.disclosure import SUPPRESSED, withhold_small_numbers
+    from kpi.disclosure import SUPPRESSED, withhold_small_numbers
     from kpi.periods import resolve
     from kpi.presentation import format_value
     from kpi.processed import load_processed, require_covered

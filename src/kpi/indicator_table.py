@@ -15,8 +15,9 @@ import pandas as pd
 
 from kpi import periods as fp
 from kpi.catalogue import Indicator, catalogue
-from kpi.comparisons import COMPARISON_COLUMNS, Area, area_for, compare
+from kpi.comparisons import COMPARISON_COLUMNS, area_for, compare, our_figure_for
 from kpi.config import Config
+from kpi.disclosure import small_number_rule
 from kpi.judgements import change, rag, travel, wilson_interval
 from kpi.measures import MEASURES, NoSource, PeriodData, Settings, Unavailable
 from kpi.processed import ProcessedData, load_processed
@@ -112,22 +113,34 @@ def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, indicators: dict[str, Indicator], area: Area,
-                     by: str | None) -> pd.DataFrame:
+def own_figures(data: ProcessedData, config: Config, indicators: dict[str, Indicator], audience: str) -> dict:
+    """Per indicator, our figure for a published period (e.g. '2025-26'), as comparisons rank it: withheld
+    in a public pack where it rests on fewer than 5 children."""
+    return {i: our_figure_for(data, config, i, withhold=small_number_rule(indicator.domain)
+                              if audience == "public" else None) for i, indicator in indicators.items()}
+
+
+def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, config: Config, indicators: dict[str, Indicator],
+                     by: str | None, audience: str) -> pd.DataFrame:
+    """Each indicator against the published figures of the period it is compared for: our own figure for
+    that period (published, or computed from our data when the publication lacks it) is what is ranked."""
     comparators = data.tables.get("comparators")
+    area = area_for(config)
+    own = own_figures(data, config, {i: indicators[i] for i in frame["indicator_id"].unique()}, audience)
     results = []
     groups = frame[by] if by else [ALL] * len(frame)
     # One comparison per indicator and period: tens of rows, not records.
-    for indicator_id, period, value, group in zip(frame["indicator_id"], frame["_period"], frame["value"], groups):
+    for indicator_id, period, group in zip(frame["indicator_id"], frame["_period"], groups):
         if group == ALL:
-            results.append(compare(comparators, indicators[indicator_id], period, area, value))
+            results.append(compare(comparators, indicators[indicator_id], period, area, own[indicator_id]))
         else:
             results.append(dict.fromkeys(COMPARISON_COLUMNS))
     return pd.concat([frame.reset_index(drop=True), pd.DataFrame(results, columns=COMPARISON_COLUMNS)], axis=1)
 
 
 def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *, by: str | None = None,
-                language: str = "en", indicator_ids: Iterable[str] | None = None) -> pd.DataFrame:
+                language: str = "en", indicator_ids: Iterable[str] | None = None,
+                audience: str = "restricted") -> pd.DataFrame:
     """The full indicator table for the given periods (the previous periods and those a year earlier
     are computed too, for the change columns, but not returned)."""
     indicators = catalogue(config.targets)
@@ -145,7 +158,7 @@ def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *
     is_share = frame["is_proportion"].astype(bool)
     lower, upper = wilson_interval(frame["numerator"].where(is_share), frame["denominator"].where(is_share))
     frame["ci_lower"], frame["ci_upper"] = lower, upper
-    frame = _add_comparisons(frame, data, indicators, area_for(config), by)
+    frame = _add_comparisons(frame, data, config, indicators, by, audience)
     order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
     return frame[order]
 

@@ -13,16 +13,16 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kpi import __version__
 from kpi import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
+from kpi.comparisons import area_for, comparison_figures
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
-from kpi.indicator_table import build_table, compute_values, settings_from
-from kpi.pack import disclosure
+from kpi.indicator_table import build_table, own_figures, settings_from
+from kpi import disclosure
 from kpi.pack.commentary import Commentary, read_commentary
 from kpi.pack.headlines import HeadlineFacts, headline
 from kpi.pack.restatements import figures_shown, published_before, restated
@@ -30,13 +30,12 @@ from kpi.pack.text import Text
 from kpi.pack.travel import Travel, travel
 from kpi.processed import ProcessedData, load_processed
 from kpi.quality import completeness, ingest_summary
-from kpi.spc import SpcResult, spc
+from kpi.charts import shown_limits
+from kpi.spc import SpcResult
+from kpi.trends import Trend, trend, trends
 
-CHART_QUARTERS = 20  # five years of quarters on each chart (at least 12, as the brief asks)
-CHART_MONTHS = 36
 AUDIENCES = ("public", "restricted")
 PACK_PERIODS = ("quarter", "half", "year_to_date", "year")
-IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 NATION_NAMES = {"wales": {"en": "Wales", "cy": "Cymru"}, "england": {"en": "England", "cy": "Lloegr"}}
 
 
@@ -53,6 +52,7 @@ class IndicatorView:
     headline: str
     commentary: Commentary
     travel: Travel | None = None  # the change column (None when the figure is withheld)
+    trend: Trend | None = None  # phases, whether the latest change has held, a suggested rebase
 
     @property
     def withheld(self) -> bool:
@@ -81,6 +81,7 @@ class PackContent:
     comparison_charts: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> (png, alt text)
     reports_dir: Path | None = None
     restated: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures changed since an earlier pack
+    comparison_figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # what each rank was computed from
 
     @property
     def period_label(self) -> str:
@@ -102,82 +103,28 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _series_periods(period, indicator: Indicator) -> list[pd.Period]:
-    """The chart's points: months, or quarters (a half-year or year-to-date pack charts the quarters in
-    and before it, so that SPC always judges like with like)."""
-    if indicator.chart == "monthly":
-        last = pd.Period(period.end_time, freq="M")
-        return list(pd.period_range(last - (CHART_MONTHS - 1), last, freq="M"))
-    last = fp.last_quarter(period)
-    return list(pd.period_range(last - (CHART_QUARTERS - 1), last, freq=last.freq))
-
-
-def _trim_leading_gaps(series: pd.DataFrame) -> pd.DataFrame:
-    """Charts start where the data start (quarters before the first extract are not 'no change')."""
-    known = series["value"].notna().to_numpy()
-    if not known.any():
-        return series.iloc[0:0]
-    return series.iloc[int(np.argmax(known)):].reset_index(drop=True)
-
-
-def _rebase_for(config: Config, indicator: Indicator, periods: list[pd.Period]) -> list[pd.Period]:
-    """Rebase periods from kpi.yml (financial quarters), as the chart's own periods."""
-    wanted = [fp.parse_period(p) for p in config.spc.rebase.get(indicator.id, [])]
-    chosen = []
-    for rebase in wanted:
-        start = rebase.start_time
-        match = [p for p in periods if p.start_time >= start]
-        if match:
-            chosen.append(match[0])
-    return chosen
-
-
-def _series(data: ProcessedData, config: Config, indicators: dict[str, Indicator], period: pd.Period,
-            audience: str) -> dict[str, pd.DataFrame]:
-    """The chart data of every indicator, computed for all quarters (or months) at once."""
-    settings = settings_from(config)
-    by_chart: dict[str, dict[str, Indicator]] = {}
-    for indicator in indicators.values():
-        by_chart.setdefault(indicator.chart, {})[indicator.id] = indicator
-    found = {}
-    for chart, group in by_chart.items():
-        periods = _series_periods(period, next(iter(group.values())))
-        values = compute_values(data, group, periods, settings)
-        for indicator_id, frame in values.groupby("indicator_id", sort=False):
-            frame = frame.rename(columns={"_period": "period_object"}).reset_index(drop=True)
-            if audience == "public":
-                domain = pd.Series(indicators[indicator_id].domain, index=frame.index)
-                frame = disclosure.withhold_small_numbers(frame, domain)
-            found[indicator_id] = _trim_leading_gaps(frame)
-    return found
-
-
-def _chart(indicator: Indicator, series: pd.DataFrame, config: Config, text: Text, target: float | None
-           ) -> tuple[SpcResult | None, bytes | None, str, pd.DataFrame]:
+def _chart(view_trend: Trend, text: Text, target: float | None) -> tuple[bytes | None, str]:
+    """The trend's XmR chart as PNG, with its alt text (phases named at their boundaries)."""
     from kpi.charts import spc_chart
 
-    if series.empty:
-        return None, None, text("No data are available to chart."), series
-    periods = list(series["period_object"])
-    result = spc(series["value"], periods=periods, improvement=IMPROVEMENT[indicator.polarity],
-                 target=target if indicator.polarity != "neutral" else None,
-                 rebase_at=_rebase_for(config, indicator, periods), preset=config.spc.preset)
-    title = indicator.title_in(text.language)
-    figure, alt = spc_chart(result, title=title, unit=indicator.unit, decimals=indicator.decimals,
-                            target=target, language=text.language)
+    if view_trend.spc is None:
+        return None, text("No data are available to chart.")
+    indicator = view_trend.indicator
+    figure, alt = spc_chart(view_trend.spc, title=indicator.title_in(text.language), unit=indicator.unit,
+                            decimals=indicator.decimals, target=target, language=text.language,
+                            rebase_points=view_trend.changes)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=170)
     figure.clear()
-    points = result.points.drop(columns=["value"], errors="ignore").reset_index(drop=True)
-    merged = pd.concat([series.reset_index(drop=True), points.drop(columns=["period"], errors="ignore")], axis=1)
-    return result, buffer.getvalue(), alt, merged
+    return buffer.getvalue(), alt
 
 
-def _normal_range(result: SpcResult | None) -> tuple[float | None, float | None]:
+def _normal_range(result: SpcResult | None, unit: str) -> tuple[float | None, float | None]:
+    """The latest phase's limits, as the chart draws them (never below 0% or above 100%)."""
     if result is None or result.points.empty:
         return None, None
     last = result.points.iloc[-1]
-    return last.get("lpl"), last.get("upl")
+    return shown_limits(last.get("lpl"), last.get("upl"), unit)
 
 
 def _since_label(result: SpcResult | None, language: str) -> str | None:
@@ -189,7 +136,7 @@ def _since_label(result: SpcResult | None, language: str) -> str | None:
 
 def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, content_text: Text, config: Config,
               nation: str, period_label: str) -> str:
-    low, high = _normal_range(result)
+    low, high = _normal_range(result, indicator.unit)
     facts = HeadlineFacts(
         value=row["value"], numerator=row["numerator"], denominator=row["denominator"], period_label=period_label,
         variation_icon=result.variation_icon if result is not None else None,
@@ -197,12 +144,27 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
         target=row["target"], nation_value=row.get("nation_value"), nation_name=nation,
         timescale=config.timescale, threshold=config.caseload_threshold,
         suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly",
-        missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None)
+        missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None,
+        nation_period=fp.label(fp.parse_period(row["comparator_period"]), content_text.language)
+        if isinstance(row.get("comparator_period"), str) else None)
     return headline(indicator, facts, content_text)
 
 
-def _comparison_charts(config: Config, table: pd.DataFrame) -> dict[str, tuple[bytes, str]]:
-    """A ranked chart of every authority for each indicator with published comparator figures."""
+def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[str, Indicator], table: pd.DataFrame,
+                        own: dict) -> pd.DataFrame:
+    """Every figure each printed rank and band was computed from (for the workbook)."""
+    comparators = data.tables.get("comparators")
+    compared = table[table["comparator_period"].map(lambda published: isinstance(published, str))]
+    if comparators is None or compared.empty:
+        return pd.DataFrame()
+    area = area_for(config)
+    return pd.concat([comparison_figures(comparators, indicators[i], fp.parse_period(period), area, own[i])
+                      for i, period in zip(compared["indicator_id"], compared["period"])], ignore_index=True)
+
+
+def _comparison_charts(config: Config, table: pd.DataFrame, own: dict) -> dict[str, tuple[bytes, str]]:
+    """A ranked chart of every authority for each indicator with published comparator figures, ranking
+    the same figure of ours as the comparisons table."""
     from kpi import benchmarking
 
     charts = {}
@@ -210,7 +172,8 @@ def _comparison_charts(config: Config, table: pd.DataFrame) -> dict[str, tuple[b
         if not isinstance(period, str):
             continue
         try:
-            chart = benchmarking.ranked_chart(benchmarking.load(config, indicator_id, period=period))
+            chart = benchmarking.ranked_chart(benchmarking.load(config, indicator_id, period=period,
+                                                                own_value_for=own[indicator_id]))
         except UnusableInput:
             continue  # no figures to rank for this indicator: the table says so
         charts[indicator_id] = (chart.png(), chart.alt_text)
@@ -236,12 +199,13 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
         raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
                             f"(2018-19Q1-Q3) or a year (2018-19), not '{period}'")
     indicators = catalogue(config.targets)
-    table = build_table(data, config, [chosen], language=language)
+    table = build_table(data, config, [chosen], language=language, audience=audience)
     if audience == "public":
         table = disclosure.withhold_small_numbers(table, table["domain"])
     else:
         table["suppressed"] = False
-    series = _series(data, config, indicators, chosen, audience)
+    targets = dict(zip(table["indicator_id"], table["target"]))
+    trends_by_id = trends(data, config, indicators, chosen, targets, audience)
     reports_dir = Path(reports_dir) if reports_dir else config.reports_dir
     commentary = read_commentary(reports_dir / fp.code(chosen), language)
     nation = NATION_NAMES[config.authority.nation][language]
@@ -250,11 +214,11 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     spc_settings = {}
     for _, row in table.iterrows():  # one row per indicator: tens, not records
         indicator = indicators[row["indicator_id"]]
-        withheld = bool(row.get("suppressed", False))
         # A withheld figure gets no chart, no SPC verdict and no change: each would hint at it.
-        chart_series = pd.DataFrame(columns=["value", "period_object"]) if withheld else series.get(
-            indicator.id, pd.DataFrame(columns=["value", "period_object"]))
-        result, png, alt, chart_data = _chart(indicator, chart_series, config, text, row["target"])
+        view_trend = trend(indicator, pd.DataFrame(columns=["value", "period_object"]), config, None) if bool(
+            row.get("suppressed", False)) else trends_by_id[indicator.id]
+        result, chart_data = view_trend.spc, view_trend.series
+        png, alt = _chart(view_trend, text, row["target"])
         if result is not None and not spc_settings:
             spc_settings = {k: v for k, v in result.settings.items() if k != "target"}
         views[indicator.id] = IndicatorView(
@@ -262,8 +226,10 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
             headline=_headline(indicator, row, result, text, config, nation, period_label),
             commentary=commentary.get(indicator.id, Commentary(None, None)),
             travel=travel(row, indicator.unit, indicator.decimals, result.variation_icon if result else None,
-                          has_previous=_has_previous(chosen), text=text))
+                          has_previous=_has_previous(chosen), text=text),
+            trend=view_trend)
     start, end = fp.bounds(chosen)
+    own = own_figures(data, config, indicators, audience)
     parameters = {"period": fp.code(chosen), "language": language, "audience": audience,
                   "timescale_working_days": str(config.timescale),
                   "caseload_threshold": f"{config.caseload_threshold:g}",
@@ -274,7 +240,8 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                           ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end, settings_from(config)),
                           parameters=parameters, spc_settings=spc_settings,
-                          comparison_charts=_comparison_charts(config, table), reports_dir=reports_dir)
+                          comparison_charts=_comparison_charts(config, table, own), reports_dir=reports_dir,
+                          comparison_figures=_comparison_figures(data, config, indicators, table, own))
     content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
     return content
 

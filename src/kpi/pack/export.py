@@ -29,6 +29,7 @@ PACK_NOTEBOOK = "quarterly_pack.ipynb"
 WORK_FILES = {"pdf": "pack.pdf", "html": "pack.html", "xlsx": "pack.xlsx", "ipynb": "pack.ipynb",
               "figures.csv": "figures.csv"}
 RESTRICTED_KEYWORDS = "RESTRICTED, draft, not for publication"
+LEGACY_NAMES = ("pack.pdf", "pack.html", "pack.xlsx", "pack.ipynb")  # before variants had their own names
 
 
 class PackFailed(Exception):
@@ -134,11 +135,11 @@ class _Run:
     audience_in_content: str | None
 
 
-def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, out: Path, progress: bool,
+def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, progress: bool,
                  say) -> _Run:
     from kpi.periods import label
 
-    work = Path(tempfile.mkdtemp(prefix=f".{code(chosen)}.", dir=out))
+    out = work.parent
     say(f"Running the pack notebook for {code(chosen)} ({variant.language}, {variant.audience}) ...")
     execute(find_notebook(config), work / "pack.ipynb", {
         "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
@@ -180,16 +181,22 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     out.mkdir(parents=True, exist_ok=True)
     languages = ("cy", "en") if language == "both" else (language,)  # Welsh first (Welsh Language Standards)
     runs: list[_Run] = []
+    works: list[Path] = []
     try:
         for each in languages:
-            runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), out, progress, say))
+            works.append(Path(tempfile.mkdtemp(prefix=f".{code(chosen)}.", dir=out)))
+            runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), works[-1], progress, say))
         folder = out / code(chosen)
         written = _move_into_place(runs, folder)
         update_manifest(folder, written, dt.datetime.now(dt.timezone.utc))
+        older = sorted(p.name for p in folder.glob("pack.*") if p.name in LEGACY_NAMES)
+        if older:
+            say(f"Note: {', '.join(older)} in {folder} come from an older version of kpi and do not say whether "
+                "they are public or restricted; check them before publishing anything, or delete them.")
         return PackFiles(folder, [path for files in written.values() for path in files.values()])
     finally:
-        for run in runs:
-            shutil.rmtree(run.work, ignore_errors=True)
+        for work in works:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _move_into_place(runs: list[_Run], folder: Path) -> dict[Variant, dict[str, Path]]:

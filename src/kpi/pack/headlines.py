@@ -37,6 +37,7 @@ class HeadlineFacts:
     suppressed: bool = False
     monthly: bool = False  # the chart (and so SPC) is of monthly values
     missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
+    nation_period: str | None = None  # the published period of the nation's figure ("2025-26")
 
 
 # Sources in words, for "no data: caseloads not supplied".
@@ -83,6 +84,8 @@ def _nation_clause(indicator: Indicator, facts: HeadlineFacts, text: Text, fmt) 
     message = {"above": "above the {nation} average of {average}", "below": "below the {nation} average of {average}",
                "level with": "level with the {nation} average of {average}"}[where]
     clause = text(message, nation=facts.nation_name, average=fmt(facts.nation_value))
+    if facts.nation_period:  # the average is for a published year, not this period: say which
+        clause += f" ({text('in {period}', period=facts.nation_period)})"
     if indicator.polarity == "neutral" or where == "level with":
         return clause, 0
     sign = 1 if indicator.polarity == "higher_is_better" else -1

@@ -39,7 +39,7 @@ PUBLISHED_KINDS = ("pdf", "html", "xlsx")  # what a council puts on its website
 RESTRICTED_FOLDER = "restricted"
 RESTRICTED_MARK = "RESTRICTED"
 MANIFEST = "manifest.json"
-AUDIENCE_META = re.compile(r'<meta name="kpi-audience" content="(?P<audience>[a-z]+)"')
+AUDIENCE_META = re.compile(r'<meta\b(?=[^>]*\bname="kpi-audience")[^>]*\bcontent="(?P<audience>[a-z]+)"')
 
 
 class WrongMarking(Exception):

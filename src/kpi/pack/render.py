@@ -16,9 +16,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kpi import periods as fp
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
-from kpi.pack import disclosure
+from kpi import disclosure
 from kpi.pack.build import PackContent, IndicatorView
+from kpi.comparisons import COMPUTED, position_words
 from kpi.pack.headlines import missing_source_words
+from kpi.pack.phase_words import suggestion_sentence, sustainment_sentence
 from kpi.pack.restatements import period_of
 from kpi.periods import label, months_label, parse_period
 from kpi.pack.text import language_needs_review
@@ -101,16 +103,32 @@ def _rag(content: PackContent, view: IndicatorView) -> tuple[str, str]:
     return content.text(RAG_WORDS[rag]), rag
 
 
-def _nation(content: PackContent, view: IndicatorView) -> str:
-    row = view.row
-    if pd.isna(row.get("nation_value")):
+def _ours_for_published_period(content: PackContent, view: IndicatorView) -> str:
+    """'us 19.7%: rank 9 of 22, band B' - the rank and band of the figure printed, for the published period."""
+    row, t = view.row, content.text
+    ours = row.get("comparator_value")
+    if pd.isna(ours):
         return ""
-    text = format_value(row["nation_value"], view.indicator.unit, view.indicator.decimals)
-    if isinstance(row.get("quartile_band"), str):
-        text += " · " + content.text("band {band}", band=row["quartile_band"])
-    if pd.notna(row.get("rank")) and pd.notna(row.get("rank_of")):
-        text += " · " + content.text("rank {rank} of {of}", rank=int(row["rank"]), of=int(row["rank_of"]))
-    return text
+    shown = format_value(ours, view.indicator.unit, view.indicator.decimals)
+    if row.get("comparator_value_source") == COMPUTED:
+        shown += " " + t("(our data)")
+    if pd.notna(row.get("rank")) and isinstance(row.get("quartile_band"), str):
+        return t("us {value}: rank {rank} of {of}, band {band}", value=shown, rank=int(row["rank"]),
+                 of=int(row["rank_of"]), band=row["quartile_band"])
+    position = position_words(row.get("comparator_position"), view.indicator.polarity, t) \
+        if isinstance(row.get("comparator_position"), str) else ""
+    return t("us {value}: {position}", value=shown, position=position) if position else t("us {value}", value=shown)
+
+
+def _nation(content: PackContent, view: IndicatorView) -> list[str]:
+    """The nation's published figure with its period, then ours for the same period with its rank."""
+    row = view.row
+    if pd.isna(row.get("nation_value")) or not isinstance(row.get("comparator_period"), str):
+        return []
+    published = label(parse_period(row["comparator_period"]), content.language)
+    lines = [f"{format_value(row['nation_value'], view.indicator.unit, view.indicator.decimals)} ({published})"]
+    ours = _ours_for_published_period(content, view)
+    return lines + [ours] if ours else lines
 
 
 def cover(content: PackContent) -> str:
@@ -161,7 +179,7 @@ def summary_rows(content: PackContent) -> list[dict]:
             "assurance": content.text(SHORT_ASSURANCE[assurance]) if not no_figure else "–",
             "assurance_icon": _icon("assurance", assurance, content.language)
             if assurance in ASSURANCE_ICON_STYLE else None,
-            "nation": _nation(content, view) if not view.withheld else "",
+            "nation": _nation(content, view),
             "travel": view.travel.lines if view.travel else [],
         })
     return rows
@@ -200,9 +218,15 @@ def domain_section(content: PackContent, domain: str) -> str:
     for view in content.domain_views(domain):
         rag, rag_class = _rag(content, view)
         text, placeholder = _commentary(content, view)
+        trend = view.trend
+        shown = not view.withheld and trend is not None and trend.spc is not None
         items.append({
             "id": view.indicator.id, "title": view.indicator.title_in(content.language),
             "headline": view.headline, "chart": view.chart_data_uri, "alt": view.alt_text,
+            "sustained": sustainment_sentence(view.indicator, trend.sustainment, trend.changes, content.text)
+            if shown else None,
+            "suggestion": suggestion_sentence(trend.suggestion, content.text)
+            if shown and trend.suggestion is not None and content.audience == "restricted" else None,
             "value": _value(view), "count": _count(view), "target": _target(view), "rag": rag,
             "no_figure": _no_figure(content, view),
             "rag_class": rag_class, "previous": _value(view, "previous_value"),
@@ -215,38 +239,54 @@ def domain_section(content: PackContent, domain: str) -> str:
 
 
 def comparison_rows(content: PackContent) -> list[dict]:
+    """One row per compared indicator: every figure is for the published period named in the row, and the
+    rank and band are those of our figure printed in it; the latest period is shown apart, unranked."""
     rows = []
+    t = content.text
     for view in content.views.values():
         row = view.row
         if not isinstance(row.get("comparator_period"), str):
             continue
         unit, decimals = view.indicator.unit, view.indicator.decimals
         fmt = lambda v: format_value(v, unit, decimals) if pd.notna(v) else "–"  # noqa: E731
-        rank = f"{int(row['rank'])} / {int(row['rank_of'])}" if pd.notna(row.get("rank")) else "–"
+        ours = fmt(row.get("comparator_value"))
+        if pd.notna(row.get("comparator_value")) and row.get("comparator_value_source") == COMPUTED:
+            ours += " " + t("(our data)")
+        ranked = pd.notna(row.get("rank")) and isinstance(row.get("quartile_band"), str)
+        position = position_words(row.get("comparator_position"), view.indicator.polarity, t) \
+            if isinstance(row.get("comparator_position"), str) else ""
         rows.append({
             "title": view.indicator.title_in(content.language),
             "period": label(parse_period(row["comparator_period"]), content.language),
-            "ours": _value(view), "nation": fmt(row["nation_value"]), "lower": fmt(row["lower_quartile"]),
-            "median": fmt(row["median"]), "upper": fmt(row["upper_quartile"]), "rank": rank,
-            "band": row["quartile_band"] if isinstance(row["quartile_band"], str) else "–",
+            "ours": ours, "nation": fmt(row["nation_value"]), "lower": fmt(row["lower_quartile"]),
+            "median": fmt(row["median"]), "upper": fmt(row["upper_quartile"]),
+            "published_quartiles": row.get("quartiles_source") == "published",
+            "rank": f"{int(row['rank'])} / {int(row['rank_of'])}" if ranked else "–",
+            "band": row["quartile_band"] if ranked else (position or "–"),
             "region": fmt(row.get("region_value")),
             "neighbours": fmt(row.get("neighbours_median")),
+            "latest": _value(view) if not view.withheld else disclosure.SUPPRESSED,
         })
     return rows
 
 
 def comparisons_section(content: PackContent) -> str:
     method = content.text(
-        "Our latest quarter is compared with the latest published year for every authority. The {nation} value is "
-        "the sum of the authorities' numerators over the sum of their denominators where all are published, "
-        "otherwise the published figure. Rank 1 is the best; band A is the best quarter of authorities and D the "
-        "worst. Suppressed or missing figures are left out, never counted as zero.", nation=content.nation_name)
+        "Each indicator is compared for the latest year published for every authority: our figure for that same "
+        "year (as published, or computed from our own data where the publication lacks it, marked \"our data\") "
+        "is ranked against the other authorities' figures for that year. Our latest {period} figure is shown "
+        "beside it for reference and is not ranked. The {nation} value is the sum of the authorities' numerators "
+        "over the sum of their denominators where all are published, otherwise the published figure. Rank 1 is "
+        "the best; band A is the best quarter of authorities and D the worst. Where only the {nation} value and "
+        "the quartiles were published, our figure is placed against the published quartiles, without a rank. "
+        "Suppressed or missing figures are left out, never counted as zero.", nation=content.nation_name,
+        period=content.period_label)
     charts = [{"id": indicator_id, "title": content.views[indicator_id].indicator.title_in(content.language),
                "chart": _data_uri(png), "alt": alt}
               for indicator_id, (png, alt) in content.comparison_charts.items()]
     return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
                    method=method, england=content.config.authority.nation == "england", charts=charts,
-                   public=content.audience == "public")
+                   public=content.audience == "public", period_label=content.period_label)
 
 
 TABLE_WORDS = {"contacts": "Contacts", "contact_counts": "Monthly contact counts", "assessments": "Assessments",
@@ -288,10 +328,24 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
               "at most {days} working days.", days=content.config.timescale),
             t("Working days are Monday to Friday, excluding England and Wales bank holidays."),
         ]),
-        (t("Statistical process control"), [spc_text]),
+        (t("Statistical process control"), [
+            spc_text,
+            t("A point that one rule flags as an improvement and another as a concern is shown as an improvement, "
+              "as the Making Data Count tool does.") if spc.get("conflicts") == "improvement" else
+            t("A point flagged by several rules takes the label of the first of: outside the limits, trend, "
+              "two of three, run (as NHSRplotthedots does)."),
+            t("When the way the service works changes (a new team, an improvement board), the limits are "
+              "recalculated from the first period after the change, and the chart shows each phase with its own "
+              "limits. A change is real when, after it, at least one point falls outside the old limits or "
+              "{run} in a row sit on the same side of the old average; it is sustained while the newest point is "
+              "still on that side.", run=spc.get("run_length", 7)),
+        ]),
         (t("Targets and RAG"), [t("Green meets the target; amber misses it by no more than the tolerance; red "
-                                  "is worse. Direction of travel compares the value shown with the previous "
-                                  "quarter, respecting whether higher or lower is better.")]),
+                                  "is worse, judged on the value as printed."),
+                                t("The change column gives how far the printed figure went up or down since the "
+                                  "previous period and the same period a year earlier. It does not say better or "
+                                  "worse: that is said only where statistical process control finds special "
+                                  "cause.")]),
         (t("Comparisons"), [t("Comparisons use the figures published for every authority. Quartiles are "
                               "calculated from the authorities' values; rank 1 is the best and band A the best "
                               "quarter, whichever way is better for the indicator. Suppressed or missing "
@@ -333,6 +387,22 @@ def restated_rows(content: PackContent) -> list[dict]:
     return rows
 
 
+def process_change_rows(content: PackContent) -> list[dict]:
+    """The officers' recorded process changes, with the indicators whose limits restart at each."""
+    t = content.text
+    rows = []
+    for change in content.config.process_changes:
+        restarts = []
+        for view in content.views.values():
+            for point in view.trend.changes if view.trend else []:
+                if change.date in point.dates:
+                    restarts.append(f"{view.indicator.title_in(content.language)} "
+                                    f"({t('from')} {fp.label(point.period, content.language)})")
+        rows.append({"date": t.date(change.date), "description": change.description,
+                     "indicators": restarts or [t("none of the charts in this pack (the change is outside them)")]})
+    return rows
+
+
 def appendix(content: PackContent) -> str:
     t = content.text
     definitions = [{"title": v.indicator.title_in(content.language), "numerator": t(v.indicator.numerator),
@@ -346,4 +416,5 @@ def appendix(content: PackContent) -> str:
     parameters = [(t(PARAMETER_LABELS.get(name, name)), value) for name, value in content.parameters.items()]
     parameters.append((t("Run at (UTC)"), content.created.isoformat()))
     return _render("appendix.html.j2", content, definitions=definitions, methods=methods(content), files=files,
-                   parameters=parameters, restated=restated_rows(content))
+                   parameters=parameters, restated=restated_rows(content),
+                   process_changes=process_change_rows(content))

@@ -20,8 +20,8 @@ UNIT_OF_CHANGE = {"percent": "{amount} pts", "days": "{amount} days", "count": "
 # What SPC says about the latest point, as the end of the change's sentence.
 SIGNAL = {
     "common_cause": "within normal variation",
-    "improvement_high": "improvement (special cause)",
-    "improvement_low": "improvement (special cause)",
+    "improvement_high": "improving (special cause)",
+    "improvement_low": "improving (special cause)",
     "concern_high": "concern (special cause)",
     "concern_low": "concern (special cause)",
     "neutral_high": "higher (special cause)",

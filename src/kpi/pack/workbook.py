@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kpi.catalogue import DOMAINS
-from kpi.pack import disclosure
+from kpi import disclosure
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.quality import provenance_by_source, reasons_in_words
@@ -28,8 +28,9 @@ SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "den
                    "tolerance", "rag", "previous_value", "change_on_previous", "travel_on_previous",
                    "last_year_value", "change_on_last_year", "travel_on_last_year", "variation", "change",
                    "ci_lower", "ci_upper", "status", "reason"]
-COMPARISON_COLUMNS = ["indicator_id", "title", "comparator_period", "value", "nation_value", "nation_method",
-                      "lower_quartile", "median", "upper_quartile", "rank", "rank_of", "quartile_band",
+COMPARISON_COLUMNS = ["indicator_id", "title", "period", "value", "comparator_period", "comparator_value",
+                      "comparator_value_source", "nation_value", "nation_method", "lower_quartile", "median",
+                      "upper_quartile", "quartiles_source", "rank", "rank_of", "quartile_band", "comparator_position",
                       "comparator_excluded", "region_value", "neighbours_median", "neighbours_count"]
 CHART_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "mean", "lpl", "upl",
                  "point_type", "special_cause_type", "short_group_warning"]
@@ -48,6 +49,9 @@ NOTES = [
     ("mean, lpl, upl", "SPC: the mean and the lower and upper process limits (XmR chart)."),
     ("point_type", "SPC: common_cause, or special_cause_improvement / _concern / _neutral_high / _neutral_low."),
     ("quartile_band", "A is the best quarter of authorities and D the worst, whatever the polarity."),
+    ("comparator_value", "Our figure for the published period it is compared for: published, or computed from our "
+                         "own data for that same period when the publication lacks it (comparator_value_source). "
+                         "The rank and band are of this figure, never of the pack's latest period."),
     ("Published symbols", "c, x, z, u, k, low, *, - and : in published tables mean suppressed or not "
                           "available; they are never read as zero."),
 ]
@@ -125,8 +129,11 @@ def write_workbook(content: PackContent, path: Path) -> None:
         units = chart["indicator_id"].map({v.indicator.id: v.indicator.unit for v in content.views.values()})
         sheets.append((DOMAINS[domain]["en"], f"Chart data behind '{titles[domain]}' (with SPC columns)", chart,
                        units))
-    sheets.append(("Comparisons", "Published comparator figures: nation, quartiles, rank, band",
+    sheets.append(("Comparisons", "Our figure for each published period (comparator_value; value is the pack's "
+                   "own period, never ranked), the nation, quartiles, rank and band",
                    table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
+    sheets.append(("Comparison figures", "Every published figure each rank and band was computed from",
+                   content.comparison_figures, None))
     quality = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
                                               "commonest_reasons"])
     quality["commonest_reasons"] = quality["commonest_reasons"].fillna("").map(reasons_in_words)

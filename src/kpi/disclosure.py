@@ -20,6 +20,19 @@ def small(count: pd.Series) -> pd.Series:
     return count.gt(0) & count.lt(THRESHOLD)
 
 
+def is_small(count) -> bool:
+    """One count: between 1 and THRESHOLD - 1 (a missing count is not small)."""
+    return count is not None and not pd.isna(count) and 0 < count < THRESHOLD
+
+
+def small_number_rule(domain: str):
+    """For a public pack: a test of (numerator, denominator) saying a figure must be withheld, or None
+    for figures about staff, which are shown as they are."""
+    if domain not in CHILD_DOMAINS:
+        return None
+    return lambda numerator, denominator: is_small(numerator) or is_small(denominator)
+
+
 def withhold_small_numbers(frame: pd.DataFrame, domains: pd.Series) -> pd.DataFrame:
     """A copy with numerators, denominators and values built on small counts of children removed,
     and `suppressed` True on those rows (the pack prints "<5" there)."""

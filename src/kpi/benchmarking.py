@@ -40,7 +40,7 @@ from kpi.comparisons import (COMPUTED, FROM_AUTHORITIES, POSITION_WORDS, PUBLISH
                              position_words, quartiles_of)
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
-from kpi.periods import code, parse_period, parse_period_range
+from kpi.periods import code, kind, parse_period, parse_period_range
 from kpi.presentation import format_value
 
 STYLE = "afcharts.afcharts"
@@ -180,7 +180,7 @@ def years_in(text: str, available: list[str]) -> list[str]:
     except UnusableInput as error:
         raise UnusableInput(f"period '{text}': {error} (benchmarking compares financial years, e.g. "
                             "2019-20..2024-25 or earliest..latest)") from None
-    if any(p.freqstr.startswith("Q") for p in wanted):
+    if any(kind(p) != "year" for p in wanted):
         raise UnusableInput(f"period '{text}': published comparators are annual; give financial years, "
                             "e.g. 2019-20..2024-25")
     codes = {code(p) for p in wanted}

@@ -167,14 +167,11 @@ def format_value(value: float, unit: str = "percent", decimals: int = 1) -> str:
 
 
 def period_label(period: Any, language: str = "en") -> str:
-    """Financial quarters and years as the pack writes them; anything else as text."""
-    if isinstance(period, pd.Period):
-        if period.freqstr.startswith(("Q-", "Y-", "A-")):
-            from kpi.periods import label
+    """Periods as the pack writes them (months in the pack's language: 'Gorff 2024'); anything else as text."""
+    from kpi.periods import AnyPeriod, label
 
-            return label(period, language)
-        if period.freqstr.startswith("M"):
-            return period.strftime("%b %Y")
+    if isinstance(period, AnyPeriod):
+        return label(period, language)
     if isinstance(period, pd.Timestamp):
         return period.strftime("%d %b %Y")
     return str(period)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.catalogue import Indicator
-from kpi.periods import code, parse_period
+from kpi.periods import code, financial_year, parse_period
 
 JOINT = r"\s*/\s*"  # a joint return's code: '940 / 941'
 
@@ -195,19 +195,19 @@ def quartile_position(value: float, lower: float, upper: float) -> str | None:
             else "between_quartiles")
 
 
-def position_words(position: str | None, polarity: str) -> str:
+def position_words(position: str | None, polarity: str, translate: Callable[[str], str] = str) -> str:
     """'above the upper quartile (among the best quarter)' - with best and worst only where the
-    indicator has a better direction."""
+    indicator has a better direction. `translate` gives the words in the pack's language."""
     if position is None:
         return ""
-    words = POSITION_WORDS[position]
+    words = translate(POSITION_WORDS[position])
     lower_first = _ordered(polarity)
     if lower_first is None:
         return words
     if position == "between_quartiles":
-        return f"{words} ({QUARTER_WORDS['middle']})"
+        return f"{words} ({translate(QUARTER_WORDS['middle'])})"
     best = (position == "below_lower_quartile") == lower_first
-    return f"{words} ({QUARTER_WORDS['best' if best else 'worst']})"
+    return f"{words} ({translate(QUARTER_WORDS['best' if best else 'worst'])})"
 
 
 def comparator_ids(indicator: Indicator) -> list[str]:
@@ -235,7 +235,7 @@ def _matching_period(rows: pd.DataFrame, period: pd.Period) -> str | None:
     available = set(rows["period"].dropna())
     if code(period) in available:
         return code(period)
-    year = period.asfreq("Y-MAR") if period.freqstr.startswith("Q") else period
+    year = financial_year(period)
     earlier = [p for p in available if "Q" not in p and parse_period(p) <= year]
     return max(earlier, key=parse_period) if earlier else None
 

@@ -24,7 +24,7 @@ import yaml
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.measures import Settings
-from kpi.periods import QUARTER, PeriodError, code, label, resolve
+from kpi.periods import QUARTER, PeriodError, code, kind, label, quarters_in, resolve
 from kpi.processed import ProcessedData, last_snapshot, load_processed
 from kpi.workdays import working_days_elapsed
 
@@ -326,10 +326,9 @@ def quarters(period: str, last_date: pd.Timestamp | None, history: int = HISTORY
     """The quarters to look at: a range as given ('2021-22Q1..latest'), a financial year's four quarters,
     or a single quarter ('latest', '2024-25Q2') with the `history - 1` quarters before it."""
     chosen = resolve(period, last_date).periods
-    if len(chosen) == 1 and not chosen[0].freqstr.startswith("Q"):
-        year = chosen[0]
-        return list(pd.period_range(year.asfreq(QUARTER, "start"), year.asfreq(QUARTER, "end"), freq=QUARTER))
-    if not chosen[0].freqstr.startswith("Q"):
+    if len(chosen) == 1 and kind(chosen[0]) != "quarter":
+        return quarters_in(chosen[0])
+    if kind(chosen[0]) != "quarter":
         raise PeriodError(f"'{period}': give quarters (such as 2024-25Q2..latest), not a range of years")
     if len(chosen) == 1:
         if history < 1:

@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= kpi.yml
 PERIOD ?= latest
 AUDIENCE ?= public
+LANGUAGE ?= en
 
 .PHONY: pack test lab demo ingest clean-outputs help
 
@@ -33,7 +34,7 @@ ingest: demo
 	$(BIN)/kpi ingest --config $(CONFIG)
 
 pack: ingest
-	$(BIN)/kpi pack --config $(CONFIG) --period $(PERIOD) --audience $(AUDIENCE)
+	$(BIN)/kpi pack --config $(CONFIG) --period $(PERIOD) --audience $(AUDIENCE) --language $(LANGUAGE)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

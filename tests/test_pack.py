@@ -24,6 +24,7 @@ from kpi.cli import main
 from kpi.config import load_config
 from kpi.demo import write_demo
 from kpi.indicator_table import indicator_table
+from kpi.pack.outputs import audience_of_html
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
@@ -243,7 +244,7 @@ def test_no_public_named_file_holds_restricted_content(pack, restricted):
         for words in RESTRICTED_WORDS:
             assert words not in text, (path.name, words)
         if path.suffix == ".html":
-            assert '<meta name="kpi-audience" content="public">' in text
+            assert audience_of_html(text) == "public"
         if path.name.endswith(".figures.csv"):
             assert set(pd.read_csv(path)["audience"]) == {"public"}
 
@@ -256,7 +257,7 @@ def test_every_restricted_file_says_so_in_its_name_metadata_and_every_page(pack,
     for number, page in enumerate(pdf.pages, start=1):
         assert "Restricted: draft, not for publication" in " ".join(page.extract_text().split()), number
     html = (folder / "pack.en.RESTRICTED.html").read_text(encoding="utf-8")
-    assert '<meta name="kpi-audience" content="restricted">' in html
+    assert audience_of_html(html) == "restricted"
     book = openpyxl.load_workbook(folder / "pack.en.RESTRICTED.xlsx")
     assert "RESTRICTED" in book.properties.keywords
     assert all("RESTRICTED" in sheet.oddHeader.center.text for sheet in book.worksheets)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import openpyxl
@@ -15,9 +16,14 @@ from kpi.demo import write_demo
 from kpi.pack import render
 from kpi.pack.build import build_pack
 from kpi.pack.commentary import read_commentary
-from kpi.pack.disclosure import withhold_small_numbers
+from kpi.disclosure import withhold_small_numbers
 from kpi.pack.headlines import HeadlineFacts, headline
+from kpi.pack.restatements import figures_shown
 from kpi.pack.text import Text
+from kpi.config import load_config
+from kpi.indicator_table import indicator_table
+from kpi.periods import label, parse_period
+from kpi.presentation import format_value
 
 TIMELINESS = catalogue()["assessments_within_timescale_pct"]
 CASELOAD = catalogue()["caseload_per_social_worker_fte"]
@@ -120,3 +126,213 @@ def test_welsh_pack_has_every_word_translated_and_says_it_needs_review(demo):
     assert "Ch2 2026-27" in sections[0] and "Crynodeb" in sections[2]
     welsh_date = content.text.date(content.created.date())
     assert welsh_date in sections[0] and welsh_date != Text("en").date(content.created.date())
+
+
+# --- the pack never contradicts itself ------------------------------------------------------------------
+
+PERIOD = "2026-27Q2"
+BETTER_OR_WORSE = ("improv", "worse", "better", "deteriorat", "concern")
+
+
+@pytest.fixture(scope="module")
+def public_content(demo):
+    return build_pack(demo / "kpi.yml", PERIOD, audience="public")
+
+
+def test_change_column_says_better_or_worse_only_with_special_cause(public_content):
+    judged = 0
+    for view in public_content.views.values():
+        if view.travel is None:
+            continue
+        icon = view.spc.variation_icon
+        words = " ".join(view.travel.lines).lower()
+        if icon == "common_cause":
+            assert view.travel.signal == "within normal variation", view.indicator.id
+            assert not any(word in words for word in BETTER_OR_WORSE), (view.indicator.id, words)
+        else:
+            judged += 1
+            assert "special cause" in words, (view.indicator.id, words)
+            if icon.startswith("improvement"):
+                assert "improving" in words and "concern" not in words
+            if icon.startswith("concern"):
+                assert "concern" in words and "improv" not in words
+    assert judged, "the demo has special cause somewhere; the test would not see a judgement"
+
+
+def test_change_arrows_follow_the_printed_figures(public_content):
+    for view in public_content.views.values():
+        if view.travel is None:
+            continue
+        row, unit, decimals = view.row, view.indicator.unit, view.indicator.decimals
+        printed_now = float(format_value(row["value"], unit, decimals).rstrip("%").split()[0].replace(",", ""))
+        printed_before = float(format_value(row["previous_value"], unit, decimals).rstrip("%").split()[0]
+                               .replace(",", ""))
+        first_step = view.travel.steps[0][1]
+        expected = "▲" if printed_now > printed_before else "▼" if printed_now < printed_before else "no change"
+        assert first_step.startswith(expected), (view.indicator.id, printed_now, printed_before, first_step)
+        if expected != "no change":
+            assert float(first_step.split()[1].replace(",", "")) == pytest.approx(abs(printed_now - printed_before))
+
+
+def test_the_summary_change_cell_agrees_with_its_variation_cell(public_content):
+    html = render.summary(public_content)
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]:
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        variation, change = cells[5] if len(cells) > 8 else cells[4], cells[-1]
+        variation, change = re.sub("<[^>]+>", " ", variation).lower(), re.sub("<[^>]+>", " ", change).lower()
+        if "no significant change" in variation:
+            assert "within normal variation" in change and "improv" not in change, row
+        if "improving" in variation:
+            assert "improving (special cause)" in change, row
+
+
+def _raw_comparators(demo) -> pd.DataFrame:
+    return pd.read_csv(demo / "data/raw/demo/comparators.csv", dtype={"period": str})
+
+
+def test_every_printed_rank_is_that_of_the_printed_figure_for_the_named_year(demo, public_content):
+    raw = _raw_comparators(demo)
+    checked = 0
+    for view in public_content.views.values():
+        row = view.row
+        if not isinstance(row.get("comparator_period"), str) or pd.isna(row.get("rank")):
+            continue
+        cell = " ".join(render._nation(public_content, view))
+        printed = re.search(r"us ([\d.,]+)%?(?: \(our data\))?: rank (\d+) of (\d+), band ([A-D])", cell)
+        assert printed, cell
+        ours, rank, of, band = float(printed[1]), int(printed[2]), int(printed[3]), printed[4]
+        assert f"({label(parse_period(row['comparator_period']))})" in cell
+        year = raw[(raw["indicator_id"] == view.indicator.comparator) & (raw["period"] == row["comparator_period"])
+                   & (raw["area_type"] == "authority") & (raw["area_code"] != "W06000099")]
+        others = year["value"].dropna().to_numpy()
+        better = others > ours if view.indicator.polarity == "higher_is_better" else others < ours
+        assert (rank, of) == (1 + int(better.sum()), len(others) + 1), (view.indicator.id, cell)
+        everyone = np.append(others, ours)
+        lower, median, upper = np.percentile(everyone, [25, 50, 75])
+        if view.indicator.polarity == "higher_is_better":
+            expected = "A" if ours >= upper else "B" if ours >= median else "C" if ours >= lower else "D"
+        else:
+            expected = "A" if ours <= lower else "B" if ours <= median else "C" if ours <= upper else "D"
+        assert band == expected, (view.indicator.id, cell)
+        checked += 1
+    assert checked >= 2
+
+
+def test_the_comparison_table_prints_the_ranked_figure_and_the_latest_quarter_apart(demo, public_content):
+    raw = _raw_comparators(demo)
+    rows = {r["title"]: r for r in render.comparison_rows(public_content)}
+    view = public_content.views["rereferrals_within_12m_pct"]
+    row = rows[view.indicator.title["en"]]
+    published = raw[(raw["indicator_id"] == "rereferrals_within_12m_pct") & (raw["area_code"] == "W06000099")
+                    & (raw["period"] == view.row["comparator_period"])]["value"].iloc[0]
+    assert row["ours"] == f"{published:.1f}%"  # the demo's published 2025-26 figure, which is what is ranked
+    assert row["latest"] == format_value(view.row["value"], "percent", 1)  # this quarter, beside it, unranked
+    assert row["ours"] != row["latest"]
+
+
+def test_a_recorded_change_gives_the_chart_two_phases_and_the_pack_says_if_it_held(public_content):
+    view = public_content.views["assessments_within_timescale_pct"]
+    points = view.series
+    groups = points["rebase_group"].unique()
+    assert len(groups) == 2
+    first = points[points["rebase_group"] == groups[0]]
+    second = points[points["rebase_group"] == groups[1]]
+    assert second["period_object"].iloc[0] == parse_period("2023-24Q3")  # the first quarter after 1 October 2023
+    assert first["mean"].iloc[0] == pytest.approx(first["value"].mean())
+    assert second["mean"].iloc[0] == pytest.approx(second["value"].mean())
+    assert "Improvement board set up" in view.alt_text
+    section = render.domain_section(public_content, "assessments")
+    assert ("Since 2023-24 Q3 (Improvement board set up), the average has been "
+            f"{second['value'].mean():.1f}% against {first['value'].mean():.1f}% before: a real improvement, "
+            f"sustained for {len(second)} quarters") in " ".join(section.split())
+    appendix = render.appendix(public_content)
+    assert "Improvement board set up" in appendix and "Assessments completed within timescale (from 2023-24 Q3)" in appendix
+
+
+def test_a_shift_with_no_recorded_change_is_suggested_to_officers_only(demo, public_content):
+    restricted = build_pack(demo / "kpi.yml", PERIOD, audience="restricted")
+    suggestion = restricted.views["assessments_language_recorded_pct"].trend.suggestion
+    assert suggestion is not None and suggestion.side == "above"
+    draft = " ".join(render.domain_section(restricted, "assessments").split())
+    assert (f"For officers: limits may need recalculating from {label(suggestion.period)}: {suggestion.points} "
+            "points above the mean since then") in draft
+    public = render.domain_section(public_content, "assessments")
+    assert "For officers" not in public and "kpi.yml" not in public
+
+
+def test_public_pages_carry_no_instructions_for_officers(public_content):
+    pages = [render.cover(public_content), render.contents(public_content), render.summary(public_content),
+             *(render.domain_section(public_content, d) for d in public_content.domains),
+             render.comparisons_section(public_content), render.quality_section(public_content),
+             render.appendix(public_content)]
+    for page in pages:
+        for words in ("kpi.yml", "kpi ingest", "For officers", "Officers:", "Commentary to be added"):
+            assert words not in page, words
+
+
+def test_a_withheld_figure_shows_no_chart_change_or_verdict(demo, monkeypatch):
+    # Raising the threshold withholds most figures about children: none may show anything that hints at them.
+    monkeypatch.setattr("kpi.disclosure.THRESHOLD", 500)
+    content = build_pack(demo / "kpi.yml", PERIOD, audience="public")
+    withheld = [v for v in content.views.values() if v.withheld]
+    assert {"assessments_open_over_timescale", "contacts_to_strategy_pct"} <= {v.indicator.id for v in withheld}
+    rows = {r["id"]: r for r in render.summary_rows(content)}
+    for view in withheld:
+        row = rows[view.indicator.id]
+        assert view.chart_png is None and view.travel is None and view.spc is None
+        assert row["no_figure"] == "withheld (fewer than 5 children)"
+        assert row["travel"] == [] and row["variation_icon"] is None and row["assurance_icon"] is None
+        assert row["variation"] == "–" and row["rag"] in ("–", "No target")
+    section = render.domain_section(content, "assessments")
+    assert "withheld (fewer than 5 children)" in section
+
+
+def test_a_source_not_supplied_keeps_its_target_and_says_so(project):
+    rows = ["Snapshot,Worker,Team,Job Title,FTE,Caseload"]
+    rows += [f"{day},W{i},North,Social Worker,1,18" for day in ("31/12/2018", "31/03/2019") for i in range(6)]
+    project.write_text("caseloads.csv", "\n".join(rows) + "\n")
+    project.write_config({"caseloads": {"path": "caseloads.csv"}})
+    project.ingest()
+    content = build_pack(project.config_path, "2018-19Q4", audience="public")
+    rows = {r["id"]: r for r in render.summary_rows(content)}
+    decided = rows["contacts_decided_within_1wd_pct"]
+    assert decided["no_figure"] == "no data: contacts not supplied"
+    assert decided["target"] == "95%"
+    assert rows["contacts_received"]["no_figure"] == "no data: contacts / monthly contact counts not supplied"
+    assert content.views["contacts_received"].headline == "No data: contacts / monthly contact counts not supplied."
+    assert rows["caseload_per_social_worker_fte"]["no_figure"] is None
+
+
+def test_a_half_year_pack_adds_up_its_quarters_and_compares_like_with_like(demo):
+    config = load_config(demo / "kpi.yml")
+    quarters = indicator_table(config, "2024-25Q1..2025-26Q2").set_index(["indicator_id", "period"])
+    content = build_pack(demo / "kpi.yml", "2025-26H1", audience="restricted")
+    assert content.period_label == "2025-26 Q1-Q2"
+    received = content.views["contacts_received"].row
+    assert received["value"] == (quarters.loc[("contacts_received", "2025-26Q1"), "value"]
+                                 + quarters.loc[("contacts_received", "2025-26Q2"), "value"])
+    assert received["previous_value"] == (quarters.loc[("contacts_received", "2024-25Q3"), "value"]
+                                          + quarters.loc[("contacts_received", "2024-25Q4"), "value"])
+    demand = content.views["contacts_change_on_last_year_pct"].row  # the seeds' demand change on the same half
+    assert demand["denominator"] == (quarters.loc[("contacts_received", "2024-25Q1"), "value"]
+                                     + quarters.loc[("contacts_received", "2024-25Q2"), "value"])
+    timeliness = content.views["assessments_within_timescale_pct"].series
+    assert timeliness["period_object"].iloc[-1] == parse_period("2025-26Q2")  # quarterly series inside the half
+    assert "Previous half-year" in render.summary(content) or "Previous half-year" in render.domain_section(
+        content, "front_door")
+
+
+def test_a_restated_figure_is_listed_with_the_pack_that_published_it(demo, tmp_path):
+    earlier = build_pack(demo / "kpi.yml", "2026-27Q1", audience="public", reports_dir=tmp_path)
+    figures = figures_shown(earlier)
+    # As if 2026-27 Q1's pack had been made before 12 late referrals were recorded.
+    late = (figures["indicator_id"] == "rereferrals_within_12m_pct") & (figures["period"] == "2025-26Q4")
+    figures.loc[late, "denominator"] -= 12
+    figures.loc[late, "value"] = figures.loc[late, "numerator"] / figures.loc[late, "denominator"] * 100
+    (tmp_path / "2026-27Q1").mkdir()
+    figures.to_csv(tmp_path / "2026-27Q1" / "pack.en.figures.csv", index=False)
+    content = build_pack(demo / "kpi.yml", PERIOD, audience="public", reports_dir=tmp_path)
+    listed = render.restated_rows(content)
+    assert [(r["period"], r["published_in"], r["reason"]) for r in listed] == [
+        ("2025-26 Q4", "2026-27 Q1", "more records for that period (recorded late)")]
+    assert "1 figure(s) from earlier periods have changed" in render.summary(content)

@@ -82,6 +82,15 @@ class SpcSettings(_Strict):
     rebase: dict[str, list[str]] = Field(default_factory=dict, description="indicator -> periods of each new group")
 
 
+class DisclosureSettings(_Strict):
+    """How a public pack protects children from being identified (see kpi.disclosure)."""
+
+    threshold: int = Field(default=5, ge=1, le=20, description="counts of children from 1 to this are withheld")
+    style: Literal["dfe", "welsh_government"] = Field(
+        default="dfe", description="dfe: withhold small counts (shown as c); welsh_government: also round the "
+        "counts shown to the nearest 5, small counts shown as *")
+
+
 class ProcessChange(_Strict):
     """A known change in how the service works (a new team, an improvement board). SPC limits are
     recalculated from it, and the pack names it on the charts, in the alt text and in the appendix."""
@@ -103,6 +112,7 @@ class Config(_Strict):
     targets: dict[str, Target] = Field(default_factory=dict)
     spc: SpcSettings = Field(default_factory=SpcSettings)
     process_changes: list[ProcessChange] = Field(default_factory=list)
+    disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
     pseudonym_key_file: str = "data/.pseudonym_key"
 
     # Set by load_config, not by the officer.

@@ -16,7 +16,7 @@ from kpi.demo import write_demo
 from kpi.pack import render
 from kpi.pack.build import build_pack
 from kpi.pack.commentary import read_commentary
-from kpi.disclosure import withhold_small_numbers
+from kpi.disclosure import Policy
 from kpi.pack.headlines import HeadlineFacts, headline
 from kpi.pack.restatements import figures_shown
 from kpi.pack.text import Text
@@ -64,16 +64,22 @@ def test_headline_for_lower_is_better_turns_good_and_bad_the_right_way():
 
 def test_headline_for_a_suppressed_value_says_nothing_about_it():
     text = headline(TIMELINESS, _facts(value=np.nan, suppressed=True), Text())
-    assert text == "This figure is not shown because it is based on fewer than 5 children."
+    assert text == "This figure is withheld because it could reveal a count of 1 to 5 children."
 
 
 def test_small_numbers_of_children_are_withheld_but_staff_numbers_are_not():
-    table = pd.DataFrame({"numerator": [3.0, 30.0, 2.0, 0.0], "denominator": [40.0, 4.0, 38.0, 12.0],
-                          "value": [7.5, 750.0, 2.0, 0.0]})
-    domains = pd.Series(["assessments", "front_door", "workforce", "assessments"])
-    result = withhold_small_numbers(table, domains)
-    assert result["suppressed"].tolist() == [True, True, False, False]
-    assert result["value"].isna().tolist() == [True, True, False, False]
+    ids = ["assessments_child_seen_pct", "contacts_to_strategy_pct", "workers_over_caseload_threshold",
+           "assessments_child_seen_pct", "assessments_within_timescale_pct", "rereferrals_within_12m_pct",
+           "assessments_overdue_avg_working_days"]
+    table = pd.DataFrame({"indicator_id": ids,
+                          "numerator": [3.0, 30.0, 2.0, 0.0, 40.0, 5.0, 3.0],
+                          "denominator": [40.0, 4.0, 38.0, 12.0, 43.0, 80.0, 60.0]})
+    table["value"] = table["numerator"] / table["denominator"] * 100
+    result = Policy().withhold(table, catalogue())
+    # 3 children; a denominator of 4; staff shown; 0 is no one; 40 of 43 leaves 3; exactly 5 is withheld (DfE
+    # suppresses 1 to 5); a sum of 3 working days over 60 late assessments is not a count of children.
+    assert result["suppressed"].tolist() == [True, True, False, False, True, True, False]
+    assert result["value"].isna().tolist() == [True, True, False, False, True, True, False]
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +101,20 @@ def test_commentary_round_trip_keeps_what_managers_wrote(demo):
     row = ids.index("assessments_within_timescale_pct") + 2
     sheet.cell(row=row, column=5, value="Two new posts filled in August.")
     sheet.cell(row=row, column=7, value="Head of Assessment")
+    # Comments that begin like a formula (openpyxl, like a manager typing '=...', makes the first one a formula).
+    starts = {"=Two posts filled": "f", "-10% agency": "s", "+ improved": "s", "@home visits": "s", "\tIndented": "s"}
+    others = [i for i in ids if i not in ("assessments_within_timescale_pct", "contacts_received")]
+    for other, text in zip(others, starts):
+        assert sheet.cell(row=ids.index(other) + 2, column=5, value=text).data_type == starts[text]
     book.save(path)
     assert main(["commentary", "--config", config, "--period", "2026-27Q2"]) == 0  # run again: kept
     found = read_commentary(path.parent)
     assert found["assessments_within_timescale_pct"].text == "Two new posts filled in August."
     assert found["assessments_within_timescale_pct"].owner == "Head of Assessment"
     assert found["contacts_received"].text is None
+    assert [found[other].text for other in others[:len(starts)]] == list(starts)
+    cells = [c for row in openpyxl.load_workbook(path).active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # every comment is text now
 
 
 def test_commentary_beside_its_indicator_and_placeholders_only_in_a_draft(demo):
@@ -272,7 +286,7 @@ def test_public_pages_carry_no_instructions_for_officers(public_content):
 
 def test_a_withheld_figure_shows_no_chart_change_or_verdict(demo, monkeypatch):
     # Raising the threshold withholds most figures about children: none may show anything that hints at them.
-    monkeypatch.setattr("kpi.disclosure.THRESHOLD", 500)
+    monkeypatch.setattr("kpi.disclosure.Policy.from_config", classmethod(lambda cls, config: cls(500)))
     content = build_pack(demo / "kpi.yml", PERIOD, audience="public")
     withheld = [v for v in content.views.values() if v.withheld]
     assert {"assessments_open_over_timescale", "contacts_to_strategy_pct"} <= {v.indicator.id for v in withheld}
@@ -280,11 +294,11 @@ def test_a_withheld_figure_shows_no_chart_change_or_verdict(demo, monkeypatch):
     for view in withheld:
         row = rows[view.indicator.id]
         assert view.chart_png is None and view.travel is None and view.spc is None
-        assert row["no_figure"] == "withheld (fewer than 5 children)"
+        assert row["no_figure"] == "withheld (c): it could reveal a count of 1 to 500 children"
         assert row["travel"] == [] and row["variation_icon"] is None and row["assurance_icon"] is None
         assert row["variation"] == "–" and row["rag"] in ("–", "No target")
     section = render.domain_section(content, "assessments")
-    assert "withheld (fewer than 5 children)" in section
+    assert "withheld (c): it could reveal a count of 1 to 500 children" in section
 
 
 def test_a_source_not_supplied_keeps_its_target_and_says_so(project):

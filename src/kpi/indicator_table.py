@@ -17,7 +17,7 @@ from kpi import periods as fp
 from kpi.catalogue import Indicator, catalogue
 from kpi.comparisons import COMPARISON_COLUMNS, area_for, compare, our_figure_for
 from kpi.config import Config
-from kpi.disclosure import small_number_rule
+from kpi.disclosure import Policy
 from kpi.judgements import change, rag, travel, wilson_interval
 from kpi.measures import MEASURES, NoSource, PeriodData, Settings, Unavailable
 from kpi.processed import ProcessedData, load_processed
@@ -27,8 +27,8 @@ GROUPABLE = ("team", "authority")
 
 COLUMNS = [
     "indicator_id", "period", "numerator", "denominator", "value", "unit", "status", "reason", "missing_source",
-    "target", "tolerance", "rag", "previous_value", "change_on_previous", "travel_on_previous", "last_year_value",
-    "change_on_last_year", "travel_on_last_year", "ci_lower", "ci_upper", *COMPARISON_COLUMNS, "title", "domain", "polarity", "decimals",
+    "target", "tolerance", "rag", "previous_period", "previous_value", "change_on_previous", "travel_on_previous",
+    "last_year_period", "last_year_value", "change_on_last_year", "travel_on_last_year", "ci_lower", "ci_upper", *COMPARISON_COLUMNS, "title", "domain", "polarity", "decimals",
 ]
 
 
@@ -102,10 +102,14 @@ def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Values of the previous period and of the same period a year earlier, looked up by period (not by
     position in the table): a quarter's previous is the quarter before, a half's the half before; a
     year to date has none."""
-    lookup = frame[[*keys, "_period", "value"]]
+    withheld = "suppressed" in frame
+    lookup = frame[[*keys, "_period", "value", *(["suppressed"] if withheld else [])]]
     for column, step in (("previous_value", fp.previous), ("last_year_value", fp.a_year_earlier)):
         frame = frame.assign(_earlier=frame["_period"].map(step))
-        earlier = lookup.rename(columns={"_period": "_earlier", "value": column})
+        frame[column.replace("_value", "_period")] = frame["_earlier"].map(
+            lambda p: fp.code(p) if p is not None else None)
+        earlier = lookup.rename(columns={"_period": "_earlier", "value": column,
+                                         "suppressed": column.replace("_value", "_suppressed")})
         frame = frame.merge(earlier, on=[*keys, "_earlier"], how="left").drop(columns="_earlier")
     for column, earlier in (("previous", "previous_value"), ("last_year", "last_year_value")):
         frame[f"change_on_{column}"] = change(frame["value"], frame[earlier], frame["decimals"])
@@ -116,8 +120,9 @@ def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def own_figures(data: ProcessedData, config: Config, indicators: dict[str, Indicator], audience: str) -> dict:
     """Per indicator, our figure for a published period (e.g. '2025-26'), as comparisons rank it: withheld
     in a public pack where it rests on fewer than 5 children."""
-    return {i: our_figure_for(data, config, i, withhold=small_number_rule(indicator.domain)
-                              if audience == "public" else None) for i, indicator in indicators.items()}
+    policy = Policy.from_config(config)
+    return {i: our_figure_for(data, config, i, withhold=policy.figure_rule(indicator) if audience == "public" else None)
+            for i, indicator in indicators.items()}
 
 
 def _add_comparisons(frame: pd.DataFrame, data: ProcessedData, config: Config, indicators: dict[str, Indicator],
@@ -151,6 +156,10 @@ def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *
     needed = sorted(earlier | set(periods), key=lambda p: (p.start_time, p.end_time))
     frame = compute_values(data, indicators, needed, settings_from(config), by)
     frame = _add_catalogue(frame, indicators, language)
+    # A public table withholds every figure (this period's, the previous one's, a year earlier's) that
+    # could reveal a small count of children, before anything is compared or judged.
+    frame = Policy.from_config(config).withhold(frame, indicators) if audience == "public" else frame.assign(
+        suppressed=False)
     keys = ["indicator_id", *([by] if by else [])]
     frame = _add_travel(frame, keys)
     frame = frame[frame["period"].isin(wanted)].reset_index(drop=True)
@@ -160,7 +169,8 @@ def build_table(data: ProcessedData, config: Config, periods: list[pd.Period], *
     frame["ci_lower"], frame["ci_upper"] = lower, upper
     frame = _add_comparisons(frame, data, config, indicators, by, audience)
     order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
-    return frame[order]
+    withheld = ["suppressed", "previous_suppressed", "last_year_suppressed"]
+    return frame[order + withheld] if audience == "public" else frame[order]
 
 
 def indicator_table(config: Config, period: str = "latest", *, by: str | None = None, language: str = "en",

@@ -16,8 +16,8 @@ import pandas as pd
 from kpi import periods as fp
 from kpi.catalogue import Indicator
 from kpi.config import Config
+from kpi.disclosure import Policy
 from kpi.indicator_table import compute_values, settings_from
-from kpi import disclosure
 from kpi.phases import RebasePoint, RebaseSuggestion, Sustainment, rebase_points, suggest_rebase, sustained
 from kpi.processed import ProcessedData
 from kpi.spc import SpcResult, spc
@@ -71,9 +71,8 @@ def chart_series(data: ProcessedData, config: Config, indicators: dict[str, Indi
         values = compute_values(data, group, periods, settings)
         for indicator_id, frame in values.groupby("indicator_id", sort=False):
             frame = frame.rename(columns={"_period": "period_object"}).reset_index(drop=True)
-            if audience == "public":
-                domain = pd.Series(indicators[indicator_id].domain, index=frame.index)
-                frame = disclosure.withhold_small_numbers(frame, domain)
+            if audience == "public":  # each point, and months that would reveal a withheld month
+                frame = Policy.from_config(config).withhold_series(frame, indicators)
             found[indicator_id] = _trim_leading_gaps(frame)
     return found
 

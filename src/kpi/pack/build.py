@@ -25,7 +25,7 @@ from kpi.indicator_table import build_table, own_figures, settings_from
 from kpi import disclosure
 from kpi.pack.commentary import Commentary, read_commentary
 from kpi.pack.headlines import HeadlineFacts, headline
-from kpi.pack.restatements import figures_shown, published_before, restated
+from kpi.pack.restatements import figures_shown, published_before, restated, withhold_small_changes
 from kpi.pack.text import Text
 from kpi.pack.travel import Travel, travel
 from kpi.processed import ProcessedData, load_processed
@@ -52,6 +52,7 @@ class IndicatorView:
     headline: str
     commentary: Commentary
     travel: Travel | None = None  # the change column (None when the figure is withheld)
+    withheld_symbol: str = "c"  # what a withheld figure is shown as (kpi.disclosure.Policy.symbol)
     trend: Trend | None = None  # phases, whether the latest change has held, a suggested rebase
 
     @property
@@ -82,6 +83,15 @@ class PackContent:
     reports_dir: Path | None = None
     restated: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures changed since an earlier pack
     comparison_figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # what each rank was computed from
+    policy: disclosure.Policy = field(default_factory=disclosure.Policy)
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+    @property
+    def withheld_symbol(self) -> str:
+        return self.policy.symbol
 
     @property
     def period_label(self) -> str:
@@ -146,7 +156,8 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
         suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly",
         missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None,
         nation_period=fp.label(fp.parse_period(row["comparator_period"]), content_text.language)
-        if isinstance(row.get("comparator_period"), str) else None)
+        if isinstance(row.get("comparator_period"), str) else None,
+        disclosure_threshold=config.disclosure.threshold)
     return headline(indicator, facts, content_text)
 
 
@@ -199,11 +210,9 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
         raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
                             f"(2018-19Q1-Q3) or a year (2018-19), not '{period}'")
     indicators = catalogue(config.targets)
+    policy = disclosure.Policy.from_config(config)
     table = build_table(data, config, [chosen], language=language, audience=audience)
-    if audience == "public":
-        table = disclosure.withhold_small_numbers(table, table["domain"])
-    else:
-        table["suppressed"] = False
+    table["suppressed"] = table["suppressed"] if "suppressed" in table else False
     targets = dict(zip(table["indicator_id"], table["target"]))
     trends_by_id = trends(data, config, indicators, chosen, targets, audience)
     reports_dir = Path(reports_dir) if reports_dir else config.reports_dir
@@ -226,8 +235,9 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
             headline=_headline(indicator, row, result, text, config, nation, period_label),
             commentary=commentary.get(indicator.id, Commentary(None, None)),
             travel=travel(row, indicator.unit, indicator.decimals, result.variation_icon if result else None,
-                          has_previous=_has_previous(chosen), text=text),
-            trend=view_trend)
+                          has_previous=_has_previous(chosen), text=text,
+                          withheld_symbol=policy.symbol),
+            trend=view_trend, withheld_symbol=policy.symbol)
     start, end = fp.bounds(chosen)
     own = own_figures(data, config, indicators, audience)
     parameters = {"period": fp.code(chosen), "language": language, "audience": audience,
@@ -236,13 +246,18 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                   "spc_preset": config.spc.preset,
                   "configuration_sha256": _sha256(config.config_path) if config.config_path.exists() else "",
                   "kpi_version": __version__, "python": platform.python_version()}
+    complete = completeness(data, start, end, settings_from(config))
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
-                          ingest=ingest_summary(config.processed_dir), completeness=completeness(data, start, end, settings_from(config)),
+                          ingest=ingest_summary(config.processed_dir), policy=policy,
+                          completeness=disclosure.withhold_completeness(complete, policy) if audience == "public"
+                          else complete,
                           parameters=parameters, spc_settings=spc_settings,
                           comparison_charts=_comparison_charts(config, table, own), reports_dir=reports_dir,
                           comparison_figures=_comparison_figures(data, config, indicators, table, own))
     content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
+    if audience == "public":  # a small change in a count would itself be a small count of children
+        content.restated = withhold_small_changes(content.restated, policy)
     return content
 
 

@@ -38,6 +38,7 @@ class HeadlineFacts:
     monthly: bool = False  # the chart (and so SPC) is of monthly values
     missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
     nation_period: str | None = None  # the published period of the nation's figure ("2025-26")
+    disclosure_threshold: int = 5  # counts of children from 1 to this are withheld in a public pack
 
 
 # Sources in words, for "no data: caseloads not supplied".
@@ -115,7 +116,8 @@ def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
     """First the number, then whether it has really changed, then target and average."""
     fmt = lambda v: format_value(v, indicator.unit, indicator.decimals)  # noqa: E731
     if facts.suppressed:
-        return text("This figure is not shown because it is based on fewer than 5 children.")
+        return text("This figure is withheld because it could reveal a count of 1 to {threshold} children.",
+                    threshold=facts.disclosure_threshold)
     if facts.missing_source:
         return text("No data: {source} not supplied.", source=missing_source_words(facts.missing_source, text))
     if pd.isna(facts.value):

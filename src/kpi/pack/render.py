@@ -16,7 +16,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kpi import periods as fp
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
-from kpi import disclosure
 from kpi.pack.build import PackContent, IndicatorView
 from kpi.comparisons import COMPUTED, position_words
 from kpi.pack.headlines import missing_source_words
@@ -63,16 +62,20 @@ def _icon(kind: str, value: str, language: str) -> str:
 
 
 def _value(view: IndicatorView, column: str = "value") -> str:
+    """A figure as printed: its value, or the withheld symbol (c) where it could reveal a small count."""
     row = view.row
-    if row.get("suppressed"):
-        return disclosure.SUPPRESSED
+    withheld = {"value": "suppressed", "previous_value": "previous_suppressed",
+                "last_year_value": "last_year_suppressed"}.get(column, "suppressed")
+    if row.get("suppressed") in (True, 1) or row.get(withheld) in (True, 1):
+        return view.withheld_symbol
     return format_value(row[column], view.indicator.unit, view.indicator.decimals)
 
 
 def _no_figure(content: PackContent, view: IndicatorView) -> str | None:
     """Why there is no figure, in words fit for a public page: withheld, or a source not supplied."""
     if view.withheld:
-        return content.text("withheld (fewer than 5 children)")
+        return content.text("withheld ({symbol}): it could reveal a count of 1 to {threshold} children",
+                            symbol=content.policy.symbol, threshold=content.policy.threshold)
     missing = view.row.get("missing_source")
     if isinstance(missing, str) and missing:
         return content.text("no data: {source} not supplied", source=missing_source_words(missing, content.text))
@@ -82,7 +85,7 @@ def _no_figure(content: PackContent, view: IndicatorView) -> str | None:
 def _count(view: IndicatorView) -> str:
     row = view.row
     if row.get("suppressed"):
-        return disclosure.SUPPRESSED
+        return view.withheld_symbol
     if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
         return ""
     return f"{format_count(row['numerator'])} / {format_count(row['denominator'])}"
@@ -200,7 +203,8 @@ def _headings(content: PackContent) -> dict[str, str]:
 def summary(content: PackContent) -> str:
     return _render("summary.html.j2", content, rows=summary_rows(content), period_label=content.period_label,
                    nation=content.nation_name, public=content.audience == "public",
-                   restated_count=len(restated_rows(content)), **_headings(content))
+                   restated_count=len(restated_rows(content)), symbol=content.policy.symbol,
+                   threshold=content.policy.threshold, **_headings(content))
 
 
 def _commentary(content: PackContent, view: IndicatorView) -> tuple[str | None, str | None]:
@@ -265,7 +269,7 @@ def comparison_rows(content: PackContent) -> list[dict]:
             "band": row["quartile_band"] if ranked else (position or "–"),
             "region": fmt(row.get("region_value")),
             "neighbours": fmt(row.get("neighbours_median")),
-            "latest": _value(view) if not view.withheld else disclosure.SUPPRESSED,
+            "latest": _value(view),
         })
     return rows
 
@@ -350,9 +354,7 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
                               "calculated from the authorities' values; rank 1 is the best and band A the best "
                               "quarter, whichever way is better for the indicator. Suppressed or missing "
                               "figures are left out and counted, never treated as zero.")]),
-        (t("Small numbers"), [t("In a public pack, counts of 1 to 4 children are shown as <5 and a rate built "
-                                "on such a count is withheld, so that no child can be identified. Figures "
-                                "about staff are shown as they are.")]),
+        (t("Small numbers"), _disclosure_method(content)),
         (t("Confidence intervals"), [t("Each proportion has a 95% Wilson score interval in the workbook, so "
                                        "that a change within it can be read as possibly chance.")]),
     ]
@@ -374,7 +376,12 @@ def restated_rows(content: PackContent) -> list[dict]:
         if view is None:
             continue
         unit, decimals = view.indicator.unit, view.indicator.decimals
-        counts = lambda n, d: f"{format_count(n)} / {format_count(d)}" if pd.notna(d) else format_count(n)  # noqa: E731
+        def counts(numerator, denominator) -> str:  # withheld where a small change would reveal a count
+            if pd.isna(numerator):
+                return ""
+            shown = format_count(numerator) + (f" / {format_count(denominator)}" if pd.notna(denominator) else "")
+            return f" ({shown})"
+
         rows.append({
             "title": view.indicator.title_in(content.language),
             "period": label(period_of(r.period), content.language),
@@ -401,6 +408,32 @@ def process_change_rows(content: PackContent) -> list[dict]:
         rows.append({"date": t.date(change.date), "description": change.description,
                      "indicators": restarts or [t("none of the charts in this pack (the change is outside them)")]})
     return rows
+
+
+def _disclosure_method(content: PackContent) -> list[str]:
+    """The disclosure policy and its parameters, as the appendix states them."""
+    t, policy = content.text, content.policy
+    if not content.public:
+        return [t("This restricted draft shows every number; the public pack withholds small numbers of "
+                  "children (threshold {threshold}).", threshold=policy.threshold)]
+    paragraphs = [
+        t("So that no child can be identified, a figure about children is withheld ({symbol}) when a count of "
+          "children in it is from 1 to {threshold}; when the rest of a share is (40 of 43 would reveal 3); and, "
+          "for monthly counts, when a month could be worked out from its quarter's total and the other months, "
+          "in which case the smallest other months of that quarter are withheld too. A rate built on a withheld "
+          "count is withheld with it, as are its change, RAG, chart point and comparison. Figures about staff are "
+          "shown as they are.", symbol=policy.symbol, threshold=policy.threshold),
+        t("Before it was published, every count a reader could work out from this pack (the counts shown, a rate "
+          "times its denominator, the rest of a share, a quarter's total less its months, and changes in "
+          "restated figures) was checked again by a separate routine; none is from 1 to {threshold}.",
+          threshold=policy.threshold),
+    ]
+    if policy.style == "welsh_government":
+        paragraphs.append(t("As in Welsh Government tables, the counts of children shown are rounded to the nearest "
+                            "5; rates are worked out before rounding."))
+    paragraphs.append(t("Symbols: {symbol} withheld; – no figure (not available or not applicable). Symbols in "
+                        "published tables (x, z, :, c, *) are kept as published.", symbol=policy.symbol))
+    return paragraphs
 
 
 def appendix(content: PackContent) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi.cells import from_csv_text
 from kpi import periods as fp
 
 FIGURE_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "decimals", "suppressed",
@@ -71,7 +72,8 @@ def published_before(reports_dir: Path, period: pd.Period) -> pd.DataFrame:
             continue  # not a period folder
         if pack_period.end_time >= period.end_time:
             continue
-        frame = pd.read_csv(path, dtype={"indicator_id": "string", "period": "string", "pack_period": "string"})
+        frame = from_csv_text(pd.read_csv(path, dtype={"indicator_id": "string", "period": "string",
+                                                       "pack_period": "string"}))
         if frame.empty or (frame["audience"] != "public").any():
             continue  # only what was published counts
         frames.append(frame.assign(_pack_end=pack_period.end_time))
@@ -132,3 +134,17 @@ def _reason(joined: pd.DataFrame) -> pd.Series:
         joined["configuration_sha256"].astype("string") != joined["configuration_sha256_published"].astype("string"))
     reason = np.where(settings.fillna(False) & (reason == "records_changed"), "settings_changed", reason)
     return pd.Series(reason, index=joined.index)
+
+
+def withhold_small_changes(found: pd.DataFrame, policy) -> pd.DataFrame:
+    """Counts of a restated figure are shown only when neither moved by 1 to the threshold: "348 then
+    360 referrals" would reveal 12, but "347 then 349" would reveal 2 children recorded late."""
+    if found.empty:
+        return found
+    small = pd.Series(False, index=found.index)
+    for column in ("numerator", "denominator"):
+        small |= policy.small((found[column] - found[f"published_{column}"]).abs())
+    found = found.copy()
+    for column in ("numerator", "denominator", "published_numerator", "published_denominator"):
+        found[column] = found[column].astype("float64").mask(small)
+    return found

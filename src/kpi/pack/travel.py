@@ -69,16 +69,18 @@ def signal(variation_icon: str | None, text: Text) -> str:
 
 
 def travel(row: pd.Series, unit: str, decimals: int, variation_icon: str | None, has_previous: bool,
-           text: Text) -> Travel | None:
+           text: Text, withheld_symbol: str = "c") -> Travel | None:
     """The change column for one indicator's row of the indicator table (None when it is withheld).
 
-    `has_previous` is False for a period with no previous period of its kind (a year to date)."""
-    if row.get("suppressed") or pd.isna(row.get("value")):
+    `has_previous` is False for a period with no previous period of its kind (a year to date); an earlier
+    figure that is withheld shows the withheld symbol, since a change from it would reveal it."""
+    if row.get("suppressed") in (True, 1) or pd.isna(row.get("value")):
         return None
     steps = []
-    if has_previous:
-        steps.append((text("Previous"), step(row.get("travel_on_previous"), row.get("change_on_previous"), unit,
-                                             decimals, text)))
-    steps.append((text("Year earlier"), step(row.get("travel_on_last_year"), row.get("change_on_last_year"),
-                                               unit, decimals, text)))
+    for name, earlier, wanted in (("Previous", "previous", has_previous), ("Year earlier", "last_year", True)):
+        if not wanted:
+            continue
+        shown = withheld_symbol if row.get(f"{earlier}_suppressed") in (True, 1) else step(
+            row.get(f"travel_on_{earlier}"), row.get(f"change_on_{earlier}"), unit, decimals, text)
+        steps.append((text(name), shown))
     return Travel(steps, signal(variation_icon, text))

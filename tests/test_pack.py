@@ -294,3 +294,20 @@ def test_a_period_the_data_do_not_cover_is_refused_in_one_line(demo_project, com
     assert len(error) == 1
     assert "2030-31 Q1 (April to June 2030) is not covered by the extracts" in error[0]
     assert sorted(p.name for p in (demo_project / "reports").iterdir()) == before
+
+
+def test_a_pack_from_which_a_small_count_could_be_worked_out_is_never_published(demo_project, pack, monkeypatch,
+                                                                                 capsys):
+    # The demo's counts are large; with a threshold above all of them, the independent check before
+    # publication must find them and stop the run, whatever the policy upstream did.
+    import kpi.pack.export
+
+    before = _digest(pack)
+    real_check = kpi.pack.export.require_safe
+    monkeypatch.setattr("kpi.pack.export.require_safe",
+                        lambda path, threshold, style: real_check(path, 1_000_000, style))
+    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--quiet"]) == 4
+    error = capsys.readouterr().err.strip().splitlines()[-1]  # after the progress lines, one line says why
+    assert error.startswith("kpi pack: refusing to publish: a count of 1 to 1000000 children could be worked out")
+    assert error.endswith("Nothing was written.")
+    assert _digest(pack) == before

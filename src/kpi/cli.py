@@ -2,7 +2,9 @@
 
 Tables a command produces go to standard output (or --out); messages go to standard error, so
 `kpi indicators ... --format csv > q3.csv` gives a clean file. A problem with the input ends the
-run with one line naming the file and the problem, and exit status 2; never a traceback.
+run with one line naming the file and the problem, and exit status 2; never a traceback. So does a
+full disk, a permission denied or a read-only folder, and a second ingest or pack of the same
+folder while one is running.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kpi.errors import UnusableInput
 EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE_INPUT = 2
 EXIT_PACK_FAILED = 3
+EXIT_DISCLOSURE = 4  # a public output would let a reader work out a small count of children
 
 
 def message(text: str) -> None:
@@ -63,6 +66,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from kpi.catalogue import catalogue
+    from kpi.cells import write_csv
     from kpi.config import load_config
     from kpi.presentation import as_text_table
 
@@ -76,11 +80,11 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     table = indicator_table(config, args.period, by=args.by)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out, index=False) if args.format == "csv" else args.out.write_text(
+        write_csv(table, args.out) if args.format == "csv" else args.out.write_text(
             as_text_table(table, by=args.by) + "\n", encoding="utf-8")
         message(f"wrote {len(table)} rows to {args.out}")
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        write_csv(table, sys.stdout)
     else:
         print(as_text_table(table, by=args.by))
     unavailable = int(table["status"].eq("unavailable").sum())
@@ -110,7 +114,8 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
     from kpi.config import load_config
     from kpi.indicator_table import indicator_table
     from kpi.pack.commentary import workbook_path, write_commentary_workbook
-    from kpi.disclosure import SUPPRESSED, withhold_small_numbers
+    from kpi.catalogue import catalogue
+    from kpi.disclosure import Policy
     from kpi.periods import resolve
     from kpi.presentation import format_value
     from kpi.processed import load_processed, require_covered
@@ -122,22 +127,31 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
     period_code = table["period"].iloc[-1]
     table = table[table["period"].eq(period_code)]
     # The workbook sits beside the public pack and goes round by email: it shows figures as the public pack does.
-    table = withhold_small_numbers(table, table["domain"])
-    shown = [SUPPRESSED if hidden else format_value(v, u, d) for hidden, v, u, d in
+    policy = Policy.from_config(config)
+    table = policy.withhold(table, catalogue(config.targets))
+    shown = [policy.symbol if hidden else format_value(v, u, d) for hidden, v, u, d in
              zip(table["suppressed"], table["value"], table["unit"], table["decimals"])]
     rows = table.assign(latest_value=shown, rag=table["rag"].fillna(""))[["indicator_id", "title", "latest_value", "rag"]]
     path = workbook_path(args.out or config.reports_dir, period_code)
-    count = write_commentary_workbook(path, rows)
+    from kpi.versions import VersionedFolder
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with VersionedFolder(path.parent).locked("kpi commentary"):  # never while a pack of the period switches
+        count = write_commentary_workbook(path, rows)
     message(f"wrote {path} ({count} indicators); fill in the commentary and owner columns, then run kpi pack")
     return 0
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:
+    from kpi.disclosure_check import DisclosureRisk
     from kpi.pack.export import PackFailed, make_pack
 
     try:
         result = make_pack(args.config, args.period, language=args.language, audience=args.audience, out=args.out,
                            progress=not args.quiet, say=message, allow_empty=args.allow_empty)
+    except DisclosureRisk as err:
+        message(f"kpi pack: {err}. Nothing was written.")
+        return EXIT_DISCLOSURE
     except PackFailed as err:
         message(f"kpi pack: {err}")
         return EXIT_PACK_FAILED
@@ -145,6 +159,20 @@ def _cmd_pack(args: argparse.Namespace) -> int:
     for path in result.files:
         print(f"  {path}")
     print(f"  {result.folder / 'manifest.json'} (which file is which; 'publish' lists the files for the website)")
+    return 0
+
+
+def _cmd_check_disclosure(args: argparse.Namespace) -> int:
+    from kpi.disclosure_check import scan_workbook
+
+    findings = scan_workbook(args.workbook, threshold=args.threshold, style=args.style)
+    for finding in findings:
+        print(finding)
+    if findings:
+        message(f"{args.workbook}: {len(findings)} count(s) of 1 to {args.threshold} children can be worked out; "
+                "do not publish it")
+        return EXIT_DISCLOSURE
+    message(f"{args.workbook}: no count of 1 to {args.threshold} children can be worked out from it")
     return 0
 
 
@@ -199,6 +227,15 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
     pack.add_argument("--quiet", action="store_true", help="no progress bar")
     pack.set_defaults(run=_cmd_pack)
+
+    check = commands.add_parser("check-disclosure", help="check a pack workbook: can a reader work out a count of "
+                                "1 to 5 children from it? (exit 4 if so)")
+    check.add_argument("workbook", type=Path, help="a pack workbook, e.g. reports/2018-19Q3/pack.en.xlsx")
+    check.add_argument("--threshold", type=int, default=5, help="counts of children from 1 to this must not be "
+                       "recoverable (default 5)")
+    check.add_argument("--style", choices=("dfe", "welsh_government"), default="dfe",
+                       help="welsh_government: counts are rounded to 5, so only the counts shown are checked")
+    check.set_defaults(run=_cmd_check_disclosure)
     return parser
 
 
@@ -209,6 +246,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except UnusableInput as err:
         message(f"kpi {args.command}: {err}")
+        return EXIT_UNUSABLE_INPUT
+    except OSError as err:
+        # Disk full, permission denied, a read-only folder: one line naming the path, never a traceback.
+        from kpi.versions import refusal
+
+        problem = refusal(err)
+        if problem is None:
+            raise
+        message(f"kpi {args.command}: {problem}")
         return EXIT_UNUSABLE_INPUT
     except KeyboardInterrupt:
         message("interrupted")

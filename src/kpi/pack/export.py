@@ -2,9 +2,12 @@
 
 papermill executes notebooks/quarterly_pack.ipynb with the period's parameters; nbconvert turns
 the executed notebook into HTML with our template (no code, no prompts); WeasyPrint prints that
-HTML to a tagged PDF/UA file. Everything is written to a temporary folder first and moved into
-reports/<period>/ only when all of it has worked, so a failure never spoils the previous pack; each
-variant (audience and language) has its own names (kpi.pack.outputs), so none replaces another.
+HTML to a tagged PDF/UA file. Everything is made in work folders first; only when all of it has
+worked is a new version of reports/<period>/ put together (the run's files, the updated manifest,
+and everything else already there: other variants, restricted/, commentary) and switched to in one
+step (kpi.versions), so a reader sees the previous pack or the new one, never a mix, and a failed or
+killed run leaves the previous pack. Each variant (audience and language) has its own names
+(kpi.pack.outputs), so none replaces another. One run at a time per period (kpi.locks).
 """
 
 from __future__ import annotations
@@ -13,16 +16,18 @@ import datetime as dt
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from kpi.config import Config, load_config
+from kpi.disclosure_check import require_safe
 from kpi.errors import UnusableInput
+from kpi.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
 from kpi.periods import code, resolve
 from kpi.processed import load_processed, require_covered
+from kpi.versions import STORE, VersionedFolder, refusal, refusals_as_one_line
 
 PACK_NOTEBOOK = "quarterly_pack.ipynb"
 # What the notebook run leaves in its temporary folder, by kind of output (see kpi.pack.outputs.KINDS).
@@ -66,9 +71,26 @@ def execute(notebook: Path, output: Path, parameters: dict, progress: bool = Tru
                                    # the kernel's own start-up and shutdown chatter is not for the user
                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as err:
+        problem = _refusal_in_notebook(err.ename, err.evalue)
+        if problem is not None:
+            raise problem from None
         first_line = next((line for line in str(err.source).splitlines() if line.strip()), "")
         raise PackFailed(f"{notebook.name} failed in cell {err.exec_count} (`{first_line.strip()}`): "
                          f"{err.ename}: {err.evalue}. The previous pack, if any, is unchanged.") from None
+
+
+_OS_ERROR = re.compile(r"^\[Errno (?P<number>\d+)\] (?P<reason>.*?)(?:: '(?P<path>.*)')?$")
+
+
+def _refusal_in_notebook(name: str, text: str):
+    """A full disk or a folder the kernel may not write gives the same one line as anywhere else."""
+    found = _OS_ERROR.match(str(text)) if name in ("OSError", "PermissionError", "IOError") else None
+    if found is None:
+        return None
+    return refusal(OSError(int(found["number"]), found["reason"], found["path"]), unchanged=UNCHANGED)
+
+
+UNCHANGED = "the previous pack, if any, is unchanged"
 
 
 def audience_declared(html: str) -> str | None:
@@ -135,11 +157,11 @@ class _Run:
     audience_in_content: str | None
 
 
-def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, progress: bool,
-                 say) -> _Run:
+def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, out: Path,
+                 progress: bool, say) -> _Run:
+    """Run the notebook for one variant into `work`; `out` is the reports folder (commentary, earlier packs)."""
     from kpi.periods import label
 
-    out = work.parent
     say(f"Running the pack notebook for {code(chosen)} ({variant.language}, {variant.audience}) ...")
     execute(find_notebook(config), work / "pack.ipynb", {
         "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
@@ -153,7 +175,11 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
     missing = [name for name in WORK_FILES.values() if not (work / name).exists()]
     if missing:
         raise PackFailed(f"the notebook did not write {', '.join(missing)}; the previous pack is unchanged")
-    return _Run(variant, work, audience_declared(html))
+    declared = audience_declared(html)
+    if "public" in (declared, variant.audience):
+        # The independent check: nothing public is written if a reader could work out a small count.
+        require_safe(work / "pack.xlsx", config.disclosure.threshold, config.disclosure.style)
+    return _Run(variant, work, declared)
 
 
 def make_pack(config_path: Path, period: str = "latest", *, language: str = "en", audience: str = "public",
@@ -178,29 +204,70 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     if not allow_empty:
         require_covered(data, chosen, hint="or add --allow-empty for an empty pack")
     out = (out or config.reports_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     languages = ("cy", "en") if language == "both" else (language,)  # Welsh first (Welsh Language Standards)
-    runs: list[_Run] = []
-    works: list[Path] = []
+    folder = out / code(chosen)
+    period = VersionedFolder(folder)
+    with refusals_as_one_line(unchanged=UNCHANGED):
+        out.mkdir(parents=True, exist_ok=True)
+        with period.locked("kpi pack"):
+            period.sweep()
+            _sweep_other_periods(out, folder.name)
+            runs: list[_Run] = []
+            works: list[Path] = []
+            try:
+                for each in languages:
+                    works.append(period.work_folder(f"work-{each}"))
+                    runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), works[-1], out,
+                                             progress, say))
+                written = _move_into_place(runs, folder, _now())
+            finally:
+                for work in works:
+                    shutil.rmtree(work, ignore_errors=True)
+    older = sorted(p.name for p in folder.glob("pack.*") if p.name in LEGACY_NAMES)
+    if older:
+        say(f"Note: {', '.join(older)} in {folder} come from an older version of kpi and do not say whether "
+            "they are public or restricted; check them before publishing anything, or delete them.")
+    return PackFiles(folder, [path for files in written.values() for path in files.values()])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+_OLD_WORK = re.compile(r"^\.(?P<period>.+)\.[a-z0-9_]{8}$")
+
+
+def _is_period(name: str) -> bool:
+    from kpi.periods import PeriodError, parse_period
+
     try:
-        for each in languages:
-            works.append(Path(tempfile.mkdtemp(prefix=f".{code(chosen)}.", dir=out)))
-            runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), works[-1], progress, say))
-        folder = out / code(chosen)
-        written = _move_into_place(runs, folder)
-        update_manifest(folder, written, dt.datetime.now(dt.timezone.utc))
-        older = sorted(p.name for p in folder.glob("pack.*") if p.name in LEGACY_NAMES)
-        if older:
-            say(f"Note: {', '.join(older)} in {folder} come from an older version of kpi and do not say whether "
-                "they are public or restricted; check them before publishing anything, or delete them.")
-        return PackFiles(folder, [path for files in written.values() for path in files.values()])
-    finally:
-        for work in works:
-            shutil.rmtree(work, ignore_errors=True)
+        parse_period(name)
+        return True
+    except PeriodError:
+        return False
 
 
-def _move_into_place(runs: list[_Run], folder: Path) -> dict[Variant, dict[str, Path]]:
-    """Check every file's marking against its name first, then move them all."""
+def _sweep_other_periods(out: Path, own: str) -> None:
+    """Tidy what killed runs left for other periods too, unless a run of that period holds it now.
+    A period with nothing to tidy is not locked even for a moment, so its own runs are never held up."""
+    names = {entry.name for entry in (out / STORE).iterdir()} if (out / STORE).is_dir() else set()
+    names |= {found["period"] for found in map(_OLD_WORK.match, os.listdir(out))
+              if found and _is_period(found["period"])}
+    for name in sorted(names - {own}):
+        other = VersionedFolder(out / name)
+        if not other.has_leftovers():
+            continue
+        try:
+            with other.locked("kpi pack (tidying up)"):
+                other.sweep()
+        except Busy:
+            continue
+
+
+def _move_into_place(runs: list[_Run], folder: Path, created: dt.datetime | None = None
+                     ) -> dict[Variant, dict[str, Path]]:
+    """Check every file's marking against its name first; then make the period folder's new version
+    (everything already there, this run's files, the updated manifest) and switch to it in one step."""
     moves = []
     for run in runs:
         declared = run.audience_in_content
@@ -211,8 +278,14 @@ def _move_into_place(runs: list[_Run], folder: Path) -> dict[Variant, dict[str, 
                 check_marking(target, declared)
             except WrongMarking as err:
                 raise PackFailed(f"{err}; nothing was written") from None
-            moves.append((run.work / WORK_FILES[kind], target))
-    for source, target in moves:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+            moves.append((run.work / WORK_FILES[kind], target.relative_to(folder)))
+    period = VersionedFolder(folder)
+    made = {target.as_posix() for _, target in moves}
+    with period.building() as version:
+        period.carry_over(version, leave=made.__contains__)
+        for source, target in moves:
+            (version / target).parent.mkdir(exist_ok=True)
+            os.replace(source, version / target)
+        update_manifest(version, {run.variant: run.variant.paths(version) for run in runs}, created or _now())
+        period.switch(version)
     return {run.variant: run.variant.paths(folder) for run in runs}

@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kpi.catalogue import DOMAINS
-from kpi import disclosure
+from kpi.cells import append_row
+from kpi.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.quality import provenance_by_source, reasons_in_words
@@ -25,20 +26,28 @@ NUMBER_FORMATS = {"percent": "0.0", "count": "#,##0", "ratio": "0.0", "days": "0
 RESTRICTED = "RESTRICTED: draft, not for publication"
 
 SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "denominator", "unit", "target",
-                   "tolerance", "rag", "previous_value", "change_on_previous", "travel_on_previous",
-                   "last_year_value", "change_on_last_year", "travel_on_last_year", "variation", "change",
-                   "ci_lower", "ci_upper", "status", "reason"]
+                   "tolerance", "rag", "previous_period", "previous_value", "change_on_previous", "travel_on_previous",
+                   "last_year_period", "last_year_value", "change_on_last_year", "travel_on_last_year", "variation",
+                   "change", "ci_lower", "ci_upper", "status", "reason"]
+# What a reader (and kpi.disclosure_check) needs to know of each figure to see which counts it holds.
+DISCLOSURE_COLUMNS = ["about_children", "share", "numerator_counts_children", "suppressed"]
 COMPARISON_COLUMNS = ["indicator_id", "title", "period", "value", "comparator_period", "comparator_value",
                       "comparator_value_source", "nation_value", "nation_method", "lower_quartile", "median",
                       "upper_quartile", "quartiles_source", "rank", "rank_of", "quartile_band", "comparator_position",
                       "comparator_excluded", "region_value", "neighbours_median", "neighbours_count"]
-CHART_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "mean", "lpl", "upl",
+CHART_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "unit", "mean", "lpl", "upl",
                  "point_type", "special_cause_type", "short_group_warning"]
 
 NOTES = [
     ("(empty cell)", "No value: the indicator is unavailable for that period (the reason column says why), "
                      "or the figure was withheld."),
-    ("<5 / suppressed", "In a public pack, counts of 1 to 4 children and rates built on them are withheld."),
+    ("c (or *)", "Withheld in a public pack: a count of 1 to the threshold of children (5 unless the configuration "
+                 "says otherwise), a figure built on one, or a figure from which one could be worked out (the rest "
+                 "of a share, or a month from its quarter's total). '*' and counts rounded to the nearest 5 where "
+                 "the Welsh Government style is chosen."),
+    ("x", "Not available: the data do not give this figure for this period."),
+    ("z", "Not applicable."),
+    (":", "Not available, as some published tables write it."),
     ("rag", "green meets the target; amber misses it by no more than the tolerance; red is worse."),
     ("change_on_previous, change_on_last_year", "The difference between the figures as printed (rounded), "
                                                "in the indicator's unit (percentage points for percentages)."),
@@ -59,9 +68,9 @@ NOTES = [
 
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, units: pd.Series | None = None) -> None:
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(frame.columns))
+    append_row(sheet, list(frame.columns))
     for values in frame.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
-        sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
+        append_row(sheet, [None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -76,6 +85,18 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, units: pd.Series 
     sheet.freeze_panes = "C2" if len(frame.columns) > 2 else "A2"
 
 
+def _with_disclosure(frame: pd.DataFrame, content: PackContent) -> pd.DataFrame:
+    """Say of each figure whether it is about children and which of its numbers are counts of them."""
+    indicators = {i: v.indicator for i, v in content.views.items()}
+    ids = frame["indicator_id"]
+    frame = frame.copy()
+    frame["about_children"] = ids.map({i: ind.domain in CHILD_DOMAINS for i, ind in indicators.items()})
+    frame["share"] = ids.map({i: is_share(ind) for i, ind in indicators.items()})
+    frame["numerator_counts_children"] = ids.map({i: numerator_counts_children(ind) for i, ind in indicators.items()})
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame else False
+    return frame
+
+
 def _chart_data(content: PackContent, domain: str) -> pd.DataFrame:
     frames = []
     for view in content.domain_views(domain):
@@ -83,8 +104,11 @@ def _chart_data(content: PackContent, domain: str) -> pd.DataFrame:
         if series.empty:
             continue
         series["indicator_id"] = view.indicator.id
-        frames.append(series.reindex(columns=CHART_COLUMNS))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHART_COLUMNS)
+        series["unit"] = view.indicator.unit
+        frames.append(series.reindex(columns=[*CHART_COLUMNS, "suppressed"]))
+    columns = [*CHART_COLUMNS, *DISCLOSURE_COLUMNS]
+    return _with_disclosure(pd.concat(frames, ignore_index=True), content).reindex(columns=columns) if frames else \
+        pd.DataFrame(columns=columns)
 
 
 def _restated(content: PackContent) -> pd.DataFrame:
@@ -104,12 +128,12 @@ def write_workbook(content: PackContent, path: Path) -> None:
     restricted = content.audience == "restricted"
     book.properties.title = title + (f" ({RESTRICTED})" if restricted else "")
     book.properties.keywords = RESTRICTED if restricted else "public"
-    contents.append([title])
+    append_row(contents, [title])
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([f"Audience: {content.audience}" + (f" - {RESTRICTED}" if restricted else "")
+    append_row(contents, [f"Audience: {content.audience}" + (f" - {RESTRICTED}" if restricted else "")
                      + f". Created {content.created.isoformat()} (UTC)."])
-    contents.append([])
-    contents.append(["Sheet", "What it holds"])
+    append_row(contents, [])
+    append_row(contents, ["Sheet", "What it holds"])
     for cell in contents[4]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     titles = dict(section_titles(content))
@@ -122,8 +146,9 @@ def write_workbook(content: PackContent, path: Path) -> None:
         lambda i: views[i].travel.sentence if i in views and views[i].travel is not None else None)
     if content.audience == "public":  # a withheld figure's SPC verdict would hint at it
         table.loc[table["suppressed"].fillna(False).astype(bool), "variation"] = None
-    sheets = [("Summary", "Every indicator for the period: value, numerator, denominator, target, RAG, travel",
-               table.reindex(columns=SUMMARY_COLUMNS), table["unit"])]
+    summary = _with_disclosure(table, content).reindex(columns=[*SUMMARY_COLUMNS, *DISCLOSURE_COLUMNS])
+    sheets = [("Summary", "Every indicator for the period: value, numerator, denominator, target, RAG, change",
+               summary, table["unit"])]
     for domain in content.domains:
         chart = _chart_data(content, domain)
         units = chart["indicator_id"].map({v.indicator.id: v.indicator.unit for v in content.views.values()})
@@ -155,7 +180,7 @@ def write_workbook(content: PackContent, path: Path) -> None:
                    pd.DataFrame(NOTES, columns=["symbol or column", "meaning"]), None))
 
     for name, description, frame, units in sheets:
-        contents.append([name[:31], description])
+        append_row(contents, [name[:31], description])
         _sheet(book, name, frame, units=units)
     if restricted:  # every sheet, on screen and on every printed page
         for sheet in book.worksheets:
@@ -164,7 +189,9 @@ def write_workbook(content: PackContent, path: Path) -> None:
     contents.column_dimensions["A"].width = 22
     contents.column_dimensions["B"].width = 90
     if content.audience == "public":
-        contents.append([])
-        contents.append([f"Counts of 1 to {disclosure.THRESHOLD - 1} children are withheld in this public workbook."])
+        append_row(contents, [])
+        append_row(contents, [f"Counts of 1 to {content.policy.threshold} children, and figures from which such a count "
+                         f"could be worked out, are withheld in this public workbook (shown empty; "
+                         f"'suppressed' says which). Notes explains the symbols."])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

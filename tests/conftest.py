@@ -11,7 +11,7 @@ import yaml
 from kpi.config import load_config
 from kpi.ingest import IngestResult, ingest
 
-TEST_KEY = "test-pseudonym-key"
+TEST_KEY = "test-pseudonym-key-of-at-least-32-bytes"
 
 
 @pytest.fixture(autouse=True)

@@ -83,7 +83,7 @@ def demo(tmp_path_factory):
     while, mostly reading the workbook) and the tests that need its output wait for it."""
     root = tmp_path_factory.mktemp("demo")
     result = write_demo(out=root / "data/raw/demo", seed=SEED, config_path=root / "kpi.yml", today=TODAY)
-    environment = {**os.environ, "KPI_PSEUDONYM_KEY": "demo-test-key"}
+    environment = {**os.environ, "KPI_PSEUDONYM_KEY": "demo-test-key-long-enough-for-hmac-sha256"}
     with (root / "ingest.log").open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "kpi.cli", "ingest", "--config", str(root / "kpi.yml"),
                                     "--quiet"], stdout=log, stderr=subprocess.STDOUT, env=environment)

@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from kpi.cells import from_csv_text
 from kpi.catalogue import Indicator, catalogue
 from kpi.comparisons import (COMPUTED, FROM_AUTHORITIES, POSITION_WORDS, PUBLISHED, Area, OwnValueFor, area_for,
                              bands, compare, comparator_ids, comparator_rows, comparison_figures, members,
@@ -215,7 +216,7 @@ def load(config: str | Path | Config = "kpi.yml", indicator: str = "assessments_
     report = config.processed_dir / "ingest_report.csv"
     sources = pd.DataFrame()
     if report.exists():
-        sources = pd.read_csv(report, dtype=str, keep_default_na=False)
+        sources = from_csv_text(pd.read_csv(report, dtype=str, keep_default_na=False))
         sources = sources[sources["table"].eq("comparators")]
     return Benchmark(config, measure, area_for(config), years, rows[rows["period"].isin(years)].copy(), sources,
                      own_value_for)

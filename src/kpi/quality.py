@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import yaml
 
+from kpi.cells import from_csv_text
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.measures import Settings
@@ -42,14 +43,14 @@ def ingest_summary(processed_dir: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=["table", "file", "sha256", "rows_read", "rows_accepted", "rows_rejected",
                                      "commonest_reasons"])
     # Names and checksums stay text: a checksum of digits and one 'e' must not become a number.
-    return pd.read_csv(path, dtype=dict.fromkeys(REPORT_TEXT_COLUMNS, str), keep_default_na=False)
+    return from_csv_text(pd.read_csv(path, dtype=dict.fromkeys(REPORT_TEXT_COLUMNS, str), keep_default_na=False))
 
 
 def rejected_rows(processed_dir: Path) -> pd.DataFrame:
     """Every quarantined row of every table, with its table name."""
     frames = []
     for path in sorted((processed_dir / "rejected").glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = from_csv_text(pd.read_csv(path, dtype=str, keep_default_na=False))
         if len(frame):
             frames.append(frame[["source_file", "source_row", "column", "reason", "reason_code"]]
                           .assign(table=path.stem))

@@ -65,6 +65,7 @@ class Pack:
         """The figures as this pack shows them, kept beside it so that a later pack can list any
         figure that has since been restated (skipped when no path is given)."""
         if path:
+            from kpi.cells import write_csv
             from kpi.pack.restatements import figures_shown
 
-            figures_shown(self.content).to_csv(Path(path), index=False, encoding="utf-8")
+            write_csv(figures_shown(self.content), Path(path))

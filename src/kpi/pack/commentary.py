@@ -17,6 +17,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kpi.ingest import write_atomically
+from kpi.versions import refusals_as_one_line
+from kpi.cells import append_row
 from kpi.errors import UnusableInput
 
 COLUMNS = ["indicator_id", "title", "latest_value", "rag", "commentary", "commentary_cy", "owner"]
@@ -41,11 +44,34 @@ def workbook_path(reports_dir: Path, period_code: str) -> Path:
     return reports_dir / period_code / "commentary.xlsx"
 
 
+def _as_text(value) -> str | None:
+    """A cell as the manager typed it: a formula comes back as its text ('=Two posts...'), never
+    as its cached result, which is empty in a workbook no spreadsheet has recalculated."""
+    if value is None:
+        return None
+    value = getattr(value, "text", value)  # an array formula keeps its text in .text
+    return value if isinstance(value, str) else str(value)
+
+
 def _existing(path: Path) -> pd.DataFrame:
+    """The rows already in the workbook, every cell as text, exactly as stored."""
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    frame = pd.read_excel(path, dtype=str, engine="openpyxl").rename(columns={v: k for k, v in HEADINGS.items()})
-    return frame.reindex(columns=COLUMNS)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, data_only=False, read_only=True, rich_text=False)
+    try:
+        rows = [[_as_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        return pd.DataFrame(columns=COLUMNS)
+    names = {v: k for k, v in HEADINGS.items()}
+    width = max(len(row) for row in rows)
+    header = [names.get(h, h) for h in rows[0]] + [None] * (width - len(rows[0]))
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows[1:]], columns=header, dtype=object)
+    frame = frame.loc[:, ~frame.columns.duplicated()].reindex(columns=COLUMNS)
+    return frame[frame["indicator_id"].notna()]
 
 
 def write_commentary_workbook(path: Path, rows: pd.DataFrame) -> int:
@@ -53,18 +79,18 @@ def write_commentary_workbook(path: Path, rows: pd.DataFrame) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    kept = _existing(path).set_index("indicator_id")[["commentary", "commentary_cy", "owner"]]
+    kept = _existing(path).drop_duplicates("indicator_id").set_index("indicator_id")
     rows = rows.set_index("indicator_id")
     for column in ("commentary", "commentary_cy", "owner"):
-        rows[column] = kept[column].reindex(rows.index) if column in kept else None
+        rows[column] = kept[column].reindex(rows.index).astype(object)
     rows = rows.reset_index()[COLUMNS]
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Commentary"
-    sheet.append([HEADINGS[c] for c in COLUMNS])
+    append_row(sheet, [HEADINGS[c] for c in COLUMNS])
     for values in rows.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v for v in values])
+        append_row(sheet, [None if pd.isna(v) else v for v in values])  # '=Two posts filled' stays text
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="12436D")
@@ -76,8 +102,14 @@ def write_commentary_workbook(path: Path, rows: pd.DataFrame) -> int:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with refusals_as_one_line(path, "the commentary already there is unchanged"):
+        write_atomically(path, book.save)  # a full disk never leaves half the managers' words
     return len(rows)
+
+
+def _written(value) -> str | None:
+    """What the manager wrote, unchanged (a leading '=', '-', '+', '@' or tab included); None if blank."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def read_commentary(folder: Path, language: str = "en") -> dict[str, Commentary]:
@@ -91,10 +123,7 @@ def read_commentary(folder: Path, language: str = "en") -> dict[str, Commentary]
             raise UnusableInput(f"{workbook}: cannot be read ({err}); is it open in Excel?") from None
         column = "commentary_cy" if language == "cy" else "commentary"
         for row in frame.itertuples(index=False):
-            text = getattr(row, column)
-            text = text if isinstance(text, str) and text.strip() else None
-            owner = row.owner if isinstance(row.owner, str) and row.owner.strip() else None
-            found[str(row.indicator_id)] = Commentary(text.strip() if text else None, owner)
+            found[str(row.indicator_id)] = Commentary(_written(getattr(row, column)), _written(row.owner))
     if notes.exists():
         entries = yaml.safe_load(notes.read_text(encoding="utf-8")) or {}
         for indicator_id, entry in entries.items():

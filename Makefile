@@ -43,4 +43,5 @@ lab: $(BIN)/.lab-installed
 	$(BIN)/jupyter lab notebooks/
 
 clean-outputs:
-	rm -rf data/processed/*.parquet data/processed/rejected reports/*/
+	rm -rf data/processed data/versions reports/versions
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

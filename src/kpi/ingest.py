@@ -7,13 +7,15 @@ For each table: read every file, parse, then decide once over all files which ro
 For every file, rows read = rows accepted + rows rejected, and the code checks it. A published file
 reshaped onto the table (kpi.comparators: a row of a wide file gives a record per value column) also
 accounts for each of its own rows: the source of a record, merged into one, or left out with a reason.
+All of a run's files appear at once, or none of them (kpi.versions switches the whole folder); one
+ingest at a time per processed folder (kpi.locks).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,12 @@ import pandas as pd
 from kpi import comparators, loading, parsing
 from kpi.config import Config, Source
 from kpi.errors import UnusableInput
-from kpi.pseudonym import load_key, pseudonymise
+from kpi.cells import write_csv
+from kpi.pseudonym import key_for, pseudonymise
+from kpi.readers import input_limits
 from kpi.schemas import build_schema, failures
 from kpi.tables import TABLE_NAMES, Table, table as canonical_table
+from kpi.versions import VersionedFolder, refusals_as_one_line
 
 REJECTED_EXTRA = ["source_file", "source_row", "column", "reason", "reason_code"]
 REPORT_COLUMNS = ["table", "file", "sha256", "format", "encoding", "sheet", "header_row", "rows_read",
@@ -364,41 +369,69 @@ def _rejected_table(table: Table, original: pd.DataFrame, typed: pd.DataFrame, p
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside `path`, then rename: a crash never leaves half a table."""
+    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file.
+
+    The temporary file is made like any other (0666 less the umask, usually 0644), so the result is
+    readable by colleagues as an ordinary file; mkstemp would have made it 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
+    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        write(Path(temporary))
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
+def output_names() -> set[str]:
+    """Every file `kpi ingest` makes in the processed folder (relative paths); anything else there is
+    someone else's and is kept from run to run."""
+    return {"ingest_report.csv"} | {f"{name}.parquet" for name in TABLE_NAMES} | {
+        f"rejected/{name}.csv" for name in TABLE_NAMES}
+
+
+UNCHANGED = "the processed tables are as they were before this run"
+
+
 def write_outputs(result: IngestResult) -> None:
-    out = result.processed_dir
-    for name in TABLE_NAMES:
-        parquet, rejected_csv = out / f"{name}.parquet", out / "rejected" / f"{name}.csv"
-        if name not in result.tables:
-            # A source taken out of kpi.yml must not leave yesterday's table behind.
-            parquet.unlink(missing_ok=True)
-            rejected_csv.unlink(missing_ok=True)
-            continue
-        tables = result.tables[name]
-        write_atomically(parquet, lambda p, t=tables: t.accepted.to_parquet(p, index=False))
-        write_atomically(rejected_csv, lambda p, t=tables: t.rejected.to_csv(p, index=False, encoding="utf-8"))
-    write_atomically(out / "ingest_report.csv", lambda p: result.report.to_csv(p, index=False, encoding="utf-8"))
+    """Write every table, its quarantine and the report into a new version of the processed folder,
+    then switch to it in one step (kpi.versions): readers see the previous run's set or this one's,
+    never a mix. A table whose source left kpi.yml is simply not in the new version."""
+    processed = VersionedFolder(result.processed_dir)
+    ours = output_names()
+    with processed.building() as version:
+        processed.carry_over(version, leave=ours.__contains__)
+        for name, tables in result.tables.items():
+            _write(version, f"{name}.parquet", result, lambda p, t=tables: t.accepted.to_parquet(p, index=False))
+            _write(version, f"rejected/{name}.csv", result,
+                   lambda p, t=tables: write_csv(t.rejected, p))
+        _write(version, "ingest_report.csv", result, lambda p: write_csv(result.report, p))
+        processed.switch(version)
+
+
+def _write(version: Path, relative: str, result: IngestResult, write: Callable[[Path], None]) -> None:
+    """One output into the version being built, naming its usual path if the disk refuses."""
+    with refusals_as_one_line(result.processed_dir / relative, UNCHANGED):
+        (version / relative).parent.mkdir(exist_ok=True)
+        write(version / relative)
 
 
 def ingest(config: Config, progress: Callable[[str], None] | None = None) -> IngestResult:
-    """Load every configured source; write the processed tables, the quarantine and the report."""
-    key = load_key(config.resolve(config.pseudonym_key_file))
-    tables = {}
-    for name, sources in config.sources.present().items():
-        tables[name] = load_table(name, sources, config, key, progress)
-    result = IngestResult(tables, config.processed_dir)
-    write_outputs(result)
+    """Load every configured source; write the processed tables, the quarantine and the report.
+
+    One ingest at a time per processed folder (a second is refused naming the first); what a killed
+    run left is swept first."""
+    key = key_for(config)
+    processed = VersionedFolder(config.processed_dir)
+    with refusals_as_one_line(unchanged=UNCHANGED), processed.locked("kpi ingest"):
+        processed.sweep()
+        tables = {}
+        with input_limits(config.limits):  # kpi.yml `limits:` for large and hostile files
+            for name, sources in config.sources.present().items():
+                tables[name] = load_table(name, sources, config, key, progress)
+        result = IngestResult(tables, config.processed_dir)
+        write_outputs(result)
     return result
 
 

@@ -7,7 +7,9 @@ re-referral (which needs the previous 12 months, even before the first quarter r
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,17 +108,35 @@ def rereferral_flags(contacts: pd.DataFrame) -> pd.Series:
 
 def load_processed(config: Config) -> ProcessedData:
     """Every processed table that exists for this config (a table never ingested is simply absent)."""
-    tables = {}
-    for name in TABLE_NAMES:
-        path = config.processed_dir / f"{name}.parquet"
-        if path.exists():
-            tables[name] = pd.read_parquet(path)
+    tables = _read_tables(config.processed_dir)
     extract_dates = {}
     for name, sources in config.sources.present().items():
         dates = [s.extract_date or config.extract_date for s in sources]
         if all(d is not None for d in dates):
             extract_dates[name] = min(dates)
     return ProcessedData.from_tables(tables, extract_dates)
+
+
+def _read_tables(processed_dir: Path, attempts: int = 3) -> dict[str, pd.DataFrame]:
+    """All tables from one version of the folder: `kpi ingest` switches the whole folder at once
+    (kpi.versions), so the link is resolved once and every table read from what it pointed to. If an
+    ingest switched and removed that version meanwhile, start again from the new one."""
+    version = processed_dir.resolve()
+    for _ in range(attempts - 1):
+        try:
+            return _read_version(version)
+        except FileNotFoundError:
+            now = processed_dir.resolve()
+            if now == version:
+                raise
+            version = now
+    return _read_version(version)
+
+
+def _read_version(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables the folder holds, listed first: a table gone part way through is then an error, not absent."""
+    present = set(os.listdir(folder)) if folder.is_dir() else set()
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLE_NAMES if f"{name}.parquet" in present}
 
 
 def assessments_open_on(assessments: pd.DataFrame, day: pd.Timestamp) -> pd.Series:

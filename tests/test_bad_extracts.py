@@ -148,3 +148,22 @@ def test_every_rejected_row_keeps_its_original_cells(project):
     row = _only_rejection(project)
     assert (row["contact_id"], row["received_at"], row["source"]) == ("C2", "31/02/2017", "Police")
     assert row["child_id"].startswith("C-")  # never the raw id, even in quarantine
+
+
+COUNTS_HEADER = "Month,Contact Source,Contact Type,Number of contacts"
+
+
+@pytest.mark.parametrize(("bad", "column", "reason", "code"), [
+    ("2019-05,Police,Referral,100001", "count", "'100001' is above 100000 (the highest allowed)", "out_of_range"),
+    ("2019-05,Police,Referral,1000000000000", "count", "'1000000000000' is above 100000 (the highest allowed)",
+     "out_of_range"),
+    ("1999-12,Police,Referral,40", "month", "'1999-12' is before 01/01/2000 (an impossible year)", "date_too_early"),
+    ("2020-05,Police,Referral,40", "month", "'2020-05' is after the extract date 31/03/2020", "date_after_extract"),
+])
+def test_absurd_monthly_contact_counts_are_rejected_with_the_reason(project, bad, column, reason, code):
+    project.write_text("counts.csv", "\n".join([COUNTS_HEADER, "2019-04,Police,Referral,100000", bad]) + "\n")
+    project.write_config({"contact_counts": {"path": "counts.csv"}})
+    result = project.ingest().tables["contact_counts"]
+    assert list(result.accepted["count"]) == [100000]
+    assert len(result.rejected) == 1
+    assert tuple(result.rejected.loc[0, ["source_row", "column", "reason", "reason_code"]]) == (3, column, reason, code)

@@ -118,16 +118,37 @@ CASELOAD_HEADER = "Snapshot,Worker,Team,Job Title,FTE,Caseload,Agency Worker"
          "out_of_range"),
         ("31/03/2019,W2,North,Social Worker,1,12,Sometimes", "agency", "'Sometimes' is not yes or no",
          "invalid_yes_no"),
+        # Absurd values: no worker holds 201 open cases, let alone 10^12 (limits in tables.yml).
+        ("31/03/2019,W2,North,Social Worker,1,201,No", "open_cases", "'201' is above 200 (the highest allowed)",
+         "out_of_range"),
+        ("31/03/2019,W2,North,Social Worker,1,1000000000000,No", "open_cases",
+         "'1000000000000' is above 200 (the highest allowed)", "out_of_range"),
+        ("31/03/2019,W2,North,Social Worker,1,1e400,No", "open_cases", "'1e400' is not a number", "invalid_count"),
+        ("31/03/2019,W2,North,Social Worker,1,1e19,No", "open_cases", "'1e19' is far too large to be a count",
+         "invalid_count"),
+        ("31/03/2019,W2,North,Social Worker,inf,12,No", "fte", "'inf' is not a number", "invalid_number"),
+        ("31/03/2019,W2,North,Social Worker,1.51,12,No", "fte", "'1.51' is above 1.5 (the highest allowed)",
+         "out_of_range"),
+        ("31/12/1999,W2,North,Social Worker,1,12,No", "snapshot_date",
+         "'31/12/1999' is before 01/01/2000 (an impossible year)", "date_too_early"),
+        ("01/04/2020,W2,North,Social Worker,1,12,No", "snapshot_date",
+         "'01/04/2020' is after the extract date 31/03/2020", "date_after_extract"),
     ],
 )
 def test_caseload_numbers_are_checked(project, bad, column, reason, code):
     project.write_text("caseloads.csv", "\n".join([CASELOAD_HEADER, "31/03/2019,W1,North,Social Worker,1,18,No",
                                                    bad]) + "\n")
     project.write_config({"caseloads": {"path": "caseloads.csv"}})
-    project.ingest()
-    rejected = project.rejected("caseloads")
+    rejected = project.ingest().tables["caseloads"].rejected  # as found (the CSV keeps text from running as a formula)
     assert len(rejected) == 1
-    assert tuple(rejected.loc[0, ["source_row", "column", "reason", "reason_code"]]) == ("3", column, reason, code)
+    assert tuple(rejected.loc[0, ["source_row", "column", "reason", "reason_code"]]) == (3, column, reason, code)
+
+
+def test_the_highest_plausible_caseload_and_fte_are_accepted(project):
+    project.write_text("caseloads.csv", "\n".join([CASELOAD_HEADER, "31/03/2019,W1,North,Team Manager,1.5,200,No"]))
+    project.write_config({"caseloads": {"path": "caseloads.csv"}})
+    project.ingest()
+    assert list(project.accepted("caseloads")["open_cases"]) == [200]
 
 
 def test_caseload_numbers_stored_as_text_in_excel_are_read(project):

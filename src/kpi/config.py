@@ -91,6 +91,29 @@ class DisclosureSettings(_Strict):
         "counts shown to the nearest 5, small counts shown as *")
 
 
+class InputLimits(_Strict):
+    """How large an extract may be before it is refused unread, and how much of a CSV is read at once.
+
+    A workbook is a zip of XML: a few megabytes can expand to gigabytes (a zip bomb) or claim a sheet of
+    a million rows by sixteen thousand columns, and reading either would exhaust the machine's memory.
+    The defaults are far above a real council extract (a year of contacts is about 100,000 rows) and
+    keep one ingest within a few gigabytes.
+    """
+
+    csv_batch_bytes: int = Field(
+        default=16 * 2**20, ge=1024, description="a CSV is read this many bytes at a time; a single row "
+        "must fit in one batch")
+    xlsx_uncompressed_bytes: int = Field(
+        default=1024 * 2**20, ge=1, description="the most a workbook may expand to once unzipped, "
+        "all its parts together")
+    xlsx_compression_ratio: float = Field(
+        default=200, gt=1, description="the most any part of a workbook may expand relative to its "
+        "compressed size (parts under 1 MB unzipped are not checked)")
+    xlsx_cells: int = Field(
+        default=10_000_000, ge=1, description="the most cells the sheet read may span (rows x columns), "
+        "both as it declares itself and as its cells lie")
+
+
 class ProcessChange(_Strict):
     """A known change in how the service works (a new team, an improvement board). SPC limits are
     recalculated from it, and the pack names it on the charts, in the alt text and in the appendix."""
@@ -113,6 +136,7 @@ class Config(_Strict):
     spc: SpcSettings = Field(default_factory=SpcSettings)
     process_changes: list[ProcessChange] = Field(default_factory=list)
     disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
+    limits: InputLimits = Field(default_factory=InputLimits)
     pseudonym_key_file: str = "data/.pseudonym_key"
 
     # Set by load_config, not by the officer.

@@ -68,7 +68,11 @@ def check_category_mapping(table: Table, source: Source, source_name: str) -> No
 
 
 def read_part(table: Table, source: Source, path: Path) -> tuple[RawExtract, ColumnMatch, pd.DataFrame]:
-    """Read a file and pick out the canonical columns (original cells, nothing parsed yet)."""
+    """Read a file and pick out the canonical columns (original cells, nothing parsed yet).
+
+    Only the canonical columns are read: the others, and above all identifying ones (names,
+    addresses, NHS numbers), are left out by their header before any row is split into cells.
+    """
     extract = read_extract(
         path,
         score_header=header_scorer(table, source.columns),
@@ -76,6 +80,7 @@ def read_part(table: Table, source: Source, path: Path) -> tuple[RawExtract, Col
         header_row=source.header_row,
         encoding=source.encoding,
         delimiter=source.delimiter,
+        columns=lambda headers: match_columns(table, headers, source.columns, path).positions.values(),
     )
     match = match_columns(table, extract.headers, source.columns, path)
     original = pd.DataFrame({col: extract.cells[pos] for col, pos in match.positions.items()},
@@ -84,15 +89,16 @@ def read_part(table: Table, source: Source, path: Path) -> tuple[RawExtract, Col
 
 
 def whole_row_problems(extract: RawExtract, match: ColumnMatch, original: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Rows that are not records at all: blank rows, totals rows, rows longer than the header."""
+    """Rows that are not records at all: rows whose values do not line up with the header, blank rows,
+    totals rows."""
     cells = extract.cells
-    blank = cells.apply(parsing.is_blank).all(axis=1) if len(cells.columns) else pd.Series(True, index=cells.index)
-    totals = _totals_rows(cells, original, table) & ~blank
-    ragged = extract.ragged_rows.set_axis(cells.index) & ~blank & ~totals
+    ragged = extract.ragged_rows.set_axis(cells.index)
+    blank = _all_blank(cells) & ~ragged
+    totals = _totals_rows(cells, original, table) & ~blank & ~ragged
     parts = [
+        problems_frame(cells.index[ragged], "", _ragged_reasons(extract, ragged), "ragged_row"),
         problems_frame(cells.index[blank], "", "blank row", "blank_row"),
         problems_frame(cells.index[totals], "", "totals row (a sum, not a record)", "totals_row"),
-        problems_frame(cells.index[ragged], "", "row has more values than the header has columns", "ragged_row"),
     ]
     if extract.formula_without_value is not None:
         position_to_column = {pos: col for col, pos in match.positions.items()}
@@ -109,6 +115,25 @@ def whole_row_problems(extract: RawExtract, match: ColumnMatch, original: pd.Dat
     return pd.concat(parts, ignore_index=True)
 
 
+def _ragged_reasons(extract: RawExtract, ragged: pd.Series) -> pd.Series | str:
+    """Why each ragged row is rejected. In a CSV its values may have moved into other columns (an
+    unquoted comma in an address), so none is kept: the reason says so, and where to look."""
+    if extract.cell_counts is None:
+        return "row has values beyond the last column of the header"
+    counts = extract.cell_counts.set_axis(ragged.index)[ragged]
+    values = counts.astype("string") + counts.eq(1).map({True: " value", False: " values"}).astype("string")
+    return ("row has " + values + f" but the header has {len(extract.headers)} columns: its values may be in the "
+            "wrong columns, so none is kept (see the row in the file)")
+
+
+def _all_blank(frame: pd.DataFrame) -> pd.Series:
+    """Rows with nothing in any of the frame's cells (every row, when it has no columns)."""
+    blank = pd.Series(True, index=frame.index)
+    for position in range(frame.shape[1]):
+        blank &= parsing.is_blank(frame.iloc[:, position]).to_numpy(dtype=bool)
+    return blank
+
+
 def _says_total(frame: pd.DataFrame) -> pd.Series:
     text = frame.astype("string")
     return text.apply(lambda col: col.str.match(_TOTALS)).fillna(False).astype(bool).any(axis=1)
@@ -118,7 +143,7 @@ def _totals_rows(cells: pd.DataFrame, original: pd.DataFrame, table: Table) -> p
     """A row whose id is empty or says 'Total', and which has 'Total' (or 'Grand total') in a cell."""
     identity = [c for c in table.identity if c in original]
     if identity:
-        no_id = original[identity].apply(parsing.is_blank).all(axis=1)
+        no_id = _all_blank(original[identity])
         candidates = no_id | _says_total(original[identity])
     else:
         candidates = pd.Series(True, index=cells.index)

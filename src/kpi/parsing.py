@@ -38,6 +38,8 @@ _NAMED_MONTH = r"^(?P<day>\d{1,2})[ \-/](?P<month>[A-Za-z]{3,9})[ \-/,]+(?P<year
 
 _COMMON_LAYOUTS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
+COUNT_CEILING = 2**53  # the largest whole number a float holds exactly
+
 _TRUE = {"yes", "y", "true", "t", "1", "seen", "ie", "oes", "do"}
 _FALSE = {"no", "n", "false", "f", "0", "notseen", "na", "nac", "naddo", "nacoes"}
 
@@ -171,21 +173,26 @@ def parse_number(raw: pd.Series, *, symbols: bool = False) -> tuple[pd.Series, p
         result.loc[native] = raw[native].astype("float64")
     cleaned = text.str.replace(",", "", regex=False).str.replace("%", "", regex=False).str.strip()
     result = result.fillna(pd.to_numeric(cleaned, errors="coerce").astype("float64"))
+    infinite = np.isinf(result)  # 'inf' or 1e400 is no figure anyone recorded
+    result = result.mask(infinite)
     symbol = pd.Series(pd.NA, index=raw.index, dtype="string")
     if symbols:
         is_symbol = text.str.lower().isin(PUBLISHED_SYMBOLS).fillna(False).astype(bool) & result.isna()
         symbol = symbol.mask(is_symbol, text.str.strip("[]"))
-    bad = text.notna() & result.isna() & symbol.isna()
+    bad = (text.notna() & result.isna() & symbol.isna()) | infinite
     return result, _reason(bad, raw, "is not a number"), symbol
 
 
 def parse_count(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """A whole number from 0 (a count of cases or contacts)."""
+    """A whole number from 0 (a count of cases or contacts). How large a count may plausibly be is
+    said per column in tables.yml (`max`); beyond 2**53 a number cannot even be held exactly."""
     number, reason, _ = parse_number(raw)
     negative = number.lt(0)
     fractional = number.notna() & number.ne(np.floor(number))
+    huge = number.gt(COUNT_CEILING)
     reason = reason.fillna(_reason(negative, raw, "is negative (expected a whole number from 0)"))
     reason = reason.fillna(_reason(fractional, raw, "is not a whole number (expected a whole number from 0)"))
+    reason = reason.fillna(_reason(huge, raw, "is far too large to be a count"))
     valid = number.where(reason.isna())
     return valid.round().astype("Int64"), reason
 

@@ -4,25 +4,50 @@ Case management systems export CSV in UTF-8, UTF-8 with a byte-order mark or Win
 and Excel workbooks with title rows above the header, merged header cells and formulas.
 The readers return the cells untouched (text, or the value Excel stored) so that a rejected row
 can be quarantined with its original values, and number each row as the officer would find it.
+
+Extracts can be large or hostile: a CSV is read in batches (kpi.csv_batches) and a workbook is
+checked before it is opened (kpi.workbook_check), within the limits in force (`limits:` in kpi.yml).
+A caller may read only some columns, chosen from the header: the rest (names, addresses, NHS
+numbers) are never held.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from kpi import csv_batches, workbook_check
+from kpi.config import InputLimits
 from kpi.errors import UnusableInput
 
 HEADER_SEARCH_ROWS = 30
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+HEAD_BYTES = 2**20  # the header is looked for in the file's first megabyte
+_LIMITS: ContextVar[InputLimits | None] = ContextVar("input_limits", default=None)
+
+
+@contextmanager
+def input_limits(limits: InputLimits) -> Iterator[None]:
+    """Read every extract within `limits` (from kpi.yml) until the block ends."""
+    token = _LIMITS.set(limits)
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
+
+
+def limits_in_force() -> InputLimits:
+    """The limits set by the innermost `input_limits` block; the defaults outside any."""
+    return _LIMITS.get() or InputLimits()
 
 
 @dataclass
@@ -31,13 +56,18 @@ class RawExtract:
 
     path: Path
     headers: list[str]
-    cells: pd.DataFrame  # columns are positions 0..n-1, matching `headers`
+    cells: pd.DataFrame  # columns are positions in `headers` (all of them, or those the caller chose)
     source_rows: pd.Series  # Excel row number of each row of `cells`
     header_row: int
     encoding: str | None = None
     sheet: str | None = None
     formula_without_value: pd.DataFrame | None = None  # same shape as cells
-    ragged_rows: pd.Series | None = None  # rows with more values than the header has columns
+    ragged_rows: pd.Series | None = None  # rows whose values do not line up with the header
+    # CSV: the number of values in each ragged row (NA elsewhere). Such a row's cells are empty: its values
+    # may have moved into the wrong columns, so none is kept. (A workbook's cells cannot move: there a ragged
+    # row has values beyond the header's last column, and its cells under the header are kept.)
+    cell_counts: pd.Series | None = None
+    batches: int = 1  # how many batches the rows were read in
     notes: list[str] = field(default_factory=list)
     # Published files reshaped onto the table (kpi.comparators): rows of the file may turn into several
     # records, be merged into another row's record, or be left out on purpose. Each is accounted for.
@@ -47,6 +77,8 @@ class RawExtract:
 
 
 HeaderScorer = Callable[[list[str], list[str] | None], int]
+# Given the header, the positions of the columns to read (None: every column).
+ColumnChooser = Callable[[list[str]], Iterable[int]]
 
 
 def read_extract(
@@ -57,42 +89,27 @@ def read_extract(
     header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    columns: ColumnChooser | None = None,
+    limits: InputLimits | None = None,
 ) -> RawExtract:
-    """Read a CSV or XLSX file; `score_header` says how well a row looks like our header."""
+    """Read a CSV or XLSX file; `score_header` says how well a row looks like our header, `columns`
+    which columns to read once the header is known, and `limits` how large the file may be."""
+    limits = limits or limits_in_force()
     if not path.exists():
         raise UnusableInput(f"{path}: file not found")
     if not path.is_file():
         raise UnusableInput(f"{path}: not a file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, score_header, sheet, header_row)
+        return _read_xlsx(path, score_header, sheet, header_row, columns, limits)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, score_header, header_row, encoding, delimiter)
+        return _read_csv(path, score_header, header_row, encoding, delimiter, columns, limits)
     if suffix == ".xls":
         raise UnusableInput(f"{path}: old Excel .xls files cannot be read; save it as .xlsx or .csv")
     raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv or .xlsx)")
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-
-def decode(data: bytes, encoding: str | None, path: Path) -> tuple[str, str]:
-    """Text and the encoding it was read with: UTF-8 (with or without BOM), else Windows-1252."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as err:
-            raise UnusableInput(f"{path}: cannot be read as {encoding} ({err})") from None
-    try:
-        text = data.decode("utf-8-sig")
-        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # Bytes that Windows-1252 leaves undefined: Latin-1 reads every byte, so nothing is lost.
-        return data.decode("latin-1"), "latin-1"
 
 
 def _guess_delimiter(text: str) -> str:
@@ -102,75 +119,116 @@ def _guess_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, encoding: str | None,
-              delimiter: str | None) -> RawExtract:
-    data = path.read_bytes()
-    text, used = decode(data, encoding, path)
-    if not text.strip():
+              delimiter: str | None, columns: ColumnChooser | None, limits: InputLimits) -> RawExtract:
+    """The header from the file's first megabyte; the rows below it in batches (kpi.csv_batches)."""
+    used = encoding or csv_batches.sniff_encoding(path)
+    head, whole = _head(path, used)
+    if not head.strip():
         raise UnusableInput(f"{path}: the file is empty")
-    delimiter = delimiter or _guess_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    head, lines_read = [], []
+    delimiter = delimiter or _guess_delimiter(head)
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    records, lines_read = [], []
     for record in reader:  # only the first rows, to find the header
-        head.append(record)
+        records.append(record)
         lines_read.append(reader.line_num)
-        if len(head) >= max(HEADER_SEARCH_ROWS, header_row or 0):
+        if len(records) >= max(HEADER_SEARCH_ROWS, header_row or 0) + 1:
             break
-    index, headers = _locate_header(path, head, score_header, header_row)
-    body = _csv_body(text, delimiter, lines_read[index], len(headers))
-    if body is None:  # a row longer than the header by two or more: read it the slow, tolerant way
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[index + 1:]
-        body = pd.DataFrame(_padded(records, len(headers)), dtype=object) if records else None
-    return _extract(path, headers, index, body, encoding=used, text_only=True)
+    if not whole and len(records) > 1:
+        records, lines_read = records[:-1], lines_read[:-1]  # the last may be cut off by the end of the head
+    index, headers = _locate_header(path, records, score_header, header_row)
+    chosen = _chosen(columns, headers)
+    rows = csv_batches.read_rows(path, offset=_end_of_line(path, used, head, lines_read[index]), encoding=used,
+                                 delimiter=delimiter, width=len(headers), columns=chosen,
+                                 batch_bytes=limits.csv_batch_bytes)
+    source_rows = pd.Series(np.arange(index + 2, index + 2 + len(rows.cells)), dtype="int64")
+    return RawExtract(path=path, headers=headers, cells=rows.cells, source_rows=source_rows, header_row=index + 1,
+                      encoding=used, ragged_rows=rows.cell_counts.notna().reset_index(drop=True),
+                      cell_counts=rows.cell_counts, batches=rows.batches)
 
 
-def _csv_body(text: str, delimiter: str, skip_lines: int, width: int) -> pd.DataFrame | None:
-    """The rows below the header through pandas' C parser, with one spare column to catch rows
-    that are one value too long; None when a row is longer still."""
+def _head(path: Path, encoding: str) -> tuple[str, bool]:
+    """The text of the file's first megabyte, and whether that is the whole file."""
+    with path.open("rb") as handle:
+        data = handle.read(HEAD_BYTES + 1)
+    whole = len(data) <= HEAD_BYTES
     try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width + 1), index_col=False,
-                           skiprows=skip_lines, dtype=str, keep_default_na=False, na_filter=False,
-                           skip_blank_lines=False, engine="c")
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame(columns=range(width + 1), dtype=str)
-    except pd.errors.ParserError:
-        return None
+        decoder = codecs.getincrementaldecoder(encoding)()
+        return decoder.decode(data[:HEAD_BYTES], final=whole), whole
+    except (UnicodeDecodeError, LookupError) as err:
+        raise UnusableInput(f"{path}: cannot be read as {encoding} ({err})") from None
+
+
+def _end_of_line(path: Path, encoding: str, head: str, lines: int) -> int:
+    """The byte offset just after the first `lines` lines (ending in LF, CRLF or CR, as csv counts them)."""
+    ends = [m.end() for _, m in zip(range(lines), re.finditer(r"\r\n|\r|\n", head))]
+    if len(ends) < lines:  # the header is the last line and has no line break after it
+        return path.stat().st_size
+    return len(head[:ends[-1]].encode(encoding))
+
+
+def _chosen(columns: ColumnChooser | None, headers: list[str]) -> list[int]:
+    if columns is None:
+        return list(range(len(headers)))
+    return sorted(set(columns(headers)))
 
 
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, score_header: HeaderScorer, sheet: str | int | None, header_row: int | None) -> RawExtract:
-    """Values and merged ranges through calamine (fast); formulas, only if the workbook has any,
-    through openpyxl, so a formula Excel never calculated is reported rather than read as empty."""
+def _read_xlsx(path: Path, score_header: HeaderScorer, sheet: str | int | None, header_row: int | None,
+               columns: ColumnChooser | None, limits: InputLimits) -> RawExtract:
+    """Checked before it is opened (kpi.workbook_check); then values and merged ranges through calamine
+    (fast); formulas, only if the sheet has any, through openpyxl, so a formula Excel never calculated is
+    reported rather than read as empty."""
     from python_calamine import CalamineWorkbook
 
+    parts = workbook_check.sheet_parts(path, limits)
+    name = _sheet_name(list(parts), sheet, path)
+    scan = workbook_check.check_sheet(path, name, parts[name], limits)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        worksheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
     except Exception as err:  # calamine raises its own error types for a damaged file
         raise UnusableInput(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
-    name = _sheet_name(book.sheet_names, sheet, path)
-    worksheet = book.get_sheet_by_name(name)
     values = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
     _fill_merged_cells(values, worksheet.merged_cell_ranges or [])
     if not any(_row_has_value(r) for r in values):
         raise UnusableInput(f"{path}: sheet '{name}' is empty")
-    extract = _from_records(path, values, score_header, header_row, encoding=None, text_only=False)
+    index, headers = _locate_header(path, values, score_header, header_row)
+    extract = _sheet_extract(path, headers, index, values[index + 1:], _chosen(columns, headers))
     extract.sheet = name
-    extract.formula_without_value = _formulas_without_values(path, name, extract)
+    empty = extract.cells.isna() | extract.cells.map(lambda v: isinstance(v, str) and not v.strip())
+    extract.formula_without_value = (_formulas_without_values(path, name, extract, empty) if scan.has_formulas
+                                     else empty & False)
     return extract
 
 
-def _has_formulas(path: Path) -> bool:
-    with zipfile.ZipFile(path) as archive:
-        return any(_FORMULA.search(archive.read(item)) for item in archive.namelist()
-                   if item.startswith("xl/worksheets/") and item.endswith(".xml"))
+def _sheet_extract(path: Path, headers: list[str], index: int, body: list[list], chosen: list[int]) -> RawExtract:
+    """The chosen columns below the header: trailing empty rows dropped, values beyond the header's last
+    column noted (a cell of a sheet cannot move, so the row's other cells are kept)."""
+    width = len(headers)
+    grid = np.array(_padded(body, width), dtype=object) if body else np.empty((0, width), dtype=object)
+    cells = pd.DataFrame(grid[:, chosen], columns=chosen)
+    beyond = pd.DataFrame(grid[:, width:])
+    ragged = _filled(beyond)
+    has_value = _filled(cells) | ragged
+    last = int(np.flatnonzero(has_value)[-1]) + 1 if has_value.any() else 0  # trailing empty rows are formatting
+    cells = cells.iloc[:last]
+    cells = cells.where(cells.notna(), None)
+    source_rows = pd.Series(range(index + 2, index + 2 + last), dtype="int64")
+    return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows, header_row=index + 1,
+                      ragged_rows=pd.Series(ragged[:last]))
 
 
-def _formulas_without_values(path: Path, sheet: str, extract: RawExtract) -> pd.DataFrame:
+def _filled(frame: pd.DataFrame) -> np.ndarray:
+    """Per row: does any cell hold something other than spaces?"""
+    found = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        found |= frame[column].astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    return found
+
+
+def _formulas_without_values(path: Path, sheet: str, extract: RawExtract, empty: pd.DataFrame) -> pd.DataFrame:
     """True where a cell holds a formula but no saved result (e.g. a file written by a script)."""
-    empty = extract.cells.isna() | extract.cells.map(lambda v: isinstance(v, str) and not v.strip())
-    if not _has_formulas(path):
-        return empty & False
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -181,7 +239,7 @@ def _formulas_without_values(path: Path, sheet: str, extract: RawExtract) -> pd.
     start, width = extract.header_row, len(extract.headers)
     rows = [(r + [None] * width)[:width] for r in formulas[start:start + len(extract.cells)]]
     rows += [[None] * width] * (len(extract.cells) - len(rows))
-    frame = pd.DataFrame(rows, index=extract.cells.index, columns=extract.cells.columns)
+    frame = pd.DataFrame(rows, index=extract.cells.index, columns=range(width))[list(extract.cells.columns)]
     return frame.map(lambda v: isinstance(v, str) and v.startswith("=")) & empty
 
 
@@ -255,35 +313,6 @@ def _locate_header(path: Path, records: list[list], score_header: HeaderScorer, 
     header = [_header_text(v) for v in records[index]]
     above = [_header_text(v) for v in records[index - 1]] if index else None
     return index, _combine_two_level_header(header, above, score_header)
-
-
-def _from_records(path: Path, records: list[list], score_header: HeaderScorer, header_row: int | None,
-                  encoding: str | None, text_only: bool) -> RawExtract:
-    index, headers = _locate_header(path, records, score_header, header_row)
-    body = records[index + 1:]
-    cells = pd.DataFrame(_padded(body, len(headers)), dtype=object) if body else None
-    return _extract(path, headers, index, cells, encoding=encoding, text_only=text_only)
-
-
-def _extract(path: Path, headers: list[str], index: int, body: pd.DataFrame | None, *, encoding: str | None,
-             text_only: bool) -> RawExtract:
-    """The cells below the header: trailing empty rows dropped, rows longer than the header noted."""
-    width = len(headers)
-    cells = body if body is not None else pd.DataFrame(columns=range(width), dtype=object)
-    cells = cells.reset_index(drop=True)
-    for missing in range(cells.shape[1], width):
-        cells[missing] = None
-    filled = cells.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False).astype(bool)
-    has_value = filled.any(axis=1).to_numpy()
-    last = int(np.flatnonzero(has_value)[-1]) + 1 if has_value.any() else 0
-    cells, filled = cells.iloc[:last], filled.iloc[:last]  # trailing empty rows are formatting, not records
-    ragged = filled.iloc[:, width:].any(axis=1)
-    cells = cells.iloc[:, :width].copy()
-    cells.columns = range(width)
-    cells = cells.astype("string") if text_only else cells.where(cells.notna(), None)
-    source_rows = pd.Series(range(index + 2, index + 2 + len(cells)), dtype="int64")
-    return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows,
-                      header_row=index + 1, encoding=encoding, ragged_rows=ragged.reset_index(drop=True))
 
 
 def _padded(body: list[list], width: int) -> list[list]:

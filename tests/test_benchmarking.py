@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from chart_checks import (WelshStub, contrast_failures, css_width_mm, small_texts, texts_of, texts_outside,
+                          untranslated, words_of)
 from conftest import TEST_KEY
 from kpi import benchmarking
 from kpi.catalogue import catalogue
@@ -79,8 +81,11 @@ def test_league_ranks_and_bands_match_the_comparisons_for_every_authority(small)
 def test_one_rank_and_band_implementation_worked_by_hand():
     from kpi import comparisons
 
-    # benchmarking has no rank or band of its own: it uses kpi.comparisons' one.
-    assert benchmarking.bands is comparisons.bands and not hasattr(benchmarking, "ranks")
+    from kpi.charts import ranking
+
+    # benchmarking and its charts have no rank or band of their own: they use kpi.comparisons' one.
+    assert ranking.bands is comparisons.bands and not hasattr(benchmarking, "ranks")
+    assert not hasattr(ranking, "ranks")
     values = pd.Series([10.0, 12.0, 13.0, 15.0, 15.0, 18.0, 21.0, np.nan])
     # Sorted 10 12 13 15 15 18 21: lower quartile at position 1.5 -> 12.5, median 15, upper at 4.5 -> 16.5.
     assert comparisons.quartiles_of(values) == (12.5, 15.0, 16.5)
@@ -117,8 +122,14 @@ def test_charts_mark_this_authority_by_colour_hatch_and_label(small):
     assert len(hatched) == 1
     assert hatched[0].get_facecolor()[:3] == pytest.approx((18 / 255, 67 / 255, 109 / 255))  # afcharts dark blue
     texts = [t.get_text() for t in ax.texts]
-    assert "Barnsley 16.2" in texts and "England 15.4" in texts
-    assert any(t.startswith("A: best quarter") for t in texts)
+    assert "Barnsley 16.2" in texts
+    present = set(benchmarking.league(small)["band"].dropna())
+    assert present == {"A", "B", "D"}  # 16.2 is the median and the upper quartile: nobody is in C
+    assert present <= set(texts)  # each band marked by its letter...
+    legend = [t.get_text().replace("\n", " ") for t in chart.figure.legends[0].get_texts()]
+    assert "Shading: quarters A (best) to D (worst)" in legend  # ...which the legend explains
+    assert "England 15.4 (published)" in legend
+    assert len([line for line in ax.lines if line.get_gid() == "band_edge"]) == 2  # bands seen without shading
     assert chart.title == "Barnsley ranks 3rd of 5 authorities in 2024-25"
     assert "Barnsley Metropolitan Borough Council: 16.2, rank 3 of 5, band B" in chart.alt_text
     assert "1 authority has no published figure" in chart.alt_text
@@ -224,3 +235,83 @@ def test_a_published_measure_outside_the_catalogue_keeps_its_unit(project):
                                 indicator="CPP_Total_NumRef")
     bench = benchmarking.load(config, "CPP_Total_NumRef")
     assert bench.measure.unit == "count" and bench.measure.show(3241) == "3,241"
+
+
+# --- the charts in print, for low vision and in Welsh ----------------------------------------------------------
+
+MANY = [("E92000001", "England", "nation", "2024-25", 15.0, "", "", "")] + [
+    (str(300 + i), f"Authority {i}", "authority", "2024-25", 10 + (i * 37 % 23) / 2, "", "", "") for i in range(40)]
+QUARTILES_ONLY = [("W92000004", "Wales", "nation", "2024-25", 82.0, "", "", ""),
+                  ("lower_quartile", "Lower quartile", "quartile", "2024-25", 78.0, "", "", ""),
+                  ("median", "Median", "quartile", "2024-25", 83.0, "", "", ""),
+                  ("upper_quartile", "Upper quartile", "quartile", "2024-25", 88.0, "", "", "")]
+
+
+@pytest.fixture
+def many(project):
+    config = _write_comparators(project, MANY, code="300")
+    return benchmarking.load(config, "caseload_per_social_worker_fte")
+
+
+@pytest.fixture
+def quartiles_only(project):
+    config = _write_comparators(project, QUARTILES_ONLY, indicator="assessments_within_timescale_pct",
+                                name="Wrexham County Borough Council", code="W06000006", nation="wales")
+    return benchmarking.load(config, "assessments_within_timescale_pct", own_value_for=lambda year: 86.0)
+
+
+def _charts(bench, text=None):
+    if bench.config.authority.code == "W06000006":
+        return [benchmarking.ranked_chart(bench, text=text)]
+    return [benchmarking.ranked_chart(bench, text=text), benchmarking.time_series_chart(bench, text=text)]
+
+
+@pytest.mark.parametrize("which", ["small", "many", "quartiles_only"])
+@pytest.mark.parametrize("translate", [None, WelshStub()], ids=["en", "cy"])
+def test_charts_are_drawn_at_their_placed_width_with_no_text_under_9pt(which, translate, request):
+    for chart in _charts(request.getfixturevalue(which), translate):
+        width, height = chart.figure.get_size_inches() * 25.4
+        assert width == pytest.approx(css_width_mm(".comparison figure.chart img")), chart.title
+        assert 40 <= height <= 170, chart.title
+        assert not small_texts(chart.figure, 9.0), chart.title
+        assert not texts_outside(chart.figure), chart.title
+        png = chart.png()
+        assert int.from_bytes(png[16:20], "big") == round(width / 25.4 * 200)  # no tight box: placed as drawn
+
+
+@pytest.mark.parametrize("which", ["small", "many", "quartiles_only"])
+def test_every_bar_line_marker_and_text_meets_wcag_contrast(which, request):
+    for chart in _charts(request.getfixturevalue(which)):
+        assert not contrast_failures(chart.figure), chart.title
+
+
+def test_a_named_ranking_is_as_tall_as_its_bars_need(small, many):
+    # 5 named bars make a short chart; 40 authorities are unnamed columns at a fixed height.
+    assert benchmarking.ranked_chart(small).figure.get_size_inches()[1] * 25.4 < 75
+    columns = benchmarking.ranked_chart(many)
+    assert columns.figure.get_size_inches()[1] * 25.4 == pytest.approx(75)
+    # Ours (code 300, i = 0) is 10.0, the lowest value (and i = 23 ties it): lower is better, so rank 1.
+    assert columns.title == "Barnsley ranks 1st of 40 authorities in 2024-25"
+
+
+@pytest.mark.parametrize("which", ["small", "many", "quartiles_only"])
+def test_welsh_charts_have_no_english_word_but_proper_names(which, request):
+    bench = request.getfixturevalue(which)
+    table = benchmarking.league(bench)
+    names = words_of(*table["area_name"], bench.config.authority.name, bench.area.region or "",
+                     bench.measure.indicator.title_in("cy"))
+    allowed = names | {"A", "B", "C", "D"}
+    for chart in _charts(bench, WelshStub()):
+        shown = [t.get_text() for t in texts_of(chart.figure)]
+        for written in [*shown, chart.title, chart.alt_text]:
+            assert not untranslated(written, allowed), written
+    for chart in _charts(bench):  # the check finds the English where there is some
+        assert untranslated(chart.alt_text, allowed)
+
+
+def test_titles_keep_their_english_and_give_welsh_the_bare_rank(small):
+    stub = WelshStub()
+    chart = benchmarking.ranked_chart(small, text=stub)
+    assert chart.title == "Barnsley⟨ ranks ⟩3⟨rd⟩⟨ of ⟩5⟨ authorities in ⟩2024-25"
+    assert "{name} ranks {ordinal} of {count} authorities in {year}" in stub.msgids  # Welsh may use {rank}
+    assert benchmarking.ranked_chart(small).title == "Barnsley ranks 3rd of 5 authorities in 2024-25"

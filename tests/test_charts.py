@@ -1,8 +1,9 @@
-"""SPC charts render in every situation, and their alt text says the right thing."""
+"""SPC charts render in every situation, and their alt text tells the chart's story."""
 
 from __future__ import annotations
 
 import gc
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +11,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kpi.charts import ASSURANCE_LABELS, VARIATION_LABELS, alt_text, icon_png, shown_limits, spc_chart
+from chart_checks import (WelshStub, contrast_failures, css_width_mm, ratio, small_texts, texts_of, texts_outside,
+                          untranslated, words_of)
+from kpi.charts import (ASSURANCE_LABELS, PNG_DPI, VARIATION_LABELS, alt_text, format_value, icon_png, shown_limits,
+                        spc_chart, to_png)
+from kpi.periods import label as period_label
 from kpi.phases import RebasePoint
 from kpi.spc import ASSURANCE_ICONS, VARIATION_ICONS, spc
 
@@ -46,10 +51,11 @@ def test_alt_text_states_the_direction(improvement, phrase):
 
 
 def test_alt_text_for_common_cause():
+    # Mean 10, mean moving range 2: limits 10 -/+ 2.66 x 2 = 4.68 / 15.32; no rule fires anywhere.
     text = alt_text(spc(STEADY, periods=QUARTERS), title="Visits", unit="percent", decimals=1)
     assert text == (
-        "Visits: 8.0% in 2019-20 Q4, below the mean of 10.0%; no significant change; "
-        "normal variation between 4.7% and 15.3%. The chart runs from 2016-17 Q1 to 2019-20 Q4."
+        "Visits: 8.0% in 2019-20 Q4, below the mean of 10.0%; within normal variation between 4.7% and 15.3%. "
+        "The chart runs from 2016-17 Q1 to 2019-20 Q4. No point on the chart is special cause."
     )
 
 
@@ -83,7 +89,7 @@ def test_chart_with_rebase_nan_target_and_short_series():
     assert "Limits recalculated from 2018-19 Q1" in text
     assert "trial limits" in text
     assert "87% in 2019-20 Q4" in text
-    assert ax.get_title(loc="left") == "Assessments on time"
+    assert _title(figure) == "Assessments on time"
 
 
 @pytest.mark.parametrize("values", [[5.0], [5.0, 6.0], [np.nan, np.nan], [1, 2, 3]])
@@ -108,9 +114,11 @@ def test_chart_on_a_callers_axes_and_in_welsh():
     fig, ax = plt.subplots()
     try:
         figure, text = spc_chart(spc(WHEELER, periods=QUARTERS), title="Asesiadau", ax=ax, unit="number",
-                                 decimals=0, language="cy")
+                                 decimals=0, text=WelshStub())
+        figure.canvas.draw()
         assert figure is fig
-        assert text.startswith("Asesiadau: 5,200 yn Ch4 2019-20, uwchlaw'r cymedr")
+        assert text.startswith("Asesiadau: 5,200 ⟨in ⟩Ch4 2019-20, ⟨above the mean of ⟩4,136; ")
+        assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()][-1] == "Ch4 2019-20"
     finally:
         plt.close(fig)
 
@@ -156,7 +164,8 @@ def test_long_titles_wrap_clear_of_the_icons():
     texts = [t for t in figure.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_window_extent"))
              if t.get_text()]
     title = next(t for t in texts if t.get_text().startswith("Contacts leading"))
-    captions = [t for t in texts if t.get_text() in ("Common cause", "Hit and miss", "Meets target", "Misses target")]
+    captions = [t for t in texts if t.get_text().replace("\n", " ") in ("Common cause", "Hit and miss", "Meets target",
+                                                                        "Misses target")]
     assert "\n" in title.get_text()
     box = title.get_window_extent()
     assert captions
@@ -211,8 +220,14 @@ def test_other_units_keep_their_limits():
 
 def test_axis_ticks_say_2_5_percent_not_2_percent():
     figure, _ = render(spc([1, 4, 0.5, 6, 2, 0, 3, 5, 1, 2, 7, 0, 2, 3], periods=QUARTERS[:14]), unit="percent")
-    shown = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
-    assert "2.5%" in shown and "2%" not in shown
+    ax = figure.axes[0]
+    ax.set_yticks([0, 2.5, 5, 7.5])  # the formatter chooses the decimals from the ticks shown
+    figure.canvas.draw()
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert shown == ["0.0%", "2.5%", "5.0%", "7.5%"]
+    ax.set_yticks([0, 5, 10])
+    figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels() if t.get_text()] == ["0%", "5%", "10%"]
 
 
 # ---------------------------------------------------------------------------------------------- phases
@@ -222,6 +237,10 @@ STEP = [10, 12, 10, 8] * 2 + [20, 22, 20, 18] * 2  # two phases: means 10 and 20
 
 def _phase(position: int, *descriptions: str) -> RebasePoint:
     return RebasePoint(QUARTERS[position], position, descriptions, ())
+
+
+def _title(figure) -> str:
+    return next(t.get_text() for t in figure.texts if t.get_gid() == "title")
 
 
 def _texts(figure) -> list:
@@ -295,9 +314,9 @@ def test_two_changes_in_one_quarter_are_named_together():
 
 def test_phases_and_span_in_welsh():
     r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]])
-    _, text = render(r, unit="number", language="cy", rebase_points=[_phase(8, "Improvement board set up")])
-    assert "Cyfnod y siart: Ch1 2016-17 – Ch4 2019-20." in text
-    assert "Terfynau wedi'u hailgyfrifo o Ch1 2018-19 (Improvement board set up)." in text
+    _, text = render(r, unit="number", text=WelshStub(), rebase_points=[_phase(8, "Bwrdd gwella")])
+    assert "⟨The chart runs from ⟩Ch1 2016-17⟨ to ⟩Ch4 2019-20⟨.⟩" in text
+    assert "⟨Limits recalculated from ⟩Ch1 2018-19 (Bwrdd gwella)⟨.⟩" in text
 
 
 @pytest.mark.parametrize("unit", ["percent", "number"])
@@ -306,8 +325,200 @@ def test_no_better_or_worse_words_without_special_cause(unit):
     # chart's own words may not.
     r = spc(STEP, periods=QUARTERS, rebase_at=[QUARTERS[8]], target=15)
     assert r.variation_icon == "common_cause"
-    for language in ("en", "cy"):
-        _, text = render(r, unit=unit, language=language, rebase_points=[_phase(8, "Improvement board set up")])
+    for translate in (None, WelshStub()):
+        _, text = render(r, unit=unit, text=translate, rebase_points=[_phase(8, "Improvement board set up")])
         words = text.replace("Improvement board set up", "").lower()
-        for word in ("improv", "better", "worse", "deterior", "declin", "gwell", "gwaeth", "dirywi"):
-            assert word not in words, (language, word)
+        for word in ("improv", "better", "worse", "deterior", "declin", "concern"):
+            assert word not in words, (translate, word)
+
+
+# ---------------------------------------------------------------------------------------------- the chart's story
+
+MONTHS = list(pd.period_range("2024-04", periods=24, freq="M"))  # Apr 2024 .. Mar 2026
+SHIFT = [50, 52, 49, 51, 50, 53, 48, 50, 51, 49, 52, 50, 58, 60, 59, 61, 60, 62, 59, 61, 60, 51, 50, 52]
+GAP = [10, 12, 10, 8, 11, 9, 10, 12, 16, 17, np.nan, 16, 18, 17, 16, 17]
+RUN_WORDS = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
+             "special_cause_neutral_high": "higher", "special_cause_neutral_low": "lower"}
+
+
+def _runs_by_hand(result) -> list[tuple[str, int, int]]:
+    """(point type, first, last) of each stretch of one special-cause type, in one rebase group, skipping
+    missing values, written independently of kpi.charts."""
+    points = result.points.reset_index(drop=True)
+    runs: list[list] = []
+    previous = None
+    for i, row in points[points["value"].notna()].iterrows():
+        kind = row["point_type"] if isinstance(row["point_type"], str) else "none"
+        key = (kind, row["rebase_group"])
+        if kind in RUN_WORDS and key == previous:
+            runs[-1][2] = i
+        elif kind in RUN_WORDS:
+            runs.append([kind, i, i])
+        previous = key
+    return [tuple(run) for run in runs]
+
+
+def _when(periods, first: int, last: int) -> str:
+    name = (lambda i: period_label(periods[i], "en")) if periods is not None else (lambda i: f"point {i + 1}")
+    if first == last:
+        return f"at point {first + 1}" if periods is None else f"in {name(first)}"
+    return f"from {name(first)} to {name(last)}"
+
+
+@pytest.mark.parametrize(("values", "periods", "settings"), [
+    (WHEELER, QUARTERS, {"improvement": "increase"}),
+    (WHEELER, QUARTERS, {"improvement": "decrease"}),
+    (WHEELER, QUARTERS, {"improvement": "neutral"}),
+    (WHEELER, None, {"improvement": "increase"}),
+    (SHIFT, MONTHS, {"improvement": "increase"}),
+    (SHIFT, MONTHS, {"improvement": "decrease", "rebase_at": [MONTHS[12]]}),
+    (GAP, QUARTERS, {"improvement": "increase"}),
+    (STEP, QUARTERS, {"improvement": "decrease"}),
+], ids=["increase", "decrease", "neutral", "no-periods", "months", "months-rebased", "gap", "step"])
+def test_every_special_cause_run_is_named_with_its_dates_and_direction(values, periods, settings):
+    r = spc(values, periods=periods, **settings)
+    expected = _runs_by_hand(r)
+    assert expected, "each case has special cause somewhere"
+    text = alt_text(r, title="X", unit="number", decimals=0)
+    said = re.search(r"Special cause on the chart: (.*?)\.(?: |$)", text).group(1)
+    parts = {part.split(" ", 1)[0]: part.split(" ", 1)[1] for part in said.split("; ")}
+    for kind in {k for k, _, _ in expected}:
+        runs = [(first, last) for k, first, last in expected if k == kind]
+        named = parts[RUN_WORDS[kind]]
+        assert named == ", ".join(_when(periods, first, last) for first, last in runs), (kind, named)
+    assert set(parts) == {RUN_WORDS[k] for k, _, _ in expected}
+    assert "No point on the chart is special cause" not in text
+
+
+def test_a_gap_neither_breaks_nor_joins_a_run():
+    # GAP: points 9-16 (2018-19 Q1 .. 2019-20 Q4, one missing) sit above the mean: one run across the gap.
+    r = spc(GAP, periods=QUARTERS)
+    text = alt_text(r, title="X", unit="number", decimals=0)
+    assert "improvement from 2018-19 Q1 to 2019-20 Q4" in text
+
+
+def test_the_story_says_span_latest_meaning_phases_and_target():
+    r = spc(SHIFT, periods=MONTHS, rebase_at=[MONTHS[12]], target=55)
+    changes = [RebasePoint(MONTHS[12], 12, ("New duty team",), ())]
+    _, text = render(r, unit="percent", decimals=0, rebase_points=changes, title="Contacts decided in a day")
+    sentences = text.split(". ")
+    assert sentences[0].startswith("Contacts decided in a day: 52% in Mar 2026, ")
+    assert "The chart runs from Apr 2024 to Mar 2026" in text
+    assert "Limits recalculated from Apr 2025 (New duty team)." in text
+    # Phase means: (50+52+...+50)/12 = 50.4 -> 50%; the second phase's mean, worked out from the values.
+    second = np.mean(SHIFT[12:])
+    assert f"Mean of each phase: 50% (from Apr 2024 to Mar 2025); {second:.0f}% (from Apr 2025 to Mar 2026)." in text
+    assert "The target of 55%" in text or "The target is 55%." in text
+    assert len(sentences) <= 8  # a few sentences, not a dump
+
+
+def test_months_and_periods_are_said_in_the_language_of_the_chart():
+    stub = WelshStub()
+    r = spc(SHIFT, periods=MONTHS)
+    text = alt_text(r, title="X", unit="number", decimals=0, text=stub)
+    assert "⟨in ⟩Maw 2026" in text and "⟨concern⟩ ⟨from ⟩Ebr 2024⟨ to ⟩Maw 2025" in text
+    assert "in {month}" in stub.msgids and "in {period}" not in stub.msgids
+
+
+# ---------------------------------------------------------------------------------------------- Welsh
+
+WELSH_CASES = {
+    "special cause and target": (WHEELER, QUARTERS, {"target": 4000}, "number", ()),
+    "phases": (STEP, QUARTERS, {"rebase_at": [QUARTERS[8]], "target": 15}, "percent", ((8, "⟨Bwrdd gwella⟩"),)),
+    "months": (SHIFT, MONTHS, {"improvement": "neutral"}, "days", ()),
+    "trial limits": ([5.0, 6.0, 7.0], QUARTERS[:3], {}, "percent", ()),
+    "no periods": (WHEELER, None, {"target": 3000}, "number", ()),
+    "no generic phase words": (STEP, QUARTERS, {"rebase_at": [QUARTERS[8]]}, "number", ((8, ""),)),
+}
+
+
+@pytest.mark.parametrize("case", WELSH_CASES)
+def test_a_welsh_chart_has_no_english_word(case):
+    values, periods, settings, unit, changes = WELSH_CASES[case]
+    r = spc(values, periods=periods, **settings)
+    rebase = [RebasePoint(QUARTERS[i], i, (words,) if words else (), ()) for i, words in changes]
+    figure, text = render(r, unit=unit, decimals=1, title="⟨Asesiadau ar amser⟩", text=WelshStub(),
+                          rebase_points=rebase)
+    labels = words_of(*(period_label(p, "cy") for p in periods)) if periods is not None else set()
+    allowed = labels | words_of(format_value(1, "days", 0, "cy"))  # the unit, as the pack's formatter writes it
+    shown = [t.get_text() for t in texts_of(figure)]
+    assert shown
+    for written in [*shown, text]:
+        assert not untranslated(written, allowed), written
+    # The check finds English where there is some: the same chart in English.
+    figure, english = render(r, unit=unit, decimals=1, title="⟨Asesiadau ar amser⟩", rebase_points=rebase)
+    assert untranslated(english, allowed) and untranslated(" ".join(t.get_text() for t in texts_of(figure)), allowed)
+
+
+def test_the_pack_text_object_is_used_as_it_is():
+    from kpi.pack.text import Text
+
+    welsh = Text("cy")
+    _, text = render(spc(WHEELER, periods=QUARTERS), unit="number", decimals=0, text=welsh)
+    assert "Ch4 2019-20" in text and "2019-20 Q4" not in text
+    english = Text("en")
+    _, text = render(spc(WHEELER, periods=QUARTERS), unit="number", decimals=0, text=english)
+    assert text.startswith("Assessments on time: 5,200 in 2019-20 Q4, above the mean of 4,136; ")
+
+
+def test_assurance_icons_use_symbols_not_english_letters():
+    from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE
+
+    for fill, symbol, caption in [*ASSURANCE_ICON_STYLE.values(), *VARIATION_ICON_STYLE.values()]:
+        assert not any(c.isalpha() for c in symbol), symbol
+    assert [style[1] for style in ASSURANCE_ICON_STYLE.values()] == ["✓", "✗", "?"]
+    r = spc(WHEELER, target=3000)
+    figure, _ = render(r, unit="number", text=WelshStub())
+    symbols = [t.get_text() for t in texts_of(figure) if t.get_gid() == "icon_symbol"]
+    assert symbols == ["↑", "✓"]
+
+
+# ---------------------------------------------------------------------------------------------- print and contrast
+
+
+@pytest.mark.parametrize("case", WELSH_CASES)
+@pytest.mark.parametrize("translate", [None, WelshStub()], ids=["en", "cy"])
+def test_the_chart_is_drawn_at_its_placed_size_with_no_text_under_9pt(case, translate):
+    values, periods, settings, unit, changes = WELSH_CASES[case]
+    rebase = [RebasePoint(QUARTERS[i], i, (words,) if words else (), ()) for i, words in changes]
+    figure, _ = render(spc(values, periods=periods, **settings), unit=unit, text=translate, rebase_points=rebase,
+                       title="Contacts leading to a strategy discussion or meeting")
+    width, height = figure.get_size_inches() * 25.4
+    assert width == pytest.approx(css_width_mm("figure.chart img"))  # the width the pack places it at
+    assert 60 <= height <= 70  # two indicator blocks still fit on an A4 page
+    assert not small_texts(figure, 9.0)
+    assert not texts_outside(figure)
+    png = to_png(figure)
+    assert int.from_bytes(png[16:20], "big") == round(width / 25.4 * PNG_DPI)  # saved at its own size
+
+
+@pytest.mark.parametrize("case", WELSH_CASES)
+@pytest.mark.parametrize("improvement", ["increase", "decrease", "neutral"])
+def test_every_line_marker_and_text_meets_wcag_contrast(case, improvement):
+    values, periods, settings, unit, changes = WELSH_CASES[case]
+    settings = {**settings, "improvement": improvement}
+    rebase = [RebasePoint(QUARTERS[i], i, (words,) if words else (), ()) for i, words in changes]
+    figure, _ = render(spc(values, periods=periods, **settings), unit=unit, rebase_points=rebase)
+    assert not contrast_failures(figure)
+
+
+def test_the_contrast_check_finds_what_the_old_charts_got_wrong():
+    figure, _ = render(spc(WHEELER, periods=QUARTERS), unit="number")
+    series = next(line for line in figure.axes[0].lines if line.get_gid() == "series")
+    series.set_color("#BFBFBF")  # the old trend line: 1.8:1 on white
+    assert any("series" in failure for failure in contrast_failures(figure))
+    assert ratio("#BFBFBF", "white") < 3
+
+
+def test_the_title_can_be_left_to_the_page():
+    # In the pack the indicator's heading is real text above the chart: the image need not repeat it.
+    r = spc(WHEELER, periods=QUARTERS, target=4000)
+    title = "Contacts leading to a strategy discussion or meeting"
+    with_title, text = render(r, unit="number", decimals=0, title=title)
+    without, same = render(r, unit="number", decimals=0, title=title, show_title=False)
+    assert same == text and text.startswith(f"{title}: ")
+    assert _title(with_title).replace("\n", " ") == title
+    assert not [t for t in without.texts if t.get_gid() == "title"]
+    assert not small_texts(without) and not texts_outside(without) and not contrast_failures(without)
+    plot = lambda figure: figure.axes[0].get_position().height  # noqa: E731
+    assert plot(without) >= plot(with_title)  # never less room for the plot (more where the title is the taller)

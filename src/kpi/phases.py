@@ -47,7 +47,8 @@ class RebasePoint:
     dates: tuple[dt.date, ...]
 
 
-def rebase_points(config: Config, indicator_id: str, periods: Sequence[pd.Period]) -> list[RebasePoint]:
+def rebase_points(config: Config, indicator_id: str, periods: Sequence[pd.Period], language: str = "en"
+                  ) -> list[RebasePoint]:
     """Every process change that applies to the indicator, and every ``spc.rebase`` period for it, as rebase
     points on a chart of `periods` (in order).
 
@@ -56,7 +57,7 @@ def rebase_points(config: Config, indicator_id: str, periods: Sequence[pd.Period
     start, or after the last period's start, are left out: they split nothing on this chart. Changes that
     land on the same period become one point.
     """
-    changes = [(change.date, change.description) for change in config.process_changes
+    changes = [(change.date, change.description_in(language)) for change in config.process_changes
                if change.indicators is None or indicator_id in change.indicators]
     changes += [(bounds(parse_period(code))[0].date(), None) for code in config.spc.rebase.get(indicator_id, [])]
     if not changes or len(periods) == 0:

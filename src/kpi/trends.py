@@ -77,12 +77,13 @@ def chart_series(data: ProcessedData, config: Config, indicators: dict[str, Indi
     return found
 
 
-def trend(indicator: Indicator, series: pd.DataFrame, config: Config, target: float | None) -> Trend:
+def trend(indicator: Indicator, series: pd.DataFrame, config: Config, target: float | None,
+          language: str = "en") -> Trend:
     """SPC of one indicator's series, with new limits from each recorded process change."""
     if series.empty:
         return Trend(indicator, series, None, [], None, None)
     periods = list(series["period_object"])
-    changes = rebase_points(config, indicator.id, periods)
+    changes = rebase_points(config, indicator.id, periods, language)
     improvement = IMPROVEMENT[indicator.polarity]
     result = spc(series["value"], periods=periods, improvement=improvement,
                  target=target if indicator.polarity != "neutral" else None,
@@ -93,10 +94,11 @@ def trend(indicator: Indicator, series: pd.DataFrame, config: Config, target: fl
 
 
 def trends(data: ProcessedData, config: Config, indicators: dict[str, Indicator], period,
-           targets: dict[str, float] | None = None, audience: str = "restricted") -> dict[str, Trend]:
+           targets: dict[str, float] | None = None, audience: str = "restricted", language: str = "en"
+           ) -> dict[str, Trend]:
     """Every indicator's trend up to `period` (targets default to the catalogue's)."""
     series = chart_series(data, config, indicators, period, audience)
     empty = pd.DataFrame(columns=["value", "period_object"])
     targets = targets or {}
-    return {i: trend(indicator, series.get(i, empty), config, targets.get(i, indicator.target))
+    return {i: trend(indicator, series.get(i, empty), config, targets.get(i, indicator.target), language)
             for i, indicator in indicators.items()}

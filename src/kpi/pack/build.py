@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import io
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,7 @@ class IndicatorView:
     commentary: Commentary
     travel: Travel | None = None  # the change column (None when the figure is withheld)
     withheld_symbol: str = "c"  # what a withheld figure is shown as (kpi.disclosure.Policy.symbol)
+    language: str = "en"
     trend: Trend | None = None  # phases, whether the latest change has held, a suggested rebase
 
     @property
@@ -115,18 +115,18 @@ def _sha256(path: Path) -> str:
 
 def _chart(view_trend: Trend, text: Text, target: float | None) -> tuple[bytes | None, str]:
     """The trend's XmR chart as PNG, with its alt text (phases named at their boundaries)."""
-    from kpi.charts import spc_chart
+    from kpi.charts import spc_chart, to_png
 
     if view_trend.spc is None:
         return None, text("No data are available to chart.")
     indicator = view_trend.indicator
+    # The heading above the chart names it; the image leaves the title out (the alt text starts with it).
     figure, alt = spc_chart(view_trend.spc, title=indicator.title_in(text.language), unit=indicator.unit,
-                            decimals=indicator.decimals, target=target, language=text.language,
-                            rebase_points=view_trend.changes)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=170)
+                            decimals=indicator.decimals, target=target, text=text,
+                            rebase_points=view_trend.changes, show_title=False)
+    png = to_png(figure)  # at the size it is placed at, so its text prints at its stated size
     figure.clear()
-    return buffer.getvalue(), alt
+    return png, alt
 
 
 def _normal_range(result: SpcResult | None, unit: str) -> tuple[float | None, float | None]:
@@ -173,7 +173,7 @@ def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[st
                       for i, period in zip(compared["indicator_id"], compared["period"])], ignore_index=True)
 
 
-def _comparison_charts(config: Config, table: pd.DataFrame, own: dict) -> dict[str, tuple[bytes, str]]:
+def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text) -> dict[str, tuple[bytes, str]]:
     """A ranked chart of every authority for each indicator with published comparator figures, ranking
     the same figure of ours as the comparisons table."""
     from kpi import benchmarking
@@ -184,7 +184,7 @@ def _comparison_charts(config: Config, table: pd.DataFrame, own: dict) -> dict[s
             continue
         try:
             chart = benchmarking.ranked_chart(benchmarking.load(config, indicator_id, period=period,
-                                                                own_value_for=own[indicator_id]))
+                                                                own_value_for=own[indicator_id]), text=text)
         except UnusableInput:
             continue  # no figures to rank for this indicator: the table says so
         charts[indicator_id] = (chart.png(), chart.alt_text)
@@ -214,7 +214,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     table = build_table(data, config, [chosen], language=language, audience=audience)
     table["suppressed"] = table["suppressed"] if "suppressed" in table else False
     targets = dict(zip(table["indicator_id"], table["target"]))
-    trends_by_id = trends(data, config, indicators, chosen, targets, audience)
+    trends_by_id = trends(data, config, indicators, chosen, targets, audience, language)
     reports_dir = Path(reports_dir) if reports_dir else config.reports_dir
     commentary = read_commentary(reports_dir / fp.code(chosen), language)
     nation = NATION_NAMES[config.authority.nation][language]
@@ -237,7 +237,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
             travel=travel(row, indicator.unit, indicator.decimals, result.variation_icon if result else None,
                           has_previous=_has_previous(chosen), text=text,
                           withheld_symbol=policy.symbol),
-            trend=view_trend, withheld_symbol=policy.symbol)
+            trend=view_trend, withheld_symbol=policy.symbol, language=language)
     start, end = fp.bounds(chosen)
     own = own_figures(data, config, indicators, audience)
     parameters = {"period": fp.code(chosen), "language": language, "audience": audience,
@@ -253,7 +253,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                           completeness=disclosure.withhold_completeness(complete, policy) if audience == "public"
                           else complete,
                           parameters=parameters, spc_settings=spc_settings,
-                          comparison_charts=_comparison_charts(config, table, own), reports_dir=reports_dir,
+                          comparison_charts=_comparison_charts(config, table, own, text), reports_dir=reports_dir,
                           comparison_figures=_comparison_figures(data, config, indicators, table, own))
     content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
     if audience == "public":  # a small change in a count would itself be a small count of children

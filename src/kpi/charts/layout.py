@@ -1,0 +1,98 @@
+"""Laying a chart out in points on a figure of its placed size: a title block at the top, a legend at the bottom,
+and the plot fitted between them with its tick labels inside the figure.
+
+Only as many x tick labels as fit side by side (never rotated); the latest period always keeps its label.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.legend import Legend
+
+from kpi.charts.style import MARGIN_PT, TEXT_PT, in_points, renderer_of, size_pt
+
+TICK_GAP_PT = 10.0  # clear space between two x tick labels
+
+
+def text_width(figure: Figure, text: str, size: float = TEXT_PT, weight: str = "normal") -> float:
+    """Width in points of one line of text."""
+    renderer = renderer_of(figure)
+    font = FontProperties(size=size, weight=weight)
+    return max(renderer.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n")) * (
+        72 / figure.dpi)
+
+
+def wrap_to(figure: Figure, text: str, width: float, size: float, weight: str = "normal") -> str:
+    """`text` wrapped so that no line is wider than `width` points (a word longer than that stays whole)."""
+    chars = max(8, len(text))
+    while chars > 8:
+        wrapped = textwrap.fill(text, chars, break_long_words=False)
+        if text_width(figure, wrapped, size, weight) <= width:
+            return wrapped
+        chars -= 1
+    return textwrap.fill(text, chars, break_long_words=False)
+
+
+def x_ticks(ax: Axes, labels: Sequence[str], width: float) -> None:
+    """Label as many points as fit across `width` points, counting back from the latest; a tick mark at every
+    point. The first label is dropped if it would stick out left of the plot."""
+    n = len(labels)
+    if n == 0:
+        return
+    figure = ax.figure
+    widths = [text_width(figure, label) for label in labels]
+    most = max(1, int(width // (max(widths) + TICK_GAP_PT)))
+    step = max(1, math.ceil(n / most))
+    positions = list(np.arange(n - 1, -1, -step)[::-1])
+    left, right = ax.get_xlim()
+    per_unit = width / (right - left)
+    if len(positions) > 1 and (positions[0] - left) * per_unit < widths[positions[0]] / 2 - 2:
+        positions = positions[1:]
+    ax.set_xticks(np.arange(n, dtype=float), minor=True)
+    ax.set_xticks(positions, [labels[i] for i in positions], fontsize=TEXT_PT)
+    ax.tick_params(axis="x", which="minor", length=2, labelbottom=False)
+
+
+def bottom_legend(figure: Figure, handles: list, ncol: int = 2) -> Legend:
+    """The legend across the foot of the figure, left-aligned with the margin, in `ncol` columns; labels too
+    long for their column are wrapped rather than the legend losing a column (which would cost the plot)."""
+    width, height = size_pt(figure)
+    ncol = min(ncol, len(handles))
+    room = width - 2 * MARGIN_PT
+
+    def draw() -> Legend:
+        return figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(MARGIN_PT / width, MARGIN_PT / height),
+                             ncol=ncol, fontsize=TEXT_PT, frameon=False, borderaxespad=0, borderpad=0,
+                             handlelength=2.2, handletextpad=0.5, columnspacing=1.2, labelspacing=0.3)
+
+    legend = draw()
+    if in_points(figure, legend.get_window_extent(renderer_of(figure))).width <= room:
+        return legend
+    legend.remove()
+    column = (room - 1.2 * TEXT_PT * (ncol - 1)) / ncol - 2.7 * TEXT_PT  # less the handle and its gap
+    for handle in handles:
+        handle.set_label(wrap_to(figure, handle.get_label().replace("\n", " "), column, TEXT_PT))
+    return draw()
+
+
+def fit_axes(ax: Axes, top: float, bottom: float, place_ticks: Callable[[float], None], rounds: int = 4) -> None:
+    """Put the plot and its tick labels between `top` and `bottom` (points from the figure's foot), filling the
+    width inside the margins. `place_ticks(width)` sets the x ticks for a plot `width` points wide."""
+    figure = ax.figure
+    width, height = size_pt(figure)
+    left, right, low, high = MARGIN_PT + 30, width - MARGIN_PT, bottom + 20, top
+    for _ in range(rounds):
+        ax.set_position((left / width, low / height, (right - left) / width, max(high - low, 10) / height))
+        place_ticks(right - left)
+        box = in_points(figure, ax.get_tightbbox(renderer_of(figure)))
+        moves = (MARGIN_PT - box.x0, (width - MARGIN_PT) - box.x1, bottom - box.y0, top - box.y1)
+        if all(abs(move) < 0.5 for move in moves):
+            return
+        left, right, low, high = (edge + move for edge, move in zip((left, right, low, high), moves))

@@ -130,10 +130,18 @@ def to_html(executed: Path, *, language: str, title: str) -> str:
 
 
 def to_pdf(html: str, target: Path, base: Path) -> None:
-    """A tagged PDF/UA-1 document: title, language, structure tree, alt text, table headers."""
+    """A tagged PDF/UA-1 document: title, language, structure tree, alt text, table headers.
+
+    WeasyPrint tags it page by page; kpi.pack.pdf_structure then joins what a page break split,
+    makes running headers, page numbers and repeated header rows artifacts, scopes the header cells
+    and names each link in words."""
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(base)).write_pdf(str(target), pdf_variant="pdf/ua-1")
+    from kpi.pack.pdf_structure import fragments_marked, link_descriptions, repair
+
+    with fragments_marked():
+        HTML(string=html, base_url=str(base)).write_pdf(str(target), pdf_variant="pdf/ua-1")
+    repair(target, link_descriptions(html))
 
 
 def pack_title(config: Config, period_label: str, language: str, audience: str = "public") -> str:
@@ -182,6 +190,21 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
     return _Run(variant, work, declared)
 
 
+def _warn_untranslated_commentary(folder: Path, languages: tuple[str, ...], say) -> None:
+    """Commentary written in one language only is shown in the other pack as it is, marked: say which."""
+    from kpi.pack.commentary import lacking_translation
+
+    names = {"en": "English", "cy": "Welsh"}
+    for language in languages:
+        try:
+            lacking = lacking_translation(folder, language)
+        except UnusableInput:
+            return  # a damaged commentary workbook: the pack itself says so when it reads it
+        if lacking:
+            say(f"Note: commentary on {', '.join(lacking)} has no {names[language]} text; the {names[language]} "
+                "pack shows it in the language it was written in, marked as untranslated.")
+
+
 def make_pack(config_path: Path, period: str = "latest", *, language: str = "en", audience: str = "public",
               out: Path | None = None, progress: bool = True, say=print, allow_empty: bool = False) -> PackFiles:
     """Run and export one period's pack into <out>/<period>/ (out defaults to the config's reports folder).
@@ -206,6 +229,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     out = (out or config.reports_dir).resolve()
     languages = ("cy", "en") if language == "both" else (language,)  # Welsh first (Welsh Language Standards)
     folder = out / code(chosen)
+    _warn_untranslated_commentary(folder, languages, say)
     period = VersionedFolder(folder)
     with refusals_as_one_line(unchanged=UNCHANGED):
         out.mkdir(parents=True, exist_ok=True)

@@ -149,13 +149,13 @@ def _summary(**columns) -> pd.DataFrame:
     ({"unit": "count", "share": False, "value": 5.0}, "the count shown", 5),
 ])
 def test_the_scanner_tries_every_route_a_reader_has(columns, route, count):
-    found = scan_sheets({"Summary": _summary(**columns)})
+    found = scan_sheets({"summary": _summary(**columns)})
     assert [(f.route.startswith(route), f.count) for f in found][:1] == [(True, count)], found
 
 
 def test_the_scanner_leaves_staff_and_large_counts_alone():
-    assert scan_sheets({"Summary": _summary(numerator=3, denominator=60, value=5.0, about_children=False)}) == []
-    assert scan_sheets({"Summary": _summary(numerator=30, denominator=60, value=50.0)}) == []
+    assert scan_sheets({"summary": _summary(numerator=3, denominator=60, value=5.0, about_children=False)}) == []
+    assert scan_sheets({"summary": _summary(numerator=30, denominator=60, value=50.0)}) == []
 
 
 def test_the_scanner_subtracts_the_months_shown_from_the_quarter_total():
@@ -164,15 +164,15 @@ def test_the_scanner_subtracts_the_months_shown_from_the_quarter_total():
                            "value": [None, 70.0, 67.0], "numerator": [None, 70.0, 67.0], "denominator": None,
                            "unit": "count", "about_children": True, "share": False,
                            "numerator_counts_children": True})
-    found = scan_sheets({"Summary": summary, "Front door and contacts": months})
+    found = scan_sheets({"summary": summary, "front_door": months})
     assert [(f.period, f.count) for f in found] == [("2024-01", 5.0)]
 
 
 def test_the_scanner_reads_restated_changes_and_data_quality():
     restated = pd.DataFrame({"indicator_id": ["x"], "period": ["2023-24Q1"], "published_numerator": [70],
                              "numerator": [72], "published_denominator": [348], "denominator": [360]})
-    quality = pd.DataFrame({"table": ["assessments", "caseloads"], "field": ["language", "agency"],
+    quality = pd.DataFrame({"about_children": [True, False], "field": ["language", "agency"],
                             "records": [45, 4], "recorded": [43, 4]})
-    found = scan_sheets({"Restated figures": restated, "Data quality": quality})
+    found = scan_sheets({"restated": restated, "completeness": quality})
     assert {(f.route, f.count) for f in found} == {("the change in a restated numerator", 2.0),
                                                   ("records without the field recorded", 2.0)}

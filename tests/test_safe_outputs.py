@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import GOOD_CONTACT, contacts_csv
+from kpi.pack.workbook_words import read_workbook
 from kpi.cells import from_csv_text, runs_as_formula
 from kpi.cli import main
 from kpi.demo import write_demo
@@ -131,11 +132,11 @@ def test_public_pack_workbook_and_figures_hold_no_formula_and_keep_the_text(demo
     book = openpyxl.load_workbook(path)  # data_only=False: a formula would show as one
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type in ("f", "e")] == []
-    summary = pd.read_excel(path, sheet_name="Summary", dtype=object)
+    sheets = read_workbook(path)
+    summary = sheets["summary"]
     assert set(summary["title"].dropna()) == set(content.table["title"])
     assert all(t.startswith("=") for t in summary["title"].dropna())
-    provenance = pd.read_excel(path, sheet_name="Provenance", dtype=object)
-    assert set(content.ingest["file"]) <= set(provenance["file"].dropna())
+    assert set(content.ingest["file"]) <= set(sheets["provenance_files"]["file"].dropna())
     numbers = summary["denominator"].dropna()
     assert len(numbers) and all(isinstance(v, (int, float)) for v in numbers)
 

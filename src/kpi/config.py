@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kpi.errors import ConfigError
 
@@ -29,13 +29,24 @@ class Authority(_Strict):
     name: str
     code: str
     nation: Literal["wales", "england"]
-    committee: str = "Scrutiny Committee"
+    committee: str | dict[Literal["en", "cy"], str] = Field(
+        default="Scrutiny Committee", description="the committee's name, or {en: ..., cy: ...} in both languages")
     welsh_name: str | None = None
     region: str | None = Field(default=None, description="England: the region's name, for comparisons")
     neighbours: list[str] | None = Field(default=None, description="England: the statistical neighbours' codes")
     neighbours_file: str | None = Field(
         default=None, description="England: the DfE statistical neighbours model (the wide SN file), relative to "
         "kpi.yml; gives the 10 neighbours (and the region) when they are not listed")
+
+
+    def committee_in(self, language: str) -> str:
+        """The committee's name in a language (its English name where no other is given)."""
+        if isinstance(self.committee, dict):
+            return self.committee.get(language) or self.committee.get("en") or next(iter(self.committee.values()))
+        return self.committee
+
+    def name_in(self, language: str) -> str:
+        return self.welsh_name if language == "cy" and self.welsh_name else self.name
 
 
 class Source(_Strict):
@@ -119,8 +130,24 @@ class ProcessChange(_Strict):
     recalculated from it, and the pack names it on the charts, in the alt text and in the appendix."""
 
     date: dt.date
-    description: str = Field(min_length=1, max_length=80)
+    description: str | dict[Literal["en", "cy"], str] = Field(
+        description="a short description (80 characters at most), or {en: ..., cy: ...} in both languages")
     indicators: list[str] | None = Field(default=None, description="the indicators it affects (default: all)")
+
+    @field_validator("description")
+    @classmethod
+    def _short(cls, value):
+        for text in (value.values() if isinstance(value, dict) else [value]):
+            if not 1 <= len(text) <= 80:
+                raise ValueError("a description is 1 to 80 characters (it is printed on the charts)")
+        return value
+
+    def description_in(self, language: str) -> str:
+        """The description in a language (its English where no other is given)."""
+        if isinstance(self.description, dict):
+            return self.description.get(language) or self.description.get("en") or next(iter(
+                self.description.values()))
+        return self.description
 
 
 class Config(_Strict):

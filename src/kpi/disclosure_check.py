@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-NOT_SHEETS = ("Contents", "Notes", "Provenance", "Provenance by source", "Comparisons", "Comparison figures")
+# Sheets (by code) that hold figures of ours about children: the summary and the chart data.
+FIGURE_SHEETS = ("summary", "front_door", "assessments", "workforce")
 
 
 class DisclosureRisk(Exception):
@@ -70,7 +71,7 @@ def _figures(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     year-earlier values as figures of their own periods) and every chart point."""
     frames = []
     for name, sheet in sheets.items():
-        if name in NOT_SHEETS or not {"indicator_id", "period", "about_children"} <= set(sheet.columns):
+        if name not in FIGURE_SHEETS or not {"indicator_id", "period", "about_children"} <= set(sheet.columns):
             continue
         sheet = sheet[_flag(sheet["about_children"])]
         base = pd.DataFrame({
@@ -154,7 +155,7 @@ def _margins(figures: pd.DataFrame, threshold: int) -> list[Finding]:
 def _restated(sheet: pd.DataFrame, threshold: int) -> list[Finding]:
     if "published_numerator" not in sheet:
         return []
-    frame = pd.DataFrame({"sheet": "Restated figures", "indicator": sheet["indicator_id"].astype(str),
+    frame = pd.DataFrame({"sheet": "restated", "indicator": sheet["indicator_id"].astype(str),
                           "period": sheet["period"].astype(str)})
     found = []
     for column in ("numerator", "denominator"):
@@ -164,11 +165,11 @@ def _restated(sheet: pd.DataFrame, threshold: int) -> list[Finding]:
 
 
 def _completeness(sheet: pd.DataFrame, threshold: int) -> list[Finding]:
-    if "records" not in sheet or "table" not in sheet:
+    if "records" not in sheet or "about_children" not in sheet:
         return []
-    rows = sheet[sheet["table"].isin(["contacts", "contact_counts", "assessments"]) & _num(sheet, "records").notna()]
-    frame = pd.DataFrame({"sheet": "Data quality", "indicator": rows.get("field", rows["table"]).astype(str),
-                          "period": ""})
+    rows = sheet[_flag(sheet["about_children"]) & _num(sheet, "records").notna()]
+    named = rows["description"] if "description" in rows else pd.Series(rows.index, index=rows.index)
+    frame = pd.DataFrame({"sheet": "completeness", "indicator": named.astype(str), "period": ""}, index=rows.index)
     records, recorded = _num(rows, "records"), _num(rows, "recorded")
     return (_findings(frame, records, "records counted", threshold)
             + _findings(frame, recorded, "records with the field recorded", threshold)
@@ -176,22 +177,25 @@ def _completeness(sheet: pd.DataFrame, threshold: int) -> list[Finding]:
 
 
 def scan_sheets(sheets: dict[str, pd.DataFrame], threshold: int = 5, style: str = "dfe") -> list[Finding]:
-    """Every count of 1 to `threshold` children a reader could work out from these sheets."""
+    """Every count of 1 to `threshold` children a reader could work out from these sheets (by sheet code:
+    summary, front_door, assessments, workforce, restated, completeness; columns by code)."""
     exact = style != "welsh_government"
     figures = _figures(sheets)
     found = _direct_and_derived(figures, threshold, exact)
     if exact:
         found += _margins(figures, threshold)
-        if "Restated figures" in sheets:
-            found += _restated(sheets["Restated figures"], threshold)
-    if "Data quality" in sheets:
-        found += _completeness(sheets["Data quality"], threshold)
+        if "restated" in sheets:
+            found += _restated(sheets["restated"], threshold)
+    if "completeness" in sheets:
+        found += _completeness(sheets["completeness"], threshold)
     return list(dict.fromkeys(found))
 
 
 def scan_workbook(path: str | Path, threshold: int = 5, style: str = "dfe") -> list[Finding]:
-    """Check a pack workbook (pack.<language>.xlsx) before it is published."""
-    sheets = pd.read_excel(Path(path), sheet_name=None, engine="openpyxl", dtype=object)
+    """Check a pack workbook (pack.<language>.xlsx, English or Welsh) before it is published."""
+    from kpi.pack.workbook_words import read_workbook  # the workbook's headings, back to codes
+
+    sheets = read_workbook(path)
     if not any("about_children" in sheet.columns for sheet in sheets.values()):
         from kpi.errors import UnusableInput
 

@@ -8,17 +8,20 @@ import numpy as np
 import pandas as pd
 
 UNIT_SUFFIX = {"percent": "%", "days": " days", "ratio": "", "count": ""}
+# A unit's word in each language (the number comes first in both: "56.6 days", "56.6 diwrnod").
+UNIT_SUFFIX_BY_LANGUAGE = {"en": UNIT_SUFFIX, "cy": {**UNIT_SUFFIX, "days": " diwrnod"}}
 
 
-def format_value(value: float, unit: str, decimals: int) -> str:
-    """86.2% ; 1,234 ; 15.2 ; 43.0 days; an en dash when there is no value.
+def format_value(value: float, unit: str, decimals: int, language: str = "en") -> str:
+    """86.2% ; 1,234 ; 15.2 ; 43.0 days (43.0 diwrnod in Welsh); an en dash when there is no value.
 
     Rounded as kpi.judgements.as_printed rounds, so a RAG or a change judged "as printed" is judged
     on exactly the digits shown."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "–"
     factor = 10.0 ** int(decimals)
-    return f"{np.round(float(value) * factor) / factor:,.{int(decimals)}f}{UNIT_SUFFIX.get(unit, '')}"
+    suffix = UNIT_SUFFIX_BY_LANGUAGE.get(language, UNIT_SUFFIX).get(unit, "")
+    return f"{np.round(float(value) * factor) / factor:,.{int(decimals)}f}{suffix}"
 
 
 def format_count(value: float) -> str:

@@ -43,7 +43,7 @@ __all__ = ["DemoResult", "write_demo", "AUTHORITY_NAME", "AUTHORITY_CODE"]
 
 AUTHORITY_NAME = comparator_model.DEMO_NAME
 AUTHORITY_CODE = comparator_model.DEMO_CODE
-COMMITTEE = "Children's Services Scrutiny Committee"
+COMMITTEE = {"en": "Children's Services Scrutiny Committee", "cy": "Pwyllgor Craffu Gwasanaethau Plant"}
 WELSH_NAME = "Cyngor Bwrdeistref Sirol Demo"
 
 CONTACTS_FILE = "contacts.csv"

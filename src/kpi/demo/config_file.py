@@ -25,8 +25,8 @@ authority:
   name: {name}
   code: {code}        # the ONS code, as in the comparators file
   nation: wales
-  # The committee is printed on the pack's cover; the Welsh name is used in Welsh-language packs
-  # (this one has not yet been checked by a Welsh speaker).
+  # The committee and the authority are named on the pack's cover, in the pack's language (these
+  # Welsh names have not yet been checked by a Welsh speaker).
   committee: {committee}
   welsh_name: {welsh_name}
 
@@ -80,7 +80,7 @@ caseload_threshold: 20
 # recovered once an improvement board met.)
 process_changes:
   - date: {improvement_board:%Y-%m-%d}
-    description: Improvement board set up
+    description: {{en: Improvement board set up, cy: Sefydlwyd bwrdd gwella}}
     indicators: [assessments_within_timescale_pct]
 {extract_date}
 # Other keys you may add (see the README):
@@ -110,7 +110,8 @@ def _quoted(text: str) -> str:
 
 
 def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str], name: str, code: str,
-                committee: str, welsh_name: str, improvement_board: dt.date, extract_date: dt.date | None = None
+                committee: dict[str, str], welsh_name: str, improvement_board: dt.date,
+                extract_date: dt.date | None = None
                 ) -> str:
     """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts).
 
@@ -121,6 +122,7 @@ def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str
     custom = "\n".join(f"        {_quoted(word)}: {value}    # North Wales Police, in Welsh"
                        for word, value in CUSTOM_SOURCE_WORDS.items())
     return TEMPLATE.format(out=relative_path(out, config_path), seed=seed, name=name, code=code,
-                           committee=committee, welsh_name=welsh_name, custom_words=custom,
+                           committee="{" + ", ".join(f"{k}: {_quoted(v)}" for k, v in committee.items()) + "}",
+                           welsh_name=welsh_name, custom_words=custom,
                            improvement_board=improvement_board,
                            extract_date=EXTRACT_DATE.format(day=extract_date) if extract_date else "", **paths)

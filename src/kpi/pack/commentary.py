@@ -38,6 +38,11 @@ HEADINGS = {
 class Commentary:
     text: str | None
     owner: str | None
+    language: str | None = None  # the language `text` is written in (another than the pack's: untranslated)
+
+    def untranslated_in(self, language: str) -> bool:
+        """Written, but only in the other language: shown as it is, marked, never dropped."""
+        return bool(self.text) and self.language is not None and self.language != language
 
 
 def workbook_path(reports_dir: Path, period_code: str) -> Path:
@@ -112,8 +117,19 @@ def _written(value) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _in_language(english: str | None, welsh: str | None, owner: str | None, language: str) -> Commentary:
+    """The comment in the pack's language; else the other one, marked as untranslated by its language."""
+    wanted, other = (welsh, english) if language == "cy" else (english, welsh)
+    if wanted:
+        return Commentary(wanted, owner, language)
+    if other:
+        return Commentary(other, owner, "en" if language == "cy" else "cy")
+    return Commentary(None, owner)
+
+
 def read_commentary(folder: Path, language: str = "en") -> dict[str, Commentary]:
-    """Commentary by indicator id from commentary.xlsx or commentary.yml in the period's folder."""
+    """Commentary by indicator id from commentary.xlsx or commentary.yml in the period's folder, in the pack's
+    language; a comment written only in the other language comes back marked with its language."""
     found: dict[str, Commentary] = {}
     workbook, notes = folder / "commentary.xlsx", folder / "commentary.yml"
     if workbook.exists():
@@ -121,13 +137,18 @@ def read_commentary(folder: Path, language: str = "en") -> dict[str, Commentary]
             frame = _existing(workbook)
         except Exception as err:  # a damaged or half-saved workbook
             raise UnusableInput(f"{workbook}: cannot be read ({err}); is it open in Excel?") from None
-        column = "commentary_cy" if language == "cy" else "commentary"
         for row in frame.itertuples(index=False):
-            found[str(row.indicator_id)] = Commentary(_written(getattr(row, column)), _written(row.owner))
+            found[str(row.indicator_id)] = _in_language(_written(row.commentary), _written(row.commentary_cy),
+                                                        _written(row.owner), language)
     if notes.exists():
         entries = yaml.safe_load(notes.read_text(encoding="utf-8")) or {}
         for indicator_id, entry in entries.items():
             entry = entry if isinstance(entry, dict) else {"commentary": entry}
-            text = entry.get("commentary_cy" if language == "cy" else "commentary")
-            found[indicator_id] = Commentary(str(text).strip() if text else None, entry.get("owner"))
+            said = {key: str(entry[key]).strip() if entry.get(key) else None for key in ("commentary", "commentary_cy")}
+            found[indicator_id] = _in_language(said["commentary"], said["commentary_cy"], entry.get("owner"), language)
     return found
+
+
+def lacking_translation(folder: Path, language: str) -> list[str]:
+    """Indicators whose commentary is written only in the other language (for a warning before a pack)."""
+    return sorted(i for i, said in read_commentary(folder, language).items() if said.untranslated_in(language))

@@ -41,7 +41,7 @@ def sustainment_sentence(indicator: Indicator, held: Sustainment | None, changes
     """One sentence: is there a real change since a point in time, and has it held?"""
     if held is None:
         return text("No real change to sustain: the latest figures are within normal variation.")
-    fmt = lambda v: format_value(v, indicator.unit, indicator.decimals)  # noqa: E731
+    fmt = lambda v: format_value(v, indicator.unit, indicator.decimals, text.language)  # noqa: E731
     since, span = _label(held.since, text), _units(held.since, held.periods, text)
     if held.basis == "phase":
         because = _because(changes, held.since)

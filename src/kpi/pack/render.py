@@ -68,7 +68,7 @@ def _value(view: IndicatorView, column: str = "value") -> str:
                 "last_year_value": "last_year_suppressed"}.get(column, "suppressed")
     if row.get("suppressed") in (True, 1) or row.get(withheld) in (True, 1):
         return view.withheld_symbol
-    return format_value(row[column], view.indicator.unit, view.indicator.decimals)
+    return format_value(row[column], view.indicator.unit, view.indicator.decimals, view.language)
 
 
 def _no_figure(content: PackContent, view: IndicatorView) -> str | None:
@@ -96,7 +96,7 @@ def _target(view: IndicatorView) -> str:
     if pd.isna(target):
         return ""
     decimals = 0 if float(target).is_integer() else view.indicator.decimals
-    return format_value(target, view.indicator.unit, decimals)
+    return format_value(target, view.indicator.unit, decimals, view.language)
 
 
 def _rag(content: PackContent, view: IndicatorView) -> tuple[str, str]:
@@ -112,7 +112,7 @@ def _ours_for_published_period(content: PackContent, view: IndicatorView) -> str
     ours = row.get("comparator_value")
     if pd.isna(ours):
         return ""
-    shown = format_value(ours, view.indicator.unit, view.indicator.decimals)
+    shown = format_value(ours, view.indicator.unit, view.indicator.decimals, content.language)
     if row.get("comparator_value_source") == COMPUTED:
         shown += " " + t("(our data)")
     if pd.notna(row.get("rank")) and isinstance(row.get("quartile_band"), str):
@@ -129,7 +129,8 @@ def _nation(content: PackContent, view: IndicatorView) -> list[str]:
     if pd.isna(row.get("nation_value")) or not isinstance(row.get("comparator_period"), str):
         return []
     published = label(parse_period(row["comparator_period"]), content.language)
-    lines = [f"{format_value(row['nation_value'], view.indicator.unit, view.indicator.decimals)} ({published})"]
+    lines = [f"{format_value(row['nation_value'], view.indicator.unit, view.indicator.decimals, content.language)} "
+             f"({published})"]
     ours = _ours_for_published_period(content, view)
     return lines + [ours] if ours else lines
 
@@ -141,8 +142,13 @@ def cover(content: PackContent) -> str:
     note = None
     if language_needs_review(content.language):
         note = content.text("Some of the Welsh in this report has not yet been checked by a Welsh speaker.")
-    return _render("cover.html.j2", content, authority=authority.welsh_name if content.language == "cy" and
-                   authority.welsh_name else authority.name, committee=authority.committee,
+    # A name given only in English stays English inside a Welsh pack, and says so (language of parts).
+    english_only = content.language != "en"
+    committee_given = isinstance(authority.committee, dict) and content.language in authority.committee
+    return _render("cover.html.j2", content, authority=authority.name_in(content.language),
+                   authority_lang="en" if english_only and not authority.welsh_name else None,
+                   committee=authority.committee_in(content.language),
+                   committee_lang="en" if english_only and not committee_given else None,
                    period_label=content.period_label, months=months_label(content.period, content.language),
                    report_date=content.text.date(content.created.date()), marking=marking, audience=content.audience,
                    translation_note=note)
@@ -237,6 +243,11 @@ def domain_section(content: PackContent, domain: str) -> str:
             "last_year": _value(view, "last_year_value"), "nation": _nation(content, view),
             "travel": view.travel.lines if view.travel else [],
             "commentary": text, "owner": view.commentary.owner, "placeholder": placeholder,
+            "commentary_lang": view.commentary.language if view.commentary.untranslated_in(content.language)
+            else None,
+            "untranslated": content.text("This comment has not been translated: it is shown in the language it "
+                                         "was written in.") if view.commentary.untranslated_in(content.language)
+            else None,
         })
     return _render("domain.html.j2", content, anchor=domain, title=content.text(DOMAINS[domain]["en"]), items=items,
                    nation=content.nation_name, **_headings(content))
@@ -252,7 +263,7 @@ def comparison_rows(content: PackContent) -> list[dict]:
         if not isinstance(row.get("comparator_period"), str):
             continue
         unit, decimals = view.indicator.unit, view.indicator.decimals
-        fmt = lambda v: format_value(v, unit, decimals) if pd.notna(v) else "–"  # noqa: E731
+        fmt = lambda v: format_value(v, unit, decimals, content.language) if pd.notna(v) else "–"  # noqa: E731
         ours = fmt(row.get("comparator_value"))
         if pd.notna(row.get("comparator_value")) and row.get("comparator_value_source") == COMPUTED:
             ours += " " + t("(our data)")
@@ -386,9 +397,10 @@ def restated_rows(content: PackContent) -> list[dict]:
             "title": view.indicator.title_in(content.language),
             "period": label(period_of(r.period), content.language),
             "published_in": label(parse_period(r.published_in), content.language),
-            "published": format_value(r.published_value, unit, decimals),
+            "published": format_value(r.published_value, unit, decimals, content.language),
             "published_counts": counts(r.published_numerator, r.published_denominator),
-            "now": format_value(r.value, unit, decimals), "now_counts": counts(r.numerator, r.denominator),
+            "now": format_value(r.value, unit, decimals, content.language),
+            "now_counts": counts(r.numerator, r.denominator),
             "reason": content.text(RESTATEMENT_WORDS[r.reason]),
         })
     return rows
@@ -405,7 +417,7 @@ def process_change_rows(content: PackContent) -> list[dict]:
                 if change.date in point.dates:
                     restarts.append(f"{view.indicator.title_in(content.language)} "
                                     f"({t('from')} {fp.label(point.period, content.language)})")
-        rows.append({"date": t.date(change.date), "description": change.description,
+        rows.append({"date": t.date(change.date), "description": change.description_in(content.language),
                      "indicators": restarts or [t("none of the charts in this pack (the change is outside them)")]})
     return rows
 
@@ -446,7 +458,10 @@ def appendix(content: PackContent) -> str:
               "last": r.last_file if r.files > 1 else "", "sha256": r.sha256, "read": f"{r.rows_read:,}",
               "accepted": f"{r.rows_accepted:,}", "rejected": f"{r.rows_rejected:,}"}
              for r in provenance_by_source(content.ingest).itertuples()]
-    parameters = [(t(PARAMETER_LABELS.get(name, name)), value) for name, value in content.parameters.items()]
+    # Settings that are words (the audience, the language) are said in the pack's language.
+    values = {"public": t("Public"), "restricted": t("Restricted"), "en": t("English"), "cy": t("Welsh")}
+    parameters = [(t(PARAMETER_LABELS.get(name, name)), values.get(value, value) if name in ("audience", "language")
+                   else value) for name, value in content.parameters.items()]
     parameters.append((t("Run at (UTC)"), content.created.isoformat()))
     return _render("appendix.html.j2", content, definitions=definitions, methods=methods(content), files=files,
                    parameters=parameters, restated=restated_rows(content),

@@ -1,28 +1,39 @@
-"""pack.xlsx: the data behind every chart and table of the pack, for anyone who wants to check it.
+"""pack.<language>.xlsx: the data behind every chart and table of the pack, for anyone who wants to check it.
 
-A contents sheet, one formatted sheet per section of the pack (the same numbers, unrounded), the
-chart data with its SPC columns, and a notes sheet that explains the symbols.
+A contents sheet, then one table per sheet, each an Excel table (filters, banded rows, frozen headings)
+with plain headings in the pack's language (workbook_words.yml; Welsh from the translation catalogue),
+numbers as numbers with their formats (percentages shown with %, counts with thousands separators),
+the chart data with its SPC columns, and a notes sheet that explains the symbols. Text a spreadsheet
+would run as a formula is written as text (kpi.cells). `workbook_words.read_workbook` reads it back.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from kpi.catalogue import DOMAINS
 from kpi.cells import append_row
 from kpi.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
+from kpi.pack.workbook_words import CODED, heading, in_words, sheet_name
 from kpi.quality import provenance_by_source, reasons_in_words
 
 HEADER_FILL = PatternFill("solid", fgColor="12436D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-NUMBER_FORMATS = {"percent": "0.0", "count": "#,##0", "ratio": "0.0", "days": "0.0"}
+# Values are stored as numbers in the indicator's unit (86.2 for 86.2%), shown with the unit's format.
+NUMBER_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "ratio": "0.0", "days": "0.0"}
+VALUE_COLUMNS = ("value", "previous_value", "last_year_value", "target", "mean", "lpl", "upl", "nation_value",
+                 "lower_quartile", "median", "upper_quartile", "comparator_value", "change_on_previous",
+                 "change_on_last_year", "region_value", "neighbours_median", "published_value", "ci_lower", "ci_upper")
+COUNT_COLUMNS = ("numerator", "denominator", "records", "recorded", "rows_read", "rows_accepted", "rows_rejected",
+                 "published_numerator", "published_denominator")
 RESTRICTED = "RESTRICTED: draft, not for publication"
 
 SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "denominator", "unit", "target",
@@ -37,7 +48,6 @@ COMPARISON_COLUMNS = ["indicator_id", "title", "period", "value", "comparator_pe
                       "comparator_excluded", "region_value", "neighbours_median", "neighbours_count"]
 CHART_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "unit", "mean", "lpl", "upl",
                  "point_type", "special_cause_type", "short_group_warning"]
-
 NOTES = [
     ("(empty cell)", "No value: the indicator is unavailable for that period (the reason column says why), "
                      "or the figure was withheld."),
@@ -48,41 +58,59 @@ NOTES = [
     ("x", "Not available: the data do not give this figure for this period."),
     ("z", "Not applicable."),
     (":", "Not available, as some published tables write it."),
-    ("rag", "green meets the target; amber misses it by no more than the tolerance; red is worse."),
-    ("change_on_previous, change_on_last_year", "The difference between the figures as printed (rounded), "
-                                               "in the indicator's unit (percentage points for percentages)."),
-    ("travel_on_previous, travel_on_last_year", "up / down / no change. Up is not better and down is not worse."),
-    ("variation, change", "What statistical process control says about the latest point: better or worse only "
-                          "where it finds special cause; otherwise the change is within normal variation."),
-    ("ci_lower, ci_upper", "95% Wilson score interval of a proportion, in percent."),
-    ("mean, lpl, upl", "SPC: the mean and the lower and upper process limits (XmR chart)."),
-    ("point_type", "SPC: common_cause, or special_cause_improvement / _concern / _neutral_high / _neutral_low."),
-    ("quartile_band", "A is the best quarter of authorities and D the worst, whatever the polarity."),
-    ("comparator_value", "Our figure for the published period it is compared for: published, or computed from our "
-                         "own data for that same period when the publication lacks it (comparator_value_source). "
-                         "The rank and band are of this figure, never of the pack's latest period."),
-    ("Published symbols", "c, x, z, u, k, low, *, - and : in published tables mean suppressed or not "
-                          "available; they are never read as zero."),
+    ("RAG status", "Green meets the target; amber misses it by no more than the tolerance; red is worse."),
+    ("Change on previous, Change on a year earlier", "The difference between the figures as printed (rounded), in "
+                                                     "the indicator's unit (percentage points for percentages)."),
+    ("Up or down", "Up or down as printed. Up is not better and down is not worse."),
+    ("Variation (SPC), Change in words", "What statistical process control says about the latest point: better or "
+                                         "worse only where it finds special cause; otherwise the change is within "
+                                         "normal variation."),
+    ("Lower 95% limit, Upper 95% limit", "95% Wilson score interval of a proportion, in percent."),
+    ("Mean, Lower process limit, Upper process limit", "SPC: the mean and the process limits (XmR chart)."),
+    ("Band", "A is the best quarter of authorities and D the worst, whatever the polarity."),
+    ("Our figure for the published period", "Our figure for the published period it is compared for: published, "
+                                            "or computed from our own data for that same period when the "
+                                            "publication lacks it. The rank and band are of this figure, never of "
+                                            "the pack's latest period."),
+    ("Published symbols", "c, x, z, u, k, low, *, - and : in published tables mean suppressed or not available; "
+                          "they are never read as zero."),
 ]
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, units: pd.Series | None = None) -> None:
-    sheet = book.create_sheet(title[:31])
-    append_row(sheet, list(frame.columns))
-    for values in frame.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
+def _safe_name(name: str) -> str:
+    """An Excel table name: letters, digits and underscores, starting with a letter."""
+    return "t_" + re.sub(r"\W", "_", name)
+
+
+def _sheet(book: Workbook, code: str, frame: pd.DataFrame, content: PackContent, units: pd.Series | None) -> None:
+    """One sheet holding one Excel table: headings in words, coded values in words, numbers formatted."""
+    translate = content.text
+    shown = in_words(frame, CODED, translate)
+    sheet = book.create_sheet(sheet_name(code, translate))
+    headings = list(dict.fromkeys(heading(c, translate) for c in shown.columns))
+    append_row(sheet, headings)
+    for values in shown.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
         append_row(sheet, [None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(index)
-        width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
+        width = max([len(headings[index - 1])] + [len(str(v)) for v in shown[column].head(200)]) + 2
         sheet.column_dimensions[letter].width = min(max(width, 10), 60)
-        if units is not None and column in ("value", "previous_value", "last_year_value", "target", "mean", "lpl",
-                                            "upl", "nation_value", "lower_quartile", "median", "upper_quartile"):
+        if column in COUNT_COLUMNS:  # whole numbers with separators; an FTE keeps its decimal
+            for row, value in enumerate(frame[column], start=2):
+                whole = not isinstance(value, float) or pd.isna(value) or float(value).is_integer()
+                sheet.cell(row=row, column=index).number_format = "#,##0" if whole else "#,##0.0"
+        elif units is not None and column in VALUE_COLUMNS:
             for row, unit in enumerate(units, start=2):
                 sheet.cell(row=row, column=index).number_format = NUMBER_FORMATS.get(unit, "0.0")
-    sheet.freeze_panes = "C2" if len(frame.columns) > 2 else "A2"
+    sheet.freeze_panes = "A2"
+    if len(frame) and len(frame.columns):
+        reference = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        table = Table(displayName=_safe_name(code), ref=reference)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        sheet.add_table(table)
 
 
 def _with_disclosure(frame: pd.DataFrame, content: PackContent) -> pd.DataFrame:
@@ -93,7 +121,8 @@ def _with_disclosure(frame: pd.DataFrame, content: PackContent) -> pd.DataFrame:
     frame["about_children"] = ids.map({i: ind.domain in CHILD_DOMAINS for i, ind in indicators.items()})
     frame["share"] = ids.map({i: is_share(ind) for i, ind in indicators.items()})
     frame["numerator_counts_children"] = ids.map({i: numerator_counts_children(ind) for i, ind in indicators.items()})
-    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame else False
+    withheld = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
+    frame["suppressed"] = withheld.astype("boolean").fillna(False).astype(bool)
     return frame
 
 
@@ -105,93 +134,147 @@ def _chart_data(content: PackContent, domain: str) -> pd.DataFrame:
             continue
         series["indicator_id"] = view.indicator.id
         series["unit"] = view.indicator.unit
+        series["period"] = series["period_object"].map(str) if "period" not in series else series["period"]
         frames.append(series.reindex(columns=[*CHART_COLUMNS, "suppressed"]))
     columns = [*CHART_COLUMNS, *DISCLOSURE_COLUMNS]
-    return _with_disclosure(pd.concat(frames, ignore_index=True), content).reindex(columns=columns) if frames else \
-        pd.DataFrame(columns=columns)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return _with_disclosure(pd.concat(frames, ignore_index=True), content).reindex(columns=columns)
 
 
-def _restated(content: PackContent) -> pd.DataFrame:
-    restated = content.restated
-    if restated.empty:
-        return pd.DataFrame({"note": ["No figure shown in this pack differs from what earlier packs published."]})
-    titles = {i: v.indicator.title_in("en") for i, v in content.views.items()}
-    return restated.assign(title=restated["indicator_id"].map(titles))
+def _reasons(table: pd.DataFrame, content: PackContent) -> pd.Series:
+    """Why a value is unavailable, in the pack's language and without instructions meant for officers."""
+    from kpi.pack.headlines import missing_source_words
+
+    text = content.text
+    missing = table["missing_source"] if "missing_source" in table else pd.Series(None, index=table.index)
+    said = table["reason"].map(lambda r: text(r) if isinstance(r, str) else r)
+    return said.mask(missing.notna(), missing.map(
+        lambda m: text("no data: {source} not supplied", source=missing_source_words(m, text))
+        if isinstance(m, str) else None))
 
 
-def write_workbook(content: PackContent, path: Path) -> None:
-    book = Workbook()
-    contents = book.active
-    contents.title = "Contents"
-    authority = content.config.authority
-    title = f"{authority.name}: children's services performance, {content.period_label}"
-    restricted = content.audience == "restricted"
-    book.properties.title = title + (f" ({RESTRICTED})" if restricted else "")
-    book.properties.keywords = RESTRICTED if restricted else "public"
-    append_row(contents, [title])
-    contents["A1"].font = Font(bold=True, size=14)
-    append_row(contents, [f"Audience: {content.audience}" + (f" - {RESTRICTED}" if restricted else "")
-                     + f". Created {content.created.isoformat()} (UTC)."])
-    append_row(contents, [])
-    append_row(contents, ["Sheet", "What it holds"])
-    for cell in contents[4]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    titles = dict(section_titles(content))
-
+def _summary(content: PackContent) -> pd.DataFrame:
     table = content.table.copy()
     views = content.views
     table["variation"] = table["indicator_id"].map(
         lambda i: views[i].spc.variation_icon if i in views and views[i].spc is not None else None)
     table["change"] = table["indicator_id"].map(
         lambda i: views[i].travel.sentence if i in views and views[i].travel is not None else None)
+    table["reason"] = _reasons(table, content)
     if content.audience == "public":  # a withheld figure's SPC verdict would hint at it
         table.loc[table["suppressed"].fillna(False).astype(bool), "variation"] = None
-    summary = _with_disclosure(table, content).reindex(columns=[*SUMMARY_COLUMNS, *DISCLOSURE_COLUMNS])
-    sheets = [("Summary", "Every indicator for the period: value, numerator, denominator, target, RAG, change",
-               summary, table["unit"])]
+    return _with_disclosure(table, content).reindex(columns=[*SUMMARY_COLUMNS, *DISCLOSURE_COLUMNS])
+
+
+def _restated(content: PackContent) -> pd.DataFrame:
+    restated = content.restated
+    if restated.empty:
+        return pd.DataFrame({"meaning": [content.text(
+            "No figure shown in this pack differs from what earlier packs published.")]})
+    titles = {i: v.indicator.title_in(content.language) for i, v in content.views.items()}
+    shown = restated.assign(title=restated["indicator_id"].map(titles))
+    return in_words(shown, {"reason": "restated"}, content.text)
+
+
+def _comparison_figures(content: PackContent) -> pd.DataFrame:
+    """The nation's row is named in the pack's language (Cymru); authorities keep their published names."""
+    figures = content.comparison_figures
+    if figures.empty or "area_type" not in figures:
+        return figures
+    return figures.assign(area_name=figures["area_name"].mask(figures["area_type"].eq("nation"), content.nation_name))
+
+
+def _completeness(content: PackContent) -> pd.DataFrame:
+    frame = content.completeness.copy()
+    if frame.empty:
+        return frame
+    frame["about_children"] = frame["table"].isin(["contacts", "contact_counts", "assessments"])
+    frame = frame.drop(columns=["field"], errors="ignore")  # a code; `description` says it in words
+    for column in ("description", "cohort"):
+        frame[column] = frame[column].map(lambda v: content.text(v) if isinstance(v, str) else v)
+    return frame
+
+
+def _parameters(content: PackContent) -> pd.DataFrame:
+    values = {**content.parameters, "config_file": str(content.config.config_path),
+              "created_utc": content.created.isoformat()}
+    frame = pd.DataFrame({"setting": list(values), "value": list(values.values())})
+    return in_words(frame, {"value": "setting_value"}, content.text)
+
+
+def _sheets(content: PackContent) -> list[tuple[str, str, pd.DataFrame, pd.Series | None]]:
+    """(sheet code, what it holds, table, units of its values) for every sheet after the contents."""
+    t = content.text
+    titles = dict(section_titles(content))
+    table = content.table
+    sheets = [("summary", t("Every indicator for the period: value, numerator, denominator, target, RAG, change"),
+               _summary(content), table["unit"])]
     for domain in content.domains:
         chart = _chart_data(content, domain)
-        units = chart["indicator_id"].map({v.indicator.id: v.indicator.unit for v in content.views.values()})
-        sheets.append((DOMAINS[domain]["en"], f"Chart data behind '{titles[domain]}' (with SPC columns)", chart,
-                       units))
-    sheets.append(("Comparisons", "Our figure for each published period (comparator_value; value is the pack's "
-                   "own period, never ranked), the nation, quartiles, rank and band",
+        sheets.append((domain, t("Chart data behind '{title}' (with SPC columns)", title=titles[domain]), chart,
+                       chart["unit"]))
+    sheets.append(("comparisons", t("Our figure for each published period (never the pack's own period, which is "
+                                    "not ranked), the nation, quartiles, rank and band"),
                    table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
-    sheets.append(("Comparison figures", "Every published figure each rank and band was computed from",
-                   content.comparison_figures, None))
-    quality = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
-                                              "commonest_reasons"])
-    quality["commonest_reasons"] = quality["commonest_reasons"].fillna("").map(reasons_in_words)
-    sheets.append(("Data quality", "Rows read, accepted and rejected per file; completeness of key fields",
-                   pd.concat([quality, content.completeness], ignore_index=True), None))
+    sheets.append(("comparison_figures", t("Every published figure each rank and band was computed from"),
+                   _comparison_figures(content), None))
+    ingest = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
+                                             "commonest_reasons"])
+    ingest["commonest_reasons"] = ingest["commonest_reasons"].fillna("").map(lambda r: reasons_in_words(r, t))
+    sheets.append(("ingest", t("Rows read, accepted and rejected per file, with the reasons"), ingest, None))
+    sheets.append(("completeness", t("How completely key fields are recorded, counted over the same records as "
+                                     "their indicators"), _completeness(content), None))
     by_source = provenance_by_source(content.ingest).rename(columns={"sha256": "sha256_of_file_list"})
-    sheets.append(("Provenance by source", "One row per source: files, first and last file, rows, and the SHA-256 "
-                   "of the sha256sum list of its files (as in the pack's appendix)", by_source, None))
-    provenance = content.ingest.reindex(columns=["table", "file", "sha256", "format", "encoding", "sheet",
-                                                 "header_row", "rows_read", "rows_accepted", "rows_rejected"])
-    settings = pd.DataFrame({"setting": [*content.parameters, "config_file", "created_utc"],
-                             "value": [*content.parameters.values(), str(content.config.config_path),
-                                       content.created.isoformat()]})
-    sheets.append(("Provenance", "Input files with SHA-256 and rows; parameters and software version",
-                   pd.concat([provenance, settings], ignore_index=True), None))
-    sheets.append(("Restated figures", "Figures shown in an earlier pack that have changed since, and why",
+    sheets.append(("provenance_sources", t("One row per source: files, first and last file, rows, and the SHA-256 of "
+                                           "the sha256sum list of its files (as in the pack's appendix)"),
+                   by_source, None))
+    sheets.append(("provenance_files", t("Every input file with its SHA-256 and rows"),
+                   content.ingest.reindex(columns=["table", "file", "sha256", "format", "encoding", "sheet",
+                                                   "header_row", "rows_read", "rows_accepted", "rows_rejected"]),
+                   None))
+    sheets.append(("parameters", t("Parameters and software version"), _parameters(content), None))
+    sheets.append(("restated", t("Figures shown in an earlier pack that have changed since, and why"),
                    _restated(content), None))
-    sheets.append(("Notes", "What the symbols and columns mean",
-                   pd.DataFrame(NOTES, columns=["symbol or column", "meaning"]), None))
+    notes = pd.DataFrame([(t(symbol), t(meaning)) for symbol, meaning in NOTES], columns=["symbol", "meaning"])
+    sheets.append(("notes", t("What the symbols and columns mean"), notes, None))
+    return sheets
 
-    for name, description, frame, units in sheets:
-        append_row(contents, [name[:31], description])
-        _sheet(book, name, frame, units=units)
+
+def write_workbook(content: PackContent, path: Path) -> None:
+    t = content.text
+    book = Workbook()
+    contents = book.active
+    contents.title = sheet_name("contents", t)
+    authority = content.config.authority
+    name = authority.welsh_name if content.language == "cy" and authority.welsh_name else authority.name
+    title = t("{authority}: children's services performance, {period}", authority=name, period=content.period_label)
+    restricted = content.audience == "restricted"
+    marking = t("Restricted: draft, not for publication")
+    book.properties.title = title + (f" ({marking})" if restricted else "")
+    book.properties.keywords = RESTRICTED if restricted else "public"
+    book.properties.language = content.language
+    append_row(contents, [title])
+    contents["A1"].font = Font(bold=True, size=14)
+    audience = t("Restricted: draft, not for publication") if restricted else t("Public")
+    append_row(contents, [t("{audience}. Made on {date}.", audience=audience, date=t.date(content.created.date()))])
+    append_row(contents, [])
+    append_row(contents, [heading("sheet", t), heading("what", t)])
+    for cell in contents[4]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for code, description, frame, units in _sheets(content):
+        append_row(contents, [sheet_name(code, t), description])
+        _sheet(book, code, frame, content, units)
     if restricted:  # every sheet, on screen and on every printed page
         for sheet in book.worksheets:
             sheet.oddHeader.center.text = RESTRICTED
             sheet.sheet_properties.tabColor = "F46A25"
-    contents.column_dimensions["A"].width = 22
-    contents.column_dimensions["B"].width = 90
+    contents.column_dimensions["A"].width = 26
+    contents.column_dimensions["B"].width = 100
     if content.audience == "public":
         append_row(contents, [])
-        append_row(contents, [f"Counts of 1 to {content.policy.threshold} children, and figures from which such a count "
-                         f"could be worked out, are withheld in this public workbook (shown empty; "
-                         f"'suppressed' says which). Notes explains the symbols."])
+        append_row(contents, [t("Counts of 1 to {threshold} children, and figures from which such a count could be "
+                                "worked out, are withheld in this public workbook (left empty; the column Withheld "
+                                "says which). Notes explains the symbols.", threshold=content.policy.threshold)])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -176,6 +176,35 @@ def _cmd_check_disclosure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_translations(args: argparse.Namespace) -> int:
+    """List the Welsh still to be checked, or take a translation unit's checked Welsh back."""
+    from kpi import translations
+
+    if args.status:
+        rows = translations.unchecked(args.catalogue, args.indicators)
+        translations.write_status(translations.status_table(rows), args.out)
+        from_po = sum(r.where == translations.CATALOGUE_NAME for r in rows)
+        message(f"{len(rows)} Welsh string(s) need review ({from_po} in {translations.CATALOGUE_NAME}, "
+                f"{len(rows) - from_po} in {translations.INDICATORS_NAME})"
+                + (f"; wrote {args.out}" if args.out else ""))
+        return 0
+    result = translations.import_reviewed(args.import_file, args.catalogue, args.indicators)
+    catalogue = args.catalogue or translations.catalogue_path()
+    message(f"{len(result.applied)} reviewed Welsh string(s) written to {catalogue}, their fuzzy marks cleared; "
+            f"{result.still_to_review} row(s) had no reviewed Welsh yet")
+    if result.indicator_changes:
+        message(f"{translations.INDICATORS_NAME} is not written by this command (its owner reviews it like code, "
+                "and its comments must be kept); apply these by hand, then set welsh_reviewed: true on each "
+                "indicator whose title and headlines are all checked:")
+        for line in result.indicator_changes:
+            print(f"  {line}")
+    for line in result.unknown:
+        message(f"not imported: {line}")
+    for line in result.glossary_notes:
+        message(f"glossary: {line} (imported as the reviewer wrote it; change the glossary if they prefer it)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"kpi {__version__}")
@@ -236,6 +265,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--style", choices=("dfe", "welsh_government"), default="dfe",
                        help="welsh_government: counts are rounded to 5, so only the counts shown are checked")
     check.set_defaults(run=_cmd_check_disclosure)
+
+    words = commands.add_parser("translations", help="list the Welsh still to be checked by a Welsh speaker, or "
+                                "import the checked Welsh")
+    action = words.add_mutually_exclusive_group(required=True)
+    action.add_argument("--status", action="store_true", help="list every Welsh string not yet checked (fuzzy "
+                        "entries of kpi.po, indicators.yml entries with welsh_reviewed: false)")
+    action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                        help="a reviewed .xlsx or .csv from --status, or a .po: its reviewed Welsh replaces the "
+                        "catalogue's and clears the fuzzy marks")
+    words.add_argument("--out", type=Path, help="with --status: write status.csv (UTF-8, for Excel) or status.xlsx "
+                       "instead of CSV on standard output")
+    words.add_argument("--catalogue", type=Path, help="the Welsh .po catalogue (default: the one the pack uses)")
+    words.add_argument("--indicators", type=Path, help="the indicator catalogue (default: the one the pack uses)")
+    words.set_defaults(run=_cmd_translations)
     return parser
 
 

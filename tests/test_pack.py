@@ -25,6 +25,7 @@ from kpi.config import load_config
 from kpi.demo import write_demo
 from kpi.indicator_table import indicator_table
 from kpi.pack.outputs import audience_of_html
+from kpi.pack.workbook_words import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
@@ -136,14 +137,15 @@ def test_html_has_language_title_alt_text_and_no_scripts(pack):
 
 def test_numbers_agree_across_pdf_workbook_and_kpi_indicators(demo_project, pack, pages):
     expected = indicator_table(load_config(demo_project / "kpi.yml"), PERIOD).set_index("indicator_id")
-    workbook = pd.read_excel(pack / "pack.en.xlsx", sheet_name=None, engine="openpyxl")
+    sheets = pd.read_excel(pack / "pack.en.xlsx", sheet_name=None, engine="openpyxl")
     assert {"Contents", "Summary", "Front door and contacts", "Assessments", "Caseloads and workforce",
-            "Comparisons", "Data quality", "Provenance", "Notes"} <= set(workbook)
-    summary = workbook["Summary"].set_index("indicator_id")
+            "Comparisons", "Completeness", "Input files", "Notes"} <= set(sheets)
+    workbook = read_workbook(pack / "pack.en.xlsx")
+    summary = workbook["summary"].set_index("indicator_id")
     assert set(summary.index) == set(expected.index)
     for column in ("value", "numerator", "denominator", "target"):
         pd.testing.assert_series_equal(summary[column].astype(float), expected.loc[summary.index, column].astype(float),
-                                       check_names=False, rtol=1e-12)
+                                       check_names=False, check_index_type=False, rtol=1e-12)
     summary_page = " ".join(pages[_first_page_with(pages, "Summary")].split())
     timeliness = expected.loc["assessments_within_timescale_pct"]
     assert f"{timeliness['value']:.1f}%" in summary_page
@@ -151,7 +153,7 @@ def test_numbers_agree_across_pdf_workbook_and_kpi_indicators(demo_project, pack
 
 
 def test_chart_data_in_the_workbook_ends_with_the_pack_period(pack):
-    chart = pd.read_excel(pack / "pack.en.xlsx", sheet_name="Assessments", engine="openpyxl")
+    chart = read_workbook(pack / "pack.en.xlsx")["assessments"]
     timeliness = chart[chart["indicator_id"] == "assessments_within_timescale_pct"]
     assert timeliness["period"].iloc[-1] == PERIOD
     assert len(timeliness) >= 12
@@ -311,3 +313,104 @@ def test_a_pack_from_which_a_small_count_could_be_worked_out_is_never_published(
     assert error.startswith("kpi pack: refusing to publish: a count of 1 to 1000000 children could be worked out")
     assert error.endswith("Nothing was written.")
     assert _digest(pack) == before
+
+
+def test_every_workbook_sheet_is_one_excel_table_with_plain_headings(pack):
+    book = openpyxl.load_workbook(pack / "pack.en.xlsx")
+    for sheet in book.worksheets[1:]:  # after the contents
+        assert len(sheet.tables) == 1, sheet.title
+        table = next(iter(sheet.tables.values()))
+        assert table.ref.startswith("A1:") and sheet.freeze_panes == "A2", sheet.title
+        headings = [cell.value for cell in sheet[1]]
+        assert not [h for h in headings if h and "_" in h], (sheet.title, headings)  # no snake_case codes
+    summary = book["Summary"]
+    value_column = [cell.value for cell in summary[1]].index("Value") + 1
+    formats = {summary.cell(row=r, column=value_column).number_format for r in range(2, summary.max_row + 1)}
+    assert '0.0"%"' in formats and "#,##0" in formats  # percentages and counts each in their own format
+
+
+def test_the_welsh_workbook_is_in_welsh(pack):
+    book = openpyxl.load_workbook(pack / "pack.cy.xlsx")
+    english = openpyxl.load_workbook(pack / "pack.en.xlsx")
+    assert "Crynodeb" in book.sheetnames and book.sheetnames != english.sheetnames
+    shared = set(book.sheetnames) & set(english.sheetnames)
+    assert not shared, shared
+    headings = [cell.value for cell in book[book.sheetnames[1]][1]]
+    english_headings = [cell.value for cell in english[english.sheetnames[1]][1]]
+    assert sum(h == e for h, e in zip(headings, english_headings)) <= 1  # RAG-like codes aside
+    sheets = read_workbook(pack / "pack.cy.xlsx")  # and it reads back to the same codes
+    assert {"summary", "assessments", "completeness", "notes"} <= set(sheets)
+
+
+# --- Cymraeg: nothing left in English (issue 11) -------------------------------------------------------------
+
+def _visible_html_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.hidden = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.hidden += tag in ("style", "script", "title")
+            self.parts += [value for name, value in attrs if name in ("alt", "aria-label") and value]
+
+        def handle_endtag(self, tag):
+            self.hidden -= tag in ("style", "script", "title")
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Visible()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def _chart_texts(config_path: Path) -> str:
+    """Every word drawn on the Welsh pack's charts (the PNGs' text, from the same drawing code)."""
+    from matplotlib.text import Text as TextArtist
+
+    from kpi.charts import spc_chart
+    from kpi.pack.build import build_pack
+
+    content = build_pack(config_path, PERIOD, language="cy", audience="public")
+    words = []
+    for view in content.views.values():
+        if view.spc is None:
+            continue
+        figure, alt = spc_chart(view.spc, title=view.indicator.title_in("cy"), unit=view.indicator.unit,
+                                decimals=view.indicator.decimals, target=view.row["target"], text=content.text,
+                                rebase_points=view.trend.changes)
+        words += [artist.get_text() for artist in figure.findobj(TextArtist)] + [alt]
+        figure.clear()
+    words += [alt for _, alt in content.comparison_charts.values()]
+    return " ".join(words)
+
+
+def _without_file_names(text: str, root: Path) -> str:
+    """The input files' names (and their sheets' names) are names, not words: drop every piece of them the
+    PDF's line breaks made."""
+    report = pd.read_csv(root / "data/processed/ingest_report.csv", dtype=str, keep_default_na=False)
+    paths = " ".join(report["file"].str.lstrip("'")) + " " + " ".join(report["sheet"])
+    return " ".join(token for token in text.split() if token not in paths)
+
+
+def test_the_welsh_pack_has_no_english_left(demo_project, pack):
+    from english_words import english_in
+
+    pdf = "\n".join(page.extract_text() for page in PdfReader(pack / "pack.cy.pdf").pages)
+    pdf = _without_file_names(pdf, demo_project)
+    html = _visible_html_text((pack / "pack.cy.html").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(pack / "pack.cy.xlsx", read_only=True)
+    cells = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for v in row if isinstance(v, str)) + " " + " ".join(book.sheetnames)
+    cells = _without_file_names(cells, demo_project)
+    charts = _chart_texts(demo_project / "kpi.yml")
+    found = {where: sorted(english_in(text)) for where, text in
+             (("pdf", pdf), ("html and alt text", html), ("workbook", cells), ("charts", charts))}
+    assert found == {where: [] for where in found}
+    assert re.search(r"\b(Medi|Gorffennaf|Awst)\b", pdf)  # months in Welsh
+    assert "Pwyllgor Craffu Gwasanaethau Plant" in pdf and '<html lang="cy">' in (pack / "pack.cy.html").read_text(
+        encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import numpy as np
@@ -40,7 +41,7 @@ def _facts(**changes) -> HeadlineFacts:
 def test_headline_says_improving_only_with_special_cause():
     text = headline(TIMELINESS, _facts(variation_icon="improvement_high", since_label="2018-19 Q1"), Text())
     assert text == ("86.0% of assessments were completed within 42 working days (137 of 159). This is a "
-                    "significant improvement since 2018-19 Q1 and above the 80% target, but below the Wales "
+                    "significant improvement since 2018-19 Q1. It is above the 80% target. It is below the Wales "
                     "average of 88.9%.")
 
 
@@ -48,7 +49,7 @@ def test_headline_without_special_cause_gives_the_range_of_normal_variation():
     text = headline(TIMELINESS, _facts(), Text())
     assert "improv" not in text and "deteriorat" not in text
     assert "There is no significant change: values between 70.1% and 99.3% are normal variation." in text
-    assert text.endswith("It is above the 80% target, but below the Wales average of 88.9%.")
+    assert text.endswith("It is above the 80% target. It is below the Wales average of 88.9%.")
 
 
 def test_headline_clips_normal_variation_to_what_is_possible():
@@ -59,7 +60,8 @@ def test_headline_clips_normal_variation_to_what_is_possible():
 def test_headline_for_lower_is_better_turns_good_and_bad_the_right_way():
     text = headline(CASELOAD, _facts(value=16.6, numerator=596, denominator=35.8, variation_icon="concern_high",
                                      since_label="2019-20 Q1", target=17.0, nation_value=17.7), Text())
-    assert "significant deterioration since 2019-20 Q1, but below the 17 target and below the Wales average" in text
+    assert "This is a significant deterioration since 2019-20 Q1. It is below the 17 target. It is below the Wales " \
+           "average" in text
 
 
 def test_headline_for_a_suppressed_value_says_nothing_about_it():
@@ -350,3 +352,44 @@ def test_a_restated_figure_is_listed_with_the_pack_that_published_it(demo, tmp_p
     assert [(r["period"], r["published_in"], r["reason"]) for r in listed] == [
         ("2025-26 Q4", "2026-27 Q1", "more records for that period (recorded late)")]
     assert "1 figure(s) from earlier periods have changed" in render.summary(content)
+
+
+def test_commentary_in_one_language_only_is_shown_marked_never_dropped(demo, tmp_path):
+    folder = tmp_path / "2026-27Q2"
+    folder.mkdir()
+    (folder / "commentary.yml").write_text(
+        "contacts_received:\n  owner: Front door manager\n  commentary: Demand rose after the schools returned.\n"
+        "contacts_from_police_pct:\n  commentary: Police contacts were steady.\n"
+        "  commentary_cy: Roedd cysylltiadau gan yr heddlu yn gyson.\n", encoding="utf-8")
+    welsh = build_pack(demo / "kpi.yml", PERIOD, language="cy", audience="public", reports_dir=tmp_path)
+    section = html.unescape(render.domain_section(welsh, "front_door"))
+    assert '<p lang="en">Demand rose after the schools returned.</p>' in section  # kept, and tagged as English
+    assert welsh.text("This comment has not been translated: it is shown in the language it was written in.") \
+        in section
+    assert "Roedd cysylltiadau gan yr heddlu yn gyson." in section and "Police contacts were steady." not in section
+    english = render.domain_section(build_pack(demo / "kpi.yml", PERIOD, audience="public", reports_dir=tmp_path),
+                                    "front_door")
+    assert "Demand rose after the schools returned." in english and 'lang="en"' not in english
+    from kpi.pack.commentary import lacking_translation
+
+    assert lacking_translation(folder, "cy") == ["contacts_received"] and lacking_translation(folder, "en") == []
+
+
+@pytest.mark.parametrize("value, opening", [(6.5, "Bu cynnydd o 6.5%"), (-2.7, "Bu gostyngiad o 2.7%"),
+                                            (0.0, "Ni newidiodd nifer y cysylltiadau")])
+def test_welsh_headlines_are_whole_sentences_for_each_case(value, opening):
+    change = catalogue()["contacts_change_on_last_year_pct"]
+    said = headline(change, _facts(value=value, numerator=2790, denominator=2620, target=None, nation_value=None),
+                    Text("cy"))
+    assert said.startswith(opening), said
+    assert "Newid o" not in said  # the old Welsh lost whether it rose or fell
+
+
+def test_welsh_words_that_changed_the_meaning_stay_fixed():
+    rereferrals = catalogue()["rereferrals_within_12m_pct"]
+    assert rereferrals.title["cy"].startswith("Ail-atgyfeiriadau")
+    said = headline(rereferrals, _facts(value=22.2, numerator=78, denominator=351, target=20.0, nation_value=20.7,
+                                        nation_name="Cymru"), Text("cy"))
+    assert "yn ail-atgyfeiriadau" in said and "uwchlaw" not in said and "sylweddol" not in said
+    late = catalogue()["assessments_overdue_avg_working_days"]
+    assert format_value(56.6, late.unit, 1, "cy") == "56.6 diwrnod"

@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from kpi.config import load_config
-from kpi.ingest import _parse_source, _read_file, ingest
-from kpi.tables import table
+from kpi.data.ingest import _parse_source, _read_file, ingest
+from kpi.data.tables import table
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
 LAIT = PUBLISHED / "dfe-lait" / "bds_long_0.parquet"

@@ -20,9 +20,9 @@ import pandas as pd
 
 from kpi.demo import generate, write_demo
 from kpi.demo.assessments import DIP_QUARTERS
-from kpi.periods import code, financial_year_label
-from kpi.processed import rereferral_flags
-from kpi.workdays import working_days_elapsed
+from kpi.time.periods import code, financial_year_label
+from kpi.data.processed import rereferral_flags
+from kpi.time.workdays import working_days_elapsed
 
 
 def calibration(seed: int, today: dt.date) -> dict[str, object]:

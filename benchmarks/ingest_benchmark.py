@@ -20,8 +20,8 @@ import pandas as pd
 
 from kpi.config import load_config
 from kpi.demo import write_demo
-from kpi.indicator_table import indicator_table
-from kpi.ingest import ingest
+from kpi.compare.table import indicator_table
+from kpi.data.ingest import ingest
 
 
 def main(authorities: int = 15) -> None:

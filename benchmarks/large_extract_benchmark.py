@@ -2,7 +2,7 @@
 
 Writes a synthetic contacts extract of the size asked (default 2 GiB, with name, address, NHS number and
 postcode columns, as a careless extract would have) to a temporary folder under /tmp, then, each in a
-fresh process: reads it as `kpi ingest` reads a file (kpi.loading.read_part: only the canonical columns,
+fresh process: reads it as `kpi ingest` reads a file (kpi.data.loading.read_part: only the canonical columns,
 in batches), and runs the whole `kpi ingest`. Each process reports its own peak resident memory
 (ru_maxrss); a watchdog stops a process that goes past --cap GiB, so the machine never runs out. The
 file is deleted at the end.
@@ -34,8 +34,8 @@ READ = """
 import resource, sys, time
 from pathlib import Path
 from kpi.config import Source
-from kpi.loading import read_part
-from kpi.tables import table
+from kpi.data.loading import read_part
+from kpi.data.tables import table
 started = time.perf_counter()
 extract, match, original = read_part(table("contacts"), Source(path=sys.argv[1]), Path(sys.argv[1]))
 seconds = time.perf_counter() - started
@@ -45,7 +45,7 @@ print(len(original), extract.batches, seconds, resource.getrusage(resource.RUSAG
 INGEST = """
 import resource, sys, time
 from kpi.config import load_config
-from kpi.ingest import ingest
+from kpi.data.ingest import ingest
 started = time.perf_counter()
 result = ingest(load_config(sys.argv[1]))
 seconds = time.perf_counter() - started

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from kpi.spc import spc_many
+from kpi.spc.xmr import spc_many
 
 
 def make_frame(series: int, points: int, seed: int = 1) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch
 from matplotlib.text import Text
 
-CSS = Path(__file__).resolve().parents[1] / "src/kpi/templates/nbconvert/kpi_pack/pack.css"
+CSS = Path(__file__).resolve().parents[1] / "src/kpi/pack/templates/nbconvert/kpi_pack/pack.css"
 NO_MARKER = (None, "None", "none", "", " ")
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kpi.config import load_config
-from kpi.ingest import IngestResult, ingest
+from kpi.data.ingest import IngestResult, ingest
 
 TEST_KEY = "test-pseudonym-key-of-at-least-32-bytes"
 

@@ -31,14 +31,14 @@ def _words(text: str) -> set[str]:
 @cache
 def english_words() -> frozenset[str]:
     package = resources.files("kpi")
-    with package.joinpath("locale/cy/LC_MESSAGES/kpi.po").open("rb") as handle:
+    with package.joinpath("words/locale/cy/LC_MESSAGES/kpi.po").open("rb") as handle:
         catalogue = read_po(handle, locale="cy")
     english, welsh = set(), set()
     for message in catalogue:
         if message.id and isinstance(message.id, str):
             english |= _words(re.sub(r"\{[^}]*\}", " ", message.id))
             welsh |= _words(re.sub(r"\{[^}]*\}", " ", message.string or ""))
-    indicators = yaml.safe_load(package.joinpath("indicators.yml").read_text(encoding="utf-8"))
+    indicators = yaml.safe_load(package.joinpath("catalogue/indicators.yml").read_text(encoding="utf-8"))
     for spec in indicators.values():
         english |= _words(spec["title"]["en"])
         welsh |= _words(spec["title"]["cy"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi import versions
+from kpi.data import versions
 
 # Every step by which a run changes the file system (pathlib and shutil go through these too).
 STEPS = [(os, "replace"), (os, "rename"), (os, "symlink"), (os, "link"), (os, "mkdir"), (os, "unlink"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.schemas import DTYPES
-from kpi.tables import table
+from kpi.data.schemas import DTYPES
+from kpi.data.tables import table
 
 
 def canonical(name: str, rows: list[dict]) -> pd.DataFrame:

@@ -15,13 +15,14 @@ import yaml
 from chart_checks import (WelshStub, contrast_failures, css_width_mm, small_texts, texts_of, texts_outside,
                           untranslated, words_of)
 from conftest import TEST_KEY
-from kpi import benchmarking
+from kpi import charts
+from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.comparisons import Area, compare
+from kpi.compare.ranking import Area, compare
 from kpi.config import Sources, load_config
 from kpi.errors import UnusableInput
-from kpi.ingest import ingest
-from kpi.periods import parse_period
+from kpi.data.ingest import ingest
+from kpi.time.periods import parse_period
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "benchmarking.ipynb"
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
@@ -79,11 +80,11 @@ def test_league_ranks_and_bands_match_the_comparisons_for_every_authority(small)
 
 
 def test_one_rank_and_band_implementation_worked_by_hand():
-    from kpi import comparisons
+    from kpi.compare import ranking as comparisons
 
     from kpi.charts import ranking
 
-    # benchmarking and its charts have no rank or band of their own: they use kpi.comparisons' one.
+    # benchmarking and its charts have no rank or band of their own: they use kpi.compare.ranking' one.
     assert ranking.bands is comparisons.bands and not hasattr(benchmarking, "ranks")
     assert not hasattr(ranking, "ranks")
     values = pd.Series([10.0, 12.0, 13.0, 15.0, 15.0, 18.0, 21.0, np.nan])
@@ -116,7 +117,7 @@ def test_summary_and_series(small):
 
 
 def test_charts_mark_this_authority_by_colour_hatch_and_label(small):
-    chart = benchmarking.ranked_chart(small)
+    chart = charts.ranked_chart(small)
     ax = chart.figure.axes[0]
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 1
@@ -133,8 +134,8 @@ def test_charts_mark_this_authority_by_colour_hatch_and_label(small):
     assert chart.title == "Barnsley ranks 3rd of 5 authorities in 2024-25"
     assert "Barnsley Metropolitan Borough Council: 16.2, rank 3 of 5, band B" in chart.alt_text
     assert "1 authority has no published figure" in chart.alt_text
-    assert 'alt="Bar chart: Barnsley ranks 3rd' in chart._repr_html_()
-    series = benchmarking.time_series_chart(small)
+    assert 'alt="Bar chart: Barnsley ranks 3rd' in chart._repr_mimebundle_()["text/html"]
+    series = charts.time_series_chart(small)
     assert series.title == "Barnsley better than England in 1 of 2 years"
     assert "England: 16.0 in 2023-24, 15.4 in 2024-25" in series.alt_text
     for title in (chart.title, series.title):
@@ -262,8 +263,8 @@ def quartiles_only(project):
 
 def _charts(bench, text=None):
     if bench.config.authority.code == "W06000006":
-        return [benchmarking.ranked_chart(bench, text=text)]
-    return [benchmarking.ranked_chart(bench, text=text), benchmarking.time_series_chart(bench, text=text)]
+        return [charts.ranked_chart(bench, text=text)]
+    return [charts.ranked_chart(bench, text=text), charts.time_series_chart(bench, text=text)]
 
 
 @pytest.mark.parametrize("which", ["small", "many", "quartiles_only"])
@@ -287,8 +288,8 @@ def test_every_bar_line_marker_and_text_meets_wcag_contrast(which, request):
 
 def test_a_named_ranking_is_as_tall_as_its_bars_need(small, many):
     # 5 named bars make a short chart; 40 authorities are unnamed columns at a fixed height.
-    assert benchmarking.ranked_chart(small).figure.get_size_inches()[1] * 25.4 < 75
-    columns = benchmarking.ranked_chart(many)
+    assert charts.ranked_chart(small).figure.get_size_inches()[1] * 25.4 < 75
+    columns = charts.ranked_chart(many)
     assert columns.figure.get_size_inches()[1] * 25.4 == pytest.approx(75)
     # Ours (code 300, i = 0) is 10.0, the lowest value (and i = 23 ties it): lower is better, so rank 1.
     assert columns.title == "Barnsley ranks 1st of 40 authorities in 2024-25"
@@ -311,7 +312,7 @@ def test_welsh_charts_have_no_english_word_but_proper_names(which, request):
 
 def test_titles_keep_their_english_and_give_welsh_the_bare_rank(small):
     stub = WelshStub()
-    chart = benchmarking.ranked_chart(small, text=stub)
+    chart = charts.ranked_chart(small, text=stub)
     assert chart.title == "Barnsley⟨ ranks ⟩3⟨rd⟩⟨ of ⟩5⟨ authorities in ⟩2024-25"
     assert "{name} ranks {ordinal} of {count} authorities in {year}" in stub.msgids  # Welsh may use {rank}
-    assert benchmarking.ranked_chart(small).title == "Barnsley ranks 3rd of 5 authorities in 2024-25"
+    assert charts.ranked_chart(small).title == "Barnsley ranks 3rd of 5 authorities in 2024-25"

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from kpi.config import Source
-from kpi.loading import read_part
-from kpi.tables import table
+from kpi.data.loading import read_part
+from kpi.data.tables import table
 
 HEADER = ["Contact ID", "Person ID", "Child Name", "Date of Birth", "Address", "NHS Number", "Date Received",
           "Contact Source", "Contact Type", "Decision Date", "Outcome", "Postcode"]

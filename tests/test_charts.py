@@ -13,11 +13,12 @@ from matplotlib.figure import Figure
 
 from chart_checks import (WelshStub, contrast_failures, css_width_mm, ratio, small_texts, texts_of, texts_outside,
                           untranslated, words_of)
-from kpi.charts import (ASSURANCE_LABELS, PNG_DPI, VARIATION_LABELS, alt_text, format_value, icon_png, shown_limits,
+from kpi.words.formatting import format_value
+from kpi.charts import (ASSURANCE_LABELS, PNG_DPI, VARIATION_LABELS, alt_text, icon_png, shown_limits,
                         spc_chart, to_png)
-from kpi.periods import label as period_label
-from kpi.phases import RebasePoint
-from kpi.spc import ASSURANCE_ICONS, VARIATION_ICONS, spc
+from kpi.time.periods import label as period_label
+from kpi.spc.phases import RebasePoint
+from kpi.spc.xmr import ASSURANCE_ICONS, VARIATION_ICONS, spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 
@@ -175,7 +176,6 @@ def test_long_titles_wrap_clear_of_the_icons():
 
 
 def test_ratios_are_plain_numbers_on_the_axis_and_in_words():
-    from kpi.charts import format_value
 
     assert format_value(16.64, "ratio", 1) == "16.6"
     assert format_value(56.6, "days", 1) == "56.6 days"
@@ -451,7 +451,7 @@ def test_a_welsh_chart_has_no_english_word(case):
 
 
 def test_the_pack_text_object_is_used_as_it_is():
-    from kpi.pack.text import Text
+    from kpi.words.text import Text
 
     welsh = Text("cy")
     _, text = render(spc(WHEELER, periods=QUARTERS), unit="number", decimals=0, text=welsh)

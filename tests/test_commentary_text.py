@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi.cells import runs_as_formula
+from kpi.data.cells import runs_as_formula
 from kpi.pack.commentary import read_commentary, write_commentary_workbook
 
 TYPED = ["=Two posts filled", "-10% agency", "+ improved", "@home visits up", "\tIndented by the manager",

@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import ingest as ingest_module
+from kpi.data import ingest as ingest_module
 from kpi.catalogue import catalogue
-from kpi.comparators import common
-from kpi.comparators.checks import disagreements
-from kpi.comparisons import Area, compare, own_code
+from kpi.data.published import common
+from kpi.data.published.checks import disagreements
+from kpi.compare.ranking import Area, compare, own_code
 from kpi.errors import ConfigError
-from kpi.periods import parse_period
+from kpi.time.periods import parse_period
 
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
               "old_la_code,new_la_code,la_name,category,referral_count,rereferral_count,rereferral_percent")
@@ -445,7 +445,7 @@ def test_matching_units_load_and_are_kept(project):
 
 
 def test_no_comparator_in_the_catalogue_has_another_unit_than_its_indicator():
-    from kpi.comparators.units import unit_of_measure
+    from kpi.data.published.units import unit_of_measure
 
     for indicator in catalogue().values():
         ids = pd.Series([i for i in (indicator.comparator, *indicator.comparator_ids) if i], dtype="string")

@@ -17,12 +17,13 @@ import pytest
 import yaml
 
 from conftest import TEST_KEY
-from kpi import benchmarking
+from kpi import charts
+from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.comparisons import Area, area_for, compare
+from kpi.compare.ranking import Area, area_for, compare
 from kpi.config import load_config
-from kpi.ingest import ingest
-from kpi.periods import parse_period
+from kpi.data.ingest import ingest
+from kpi.time.periods import parse_period
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
 DFE = PUBLISHED / "dfe-csc-outcomes"
@@ -355,7 +356,7 @@ def test_a_suppressed_figure_of_ours_is_computed_for_the_published_year_and_rank
 
 
 def test_every_authoritys_rank_in_the_workbook_figures_is_recomputed_from_the_raw_rows(england):
-    from kpi.comparisons import comparison_figures
+    from kpi.compare.ranking import comparison_figures
 
     root, _ = england
     config = load_config(root / "kpi.yml")
@@ -430,7 +431,7 @@ def test_a_wales_only_publication_loads_as_the_wales_value_and_quartiles(publish
     assert alone["comparator_position"] is None and pd.isna(alone["rank"]) and alone["nation_value"] == wales
     # The notebook and the pack's chart say the same: our figure against the published quartiles, no rank.
     bench = benchmarking.load(load_config(tmp_path / "kpi.yml"), indicator.id, own_value_for=lambda p: 86.0)
-    chart = benchmarking.ranked_chart(bench)
+    chart = charts.ranked_chart(bench)
     assert chart.title == "Wrexham between the quartiles in 2017-18"
     assert "no rank" in chart.alt_text and "Wrexham County Borough Council: 86.0% (computed from our data" in (
         chart.alt_text)

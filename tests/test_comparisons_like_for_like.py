@@ -4,7 +4,7 @@ our figure it is computed from our own data for the same period; the table and t
 number; a publication with only the nation's value and quartiles gives no rank.
 
 Expected values are worked out here from the demo's raw comparators.csv (read with the csv module), whose
-own-authority rows the demo computed from its extracts independently of kpi.measures.
+own-authority rows the demo computed from its extracts independently of kpi.indicators.measures.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ import pandas as pd
 import pytest
 
 from conftest import TEST_KEY
-from kpi import benchmarking
+from kpi import charts
+from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.comparisons import (COMPUTED, Area, area_for, compare, comparison_figures, our_figure_for,
+from kpi.compare.ranking import (COMPUTED, Area, area_for, compare, comparison_figures, our_figure_for,
                              position_words)
 from kpi.config import load_config
-from kpi.periods import parse_period
-from kpi.presentation import format_value
-from kpi.processed import load_processed
+from kpi.time.periods import parse_period
+from kpi.words.formatting import format_value
+from kpi.data.processed import load_processed
 
 DEMO_CODE = "W06000099"
 INDICATORS = ["assessments_within_timescale_pct", "rereferrals_within_12m_pct", "contacts_to_strategy_pct",
@@ -220,7 +221,7 @@ def test_the_table_and_the_chart_show_the_same_figure(demo, suppressed_project, 
         own = our_figure_for(data, config, indicator_id)
         result = compare(comparators, indicator, LATEST, area_for(config), own)  # the pack's table row
         bench = benchmarking.load(config, indicator_id, period=result["comparator_period"], own_value_for=own)
-        chart = benchmarking.ranked_chart(bench)
+        chart = charts.ranked_chart(bench)
         shown = format_value(result["comparator_value"], indicator.unit, indicator.decimals)  # as the table prints
         texts = [t.get_text() for t in chart.figure.axes[0].texts]
         assert any(t.startswith(f"Demo {shown}") for t in texts), (indicator_id, texts)

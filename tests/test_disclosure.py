@@ -1,6 +1,6 @@
 """No count of 1 to 5 children can be worked out from a public pack, by any route (issue 10).
 
-The oracle is kpi.disclosure_check, which reads a workbook as a reader would. The planted authority
+The oracle is kpi.pack.disclosure_check, which reads a workbook as a reader would. The planted authority
 (tests/planted.py) has a small cell for each route; the officers' draft must show every one of them to
 the scanner (so the corpus and the scanner are real), and the public pack none.
 """
@@ -14,12 +14,12 @@ import pytest
 
 import planted
 from kpi.config import load_config
-from kpi.disclosure import Policy
-from kpi.disclosure_check import DisclosureRisk, require_safe, scan_sheets, scan_workbook
+from kpi.indicators.disclosure import Policy
+from kpi.pack.disclosure_check import DisclosureRisk, require_safe, scan_sheets, scan_workbook
 from kpi.pack import render
 from kpi.pack.build import build_pack
 from kpi.pack.workbook import write_workbook
-from kpi.processed import ProcessedData
+from kpi.data.processed import ProcessedData
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import explorer
+from kpi.officers import explorer
 from kpi.catalogue import catalogue
 from kpi.errors import UnusableInput
-from kpi.explorer import HIDDEN_ID, RECORDS, RestrictedUse, records_behind
-from kpi.indicator_table import compute_values
-from kpi.measures import Settings
-from kpi.periods import parse_period
-from kpi.processed import ProcessedData
-from kpi.spc import spc
+from kpi.officers.explorer import HIDDEN_ID, RECORDS, RestrictedUse, records_behind
+from kpi.indicators.table import compute_values
+from kpi.indicators.measures import Settings
+from kpi.time.periods import parse_period
+from kpi.data.processed import ProcessedData
+from kpi.spc.xmr import spc
 from tables import assessment, canonical, contact, worker
 
 Q1, Q2 = parse_period("2018-19Q1"), parse_period("2018-19Q2")  # Q2: July - September 2018

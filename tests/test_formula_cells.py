@@ -1,4 +1,4 @@
-"""kpi.cells: text a spreadsheet would run is written as text, in CSV and in XLSX; numbers stay numbers."""
+"""kpi.data.cells: text a spreadsheet would run is written as text, in CSV and in XLSX; numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from kpi.cells import append_row, as_csv_text, from_csv_text, runs_as_formula, write_csv
+from kpi.data.cells import append_row, as_csv_text, from_csv_text, runs_as_formula, write_csv
 
 # What an extract, a file name or a manager can put at the start of a cell.
 RISKY = ["=1+1", '=HYPERLINK("http://example.org","x")', "+44 1978 292000", "-2+3+cmd|' /C calc'!A0",
@@ -43,7 +43,7 @@ def _written(frame: pd.DataFrame) -> str:
 
 
 def test_openpyxl_stores_a_str_beginning_with_equals_as_a_formula_unless_told():
-    """Why kpi.cells exists for XLSX: openpyxl alone turns such text into a live formula or an error."""
+    """Why kpi.data.cells exists for XLSX: openpyxl alone turns such text into a live formula or an error."""
     sheet = Workbook().active
     sheet.append(["=Two posts filled", "#N/A", "-10% agency"])
     assert [c.data_type for c in sheet[1]] == ["f", "e", "s"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.config import load_config
-from kpi.indicator_table import indicator_table
+from kpi.compare.table import indicator_table
 
 HEADER = "Assessment ID,Person ID,Date of Referral,Assessment Completed,Team,Child Seen,Language"
 

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import GOOD_CONTACT, TEST_KEY, contacts_csv
 from kpi.cli import main
-from kpi.ingest import write_atomically
-from kpi.pseudonym import load_key, pseudonymise
+from kpi.data.ingest import write_atomically
+from kpi.data.pseudonym import load_key, pseudonymise
 
 SECOND_CONTACT = "C2,P2,11/02/2017 10:00,Health,Enquiry,,"
 
@@ -181,7 +181,7 @@ def test_an_interrupted_write_leaves_the_previous_table(tmp_path):
 def test_readme_documents_every_canonical_column():
     from pathlib import Path
 
-    from kpi.tables import load_tables
+    from kpi.data.tables import load_tables
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for table in load_tables().values():
@@ -191,7 +191,7 @@ def test_readme_documents_every_canonical_column():
 
 
 def test_console_summary_folds_many_monthly_files_into_one_line(project):
-    from kpi.ingest import summary_lines
+    from kpi.data.ingest import summary_lines
 
     for month in range(1, 6):
         project.write_text(f"monthly/2017-{month:02d}.csv",

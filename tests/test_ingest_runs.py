@@ -19,12 +19,12 @@ import yaml
 
 from conftest import GOOD_CONTACT, TEST_KEY, contacts_csv
 from faults import KillAt, describe, visible
-from kpi import ingest as ingest_module
+from kpi.data import ingest as ingest_module
 from kpi.cli import main
 from kpi.config import load_config
-from kpi.ingest import ingest
-from kpi.processed import load_processed
-from kpi.versions import VersionedFolder
+from kpi.data.ingest import ingest
+from kpi.data.processed import load_processed
+from kpi.data.versions import VersionedFolder
 
 COMPARATORS = ("indicator_id,area_code,area_name,area_type,period,value\n"
                "rereferrals_within_12m_pct,W06000001,Ynys Mon,authority,2018-19,21.5\n")
@@ -109,7 +109,7 @@ def test_killed_at_any_step_readers_see_old_or_new_and_the_next_start_tidies(sce
     elif before is None:
         shutil.rmtree(pristine / "data")
     if not exchange:
-        monkeypatch.setattr("kpi.versions.exchange", lambda first, second: False)
+        monkeypatch.setattr("kpi.data.versions.exchange", lambda first, second: False)
     if not links:
         def no_symlinks(*args, **kwargs):
             raise OSError(errno.EPERM, "Operation not permitted", args[1])
@@ -229,7 +229,7 @@ def test_outputs_are_ordinary_files_readable_by_others(pristine):
 HOLD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from kpi.versions import VersionedFolder
+    from kpi.data.versions import VersionedFolder
     with VersionedFolder(Path(sys.argv[1])).locked("kpi ingest"):
         print("holding", flush=True)
         time.sleep(60)

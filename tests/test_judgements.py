@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from kpi.catalogue import catalogue
-from kpi.comparisons import Area, compare, quartile_band, rank_of
-from kpi.judgements import change, rag, travel, wilson_interval
-from kpi.periods import parse_period
+from kpi.compare.ranking import Area, compare, quartile_band, rank_of
+from kpi.indicators.judgements import change, rag, travel, wilson_interval
+from kpi.time.periods import parse_period
 
 
 def _series(*values):

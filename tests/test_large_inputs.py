@@ -1,7 +1,7 @@
 """Large and hostile inputs: CSVs read in batches, workbooks checked before they are opened.
 
 The files are built small in each test; the limits are set small to meet them (`limits:` in kpi.yml,
-applied with kpi.readers.input_limits), so nothing large is ever written.
+applied with kpi.data.readers.input_limits), so nothing large is ever written.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from conftest import CONTACTS_HEADER
 from kpi.config import InputLimits, Source, load_config
 from kpi.errors import ConfigError, UnusableInput
-from kpi.loading import read_part
-from kpi.readers import input_limits, read_extract
-from kpi.tables import table
+from kpi.data.loading import read_part
+from kpi.data.readers import input_limits, read_extract
+from kpi.data.tables import table
 
 SOURCES = ["Police", "Health", "Ysgol Tâf", "Self", "Other LA"]
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from kpi.catalogue import catalogue
-from kpi.measures import MEASURES, PeriodData, Settings, Unavailable
-from kpi.periods import bounds, parse_period
-from kpi.processed import ProcessedData
+from kpi.indicators.measures import MEASURES, PeriodData, Settings, Unavailable
+from kpi.time.periods import bounds, parse_period
+from kpi.data.processed import ProcessedData
 from tables import assessment, canonical, contact, worker
 
 Q2 = parse_period("2018-19Q2")  # July - September 2018

@@ -102,7 +102,7 @@ def test_notebook_is_thin_one_call_per_cell(name):
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"][1:]  # after the parameters
     setup, calls = code[0], code[1:]
-    assert re.fullmatch(r"from kpi\.\w+ import \w+\n\n\w+ = \w+\.build\(.*\)", setup.source.strip(), re.S)
+    assert re.fullmatch(r"from kpi(\.\w+)+ import \w+\n\n\w+ = \w+\.build\(.*\)", setup.source.strip(), re.S)
     for cell in calls:
         assert re.fullmatch(r"\w+\.\w+\([^()\n]*\)", cell.source.strip()), cell.source
     assert notebook.cells[0].cell_type == "markdown" and notebook.cells[0].source.startswith("# ")
@@ -170,7 +170,7 @@ def test_explorer_picks_the_dip_and_lists_its_records_with_pseudonyms_only(indic
 
 
 def test_explorer_for_a_public_audience_shows_no_records(demo_project):
-    from kpi.explorer import Explorer, RestrictedUse, records_behind
+    from kpi.officers.explorer import Explorer, RestrictedUse, records_behind
 
     public = Explorer.build(demo_project / "kpi.yml", "assessments_within_timescale_pct", "2020-21Q1..latest",
                             rebase_at=["2023-24Q3"], audience="public")

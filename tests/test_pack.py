@@ -23,7 +23,7 @@ from kpi.catalogue import DOMAINS, catalogue
 from kpi.cli import main
 from kpi.config import load_config
 from kpi.demo import write_demo
-from kpi.indicator_table import indicator_table
+from kpi.compare.table import indicator_table
 from kpi.pack.outputs import audience_of_html
 from kpi.pack.workbook_words import read_workbook
 

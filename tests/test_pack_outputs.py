@@ -14,7 +14,7 @@ import pytest
 from kpi.pack.export import PackFailed, _move_into_place, _Run
 from kpi.pack.outputs import KINDS, Variant, WrongMarking, audience_of_name, check_marking, update_manifest
 from kpi.pack.restatements import FIGURE_COLUMNS, published_before, restated
-from kpi.periods import parse_period
+from kpi.time.periods import parse_period
 
 VARIANTS = [Variant(audience, language) for audience in ("public", "restricted") for language in ("en", "cy")]
 CREATED = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)

@@ -23,7 +23,7 @@ from kpi.cli import main
 from kpi.pack import export
 from kpi.pack.commentary import write_commentary_workbook
 from kpi.pack.export import PackFailed, _Run, make_pack
-from kpi.versions import StorageRefused, VersionedFolder
+from kpi.data.versions import StorageRefused, VersionedFolder
 
 PERIOD = "2016-17Q4"
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
@@ -135,7 +135,7 @@ def test_killed_at_any_step_the_period_shows_the_old_pack_or_the_new_one(scenari
     if before == "plain":
         _as_plain_folder(project)
     if not exchange:
-        monkeypatch.setattr("kpi.versions.exchange", lambda first, second: False)
+        monkeypatch.setattr("kpi.data.versions.exchange", lambda first, second: False)
     if not links:
         symlink = os.symlink
 

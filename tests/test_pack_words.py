@@ -17,14 +17,14 @@ from kpi.demo import write_demo
 from kpi.pack import render
 from kpi.pack.build import build_pack
 from kpi.pack.commentary import read_commentary
-from kpi.disclosure import Policy
+from kpi.indicators.disclosure import Policy
 from kpi.pack.headlines import HeadlineFacts, headline
 from kpi.pack.restatements import figures_shown
-from kpi.pack.text import Text
+from kpi.words.text import Text
 from kpi.config import load_config
-from kpi.indicator_table import indicator_table
-from kpi.periods import label, parse_period
-from kpi.presentation import format_value
+from kpi.compare.table import indicator_table
+from kpi.time.periods import label, parse_period
+from kpi.words.formatting import format_value
 
 TIMELINESS = catalogue()["assessments_within_timescale_pct"]
 CASELOAD = catalogue()["caseload_per_social_worker_fte"]
@@ -288,7 +288,7 @@ def test_public_pages_carry_no_instructions_for_officers(public_content):
 
 def test_a_withheld_figure_shows_no_chart_change_or_verdict(demo, monkeypatch):
     # Raising the threshold withholds most figures about children: none may show anything that hints at them.
-    monkeypatch.setattr("kpi.disclosure.Policy.from_config", classmethod(lambda cls, config: cls(500)))
+    monkeypatch.setattr("kpi.indicators.disclosure.Policy.from_config", classmethod(lambda cls, config: cls(500)))
     content = build_pack(demo / "kpi.yml", PERIOD, audience="public")
     withheld = [v for v in content.views.values() if v.withheld]
     assert {"assessments_open_over_timescale", "contacts_to_strategy_pct"} <= {v.indicator.id for v in withheld}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi.periods import (PeriodError, QuarterSpan, a_year_earlier, bounds, code, financial_year, half_year, kind,
+from kpi.time.periods import (PeriodError, QuarterSpan, a_year_earlier, bounds, code, financial_year, half_year, kind,
                          label, last_quarter, latest_complete_quarter, months_label, parse_period,
                          parse_period_range, previous, quarters_in, resolve, rolling_12_months, window,
                          year_to_date)

@@ -14,8 +14,8 @@ import pytest
 
 from kpi.charts import spc_chart
 from kpi.config import Config
-from kpi.phases import RebasePoint, rebase_points, suggest_rebase, sustained
-from kpi.spc import spc
+from kpi.spc.phases import RebasePoint, rebase_points, suggest_rebase, sustained
+from kpi.spc.xmr import spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 

@@ -10,7 +10,7 @@ import pytest
 
 from kpi.config import load_config
 from kpi.errors import UnusableInput
-from kpi.pseudonym import MINIMUM_KEY_BYTES, key_for, load_key, pseudonymise
+from kpi.data.pseudonym import MINIMUM_KEY_BYTES, key_for, load_key, pseudonymise
 
 GOOD_KEY = b"k" * MINIMUM_KEY_BYTES
 

@@ -10,10 +10,10 @@ import subprocess
 import pandas as pd
 import pytest
 
-from kpi import quality
-from kpi.measures import MEASURES, PeriodData, Settings
-from kpi.periods import PeriodError, bounds, code, parse_period
-from kpi.processed import ProcessedData
+from kpi.indicators import quality
+from kpi.indicators.measures import MEASURES, PeriodData, Settings
+from kpi.time.periods import PeriodError, bounds, code, parse_period
+from kpi.data.processed import ProcessedData
 from tables import assessment, canonical, contact, worker
 
 Q1, Q2, Q3 = (parse_period(f"2018-19Q{n}") for n in (1, 2, 3))

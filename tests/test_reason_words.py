@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 import kpi
-from kpi import loading, quality
-from kpi.schemas import build_schema
-from kpi.tables import TABLE_NAMES, table
+from kpi.data import loading
+from kpi.indicators import quality
+from kpi.data.schemas import build_schema
+from kpi.data.tables import TABLE_NAMES, table
 
 PACKAGE = Path(kpi.__file__).parent
 

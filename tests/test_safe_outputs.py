@@ -14,15 +14,15 @@ import pytest
 
 from conftest import GOOD_CONTACT, contacts_csv
 from kpi.pack.workbook_words import read_workbook
-from kpi.cells import from_csv_text, runs_as_formula
+from kpi.data.cells import from_csv_text, runs_as_formula
 from kpi.cli import main
 from kpi.demo import write_demo
 from kpi.pack import Pack
 from kpi.pack.build import build_pack
 from kpi.pack.restatements import published_before
 from kpi.pack.workbook import write_workbook
-from kpi.periods import parse_period
-from kpi.quality import ingest_summary, rejected_rows
+from kpi.time.periods import parse_period
+from kpi.indicators.quality import ingest_summary, rejected_rows
 
 RISKY_CONTACTS = [
     "C2,P2,=1+1,Police,Referral,10/02/2017 11:00,NFA",  # a date that is a formula

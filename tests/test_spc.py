@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.spc import icon_table, spc, spc_many
+from kpi.spc.xmr import icon_table, spc, spc_many
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi.spc import spc
+from kpi.spc.xmr import spc
 
 
 def literal_rules(y: list[float], mode: str, screen: bool, conflicts: str = "precedence",

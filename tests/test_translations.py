@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from openpyxl import Workbook, load_workbook
 
 from kpi.cli import main
-from kpi.translations import (
+from kpi.officers.translations import (
     COLUMNS,
     SHEET,
     Glossary,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi.workdays import add_working_days, is_working_day, working_days_elapsed
+from kpi.time.workdays import add_working_days, is_working_day, working_days_elapsed
 
 
 def _elapsed(start: str, end: str) -> int:

@@ -52,7 +52,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kpi.config import load_config
-    from kpi.ingest import ingest, summary_lines
+    from kpi.data.ingest import ingest, summary_lines
 
     config = load_config(args.config)
     result = ingest(config, progress=None if args.quiet else lambda text: message(f"  {text}"))
@@ -66,16 +66,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from kpi.catalogue import catalogue
-    from kpi.cells import write_csv
+    from kpi.data.cells import write_csv
     from kpi.config import load_config
-    from kpi.presentation import as_text_table
+    from kpi.words.formatting import as_text_table
 
     config = load_config(args.config)
     if args.list:
         for indicator in catalogue(config.targets).values():
             print(f"{indicator.id:<40} {indicator.title['en']}")
         return 0
-    from kpi.indicator_table import indicator_table
+    from kpi.compare.table import indicator_table
 
     table = indicator_table(config, args.period, by=args.by)
     if args.out:
@@ -98,9 +98,9 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 def _suggest_rebases(config, table) -> None:
     """Say where a sustained shift has no recorded process change (the officer decides)."""
     from kpi.catalogue import catalogue
-    from kpi.periods import parse_period
-    from kpi.processed import load_processed
-    from kpi.trends import trends
+    from kpi.time.periods import parse_period
+    from kpi.data.processed import load_processed
+    from kpi.spc.trends import trends
 
     indicators = catalogue(config.targets)
     found = trends(load_processed(config), config, indicators, parse_period(table["period"].iloc[-1]))
@@ -112,13 +112,13 @@ def _suggest_rebases(config, table) -> None:
 
 def _cmd_commentary(args: argparse.Namespace) -> int:
     from kpi.config import load_config
-    from kpi.indicator_table import indicator_table
+    from kpi.compare.table import indicator_table
     from kpi.pack.commentary import workbook_path, write_commentary_workbook
     from kpi.catalogue import catalogue
-    from kpi.disclosure import Policy
-    from kpi.periods import resolve
-    from kpi.presentation import format_value
-    from kpi.processed import load_processed, require_covered
+    from kpi.indicators.disclosure import Policy
+    from kpi.time.periods import resolve
+    from kpi.words.formatting import format_value
+    from kpi.data.processed import load_processed, require_covered
 
     config = load_config(args.config)
     data = load_processed(config)
@@ -133,7 +133,7 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
              zip(table["suppressed"], table["value"], table["unit"], table["decimals"])]
     rows = table.assign(latest_value=shown, rag=table["rag"].fillna(""))[["indicator_id", "title", "latest_value", "rag"]]
     path = workbook_path(args.out or config.reports_dir, period_code)
-    from kpi.versions import VersionedFolder
+    from kpi.data.versions import VersionedFolder
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with VersionedFolder(path.parent).locked("kpi commentary"):  # never while a pack of the period switches
@@ -143,7 +143,7 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:
-    from kpi.disclosure_check import DisclosureRisk
+    from kpi.pack.disclosure_check import DisclosureRisk
     from kpi.pack.export import PackFailed, make_pack
 
     try:
@@ -163,7 +163,7 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_disclosure(args: argparse.Namespace) -> int:
-    from kpi.disclosure_check import scan_workbook
+    from kpi.pack.disclosure_check import scan_workbook
 
     findings = scan_workbook(args.workbook, threshold=args.threshold, style=args.style)
     for finding in findings:
@@ -178,7 +178,7 @@ def _cmd_check_disclosure(args: argparse.Namespace) -> int:
 
 def _cmd_translations(args: argparse.Namespace) -> int:
     """List the Welsh still to be checked, or take a translation unit's checked Welsh back."""
-    from kpi import translations
+    from kpi.officers import translations
 
     if args.status:
         rows = translations.unchecked(args.catalogue, args.indicators)
@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE_INPUT
     except OSError as err:
         # Disk full, permission denied, a read-only folder: one line naming the path, never a traceback.
-        from kpi.versions import refusal
+        from kpi.data.versions import refusal
 
         problem = refusal(err)
         if problem is None:

@@ -94,7 +94,7 @@ class SpcSettings(_Strict):
 
 
 class DisclosureSettings(_Strict):
-    """How a public pack protects children from being identified (see kpi.disclosure)."""
+    """How a public pack protects children from being identified (see kpi.indicators.disclosure)."""
 
     threshold: int = Field(default=5, ge=1, le=20, description="counts of children from 1 to this are withheld")
     style: Literal["dfe", "welsh_government"] = Field(

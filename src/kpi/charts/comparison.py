@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kpi import benchmarking as bm
+from kpi.compare import benchmarking as bm
 from kpi.charts.layout import bottom_legend, wrap_to
 from kpi.charts.style import DARK_GREY, MARGIN_PT, TEXT, TEXT_PT, TITLE_PT, in_points, renderer_of, size_pt
 from kpi.charts.words import ChartWords

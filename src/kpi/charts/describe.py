@@ -3,7 +3,7 @@
 In order: the latest value against the mean and what it means (special cause since when, or within normal
 variation); the time span; every run of special cause on the chart with its dates and direction (a run is an
 unbroken stretch of points of one special-cause type in one phase; a missing value neither breaks nor joins it,
-as in `kpi.spc`); where the limits were recalculated and why, with the mean of each phase; the target and what
+as in `kpi.spc.xmr`); where the limits were recalculated and why, with the mean of each phase; the target and what
 the assurance icon says about it; trial limits.
 
 Better/worse words come only from SPC's special-cause types, never from a comparison of two values.
@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from kpi.charts.words import ChartWords, Translate, chart_words
-from kpi.spc import SpcResult, special_cause_since
+from kpi.spc.xmr import SpcResult, special_cause_since
 
 if TYPE_CHECKING:
-    from kpi.phases import RebasePoint
+    from kpi.spc.phases import RebasePoint
 
 PERCENT_RANGE = (0.0, 100.0)
 # Msgids: the latest point's variation icon, and each special-cause point type in a list of runs.

@@ -18,7 +18,7 @@ from kpi.charts.layout import text_width
 from kpi.charts.style import (DARK_BLUE, DARK_GREY, ORANGE, PURPLE, TEXT, TEXT_PT, WHITE, new_figure, size_pt,
                               text_colour_on, to_png)
 from kpi.charts.words import ChartWords
-from kpi.spc import SpcResult
+from kpi.spc.xmr import SpcResult
 
 # Icon -> (fill, symbol, caption msgid).
 VARIATION_ICON_STYLE = {

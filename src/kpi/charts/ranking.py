@@ -12,13 +12,14 @@ from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 from matplotlib.ticker import MaxNLocator
 
-from kpi import benchmarking as bm
+from kpi.compare import benchmarking as bm
+from kpi.charts.chart import Chart
 from kpi.charts.comparison import Said, clear, frame_chart
 from kpi.charts.layout import fit_axes, text_width
 from kpi.charts.style import (BAND_FILL, COMPARISON_WIDTH_MM, DARK_BLUE, DARK_GREY, MID_BLUE, MID_GREY, STYLE, TEXT,
                               TEXT_PT, WHITE, new_figure, size_pt)
 from kpi.charts.words import ChartWords, Translate, chart_words
-from kpi.comparisons import COMPUTED, FROM_AUTHORITIES, PUBLISHED, bands, position_words, quartiles_of
+from kpi.compare.ranking import COMPUTED, FROM_AUTHORITIES, PUBLISHED, bands, position_words, quartiles_of
 from kpi.errors import UnusableInput
 
 ROW_PT = 10.0  # one named bar and its 9 pt label
@@ -32,7 +33,7 @@ AUTHORITIES_IN = {"wales": "{indicator} for {count} Welsh authorities in {year},
 
 
 def ranked_chart(bench: bm.Benchmark, year: str | None = None, *, text: Translate | ChartWords | None = None,
-                 language: str = "en") -> bm.Chart:
+                 language: str = "en") -> Chart:
     """Every authority's value, best to worst, with quartile bands, the nation's value and this authority
     highlighted (dark blue, hatched and labelled). Up to 30 authorities (Wales) are named on horizontal bars;
     more (England) are drawn as unnamed columns with ours labelled. A year published with only the nation's
@@ -63,7 +64,7 @@ def ranked_chart(bench: bm.Benchmark, year: str | None = None, *, text: Translat
             clear(figure, ax)
             top, bottom = frame_chart(figure, title, subtitle, handles)
         _fit_bars(ax, said, shown, named, top, bottom)
-    return bm.Chart(figure, title, _ranked_alt_text(said, table, result, year, title), bm.league_table(bench, year))
+    return Chart(figure, _ranked_alt_text(said, table, result, year, title), title, bm.league_table(bench, year))
 
 
 def _draw_bars(ax: Axes, said: Said, shown: pd.DataFrame, result: dict, named: bool) -> list:
@@ -256,7 +257,7 @@ def _ranked_alt_text(said: Said, table: pd.DataFrame, result: dict, year: str, t
 # ---------------------------------------------------------------------------------------------- quartiles only
 
 
-def _quartiles_chart(said: Said, result: dict, year: str) -> bm.Chart:
+def _quartiles_chart(said: Said, result: dict, year: str) -> Chart:
     """A year published with only the nation's value and the quartiles: our figure against them."""
     words, show, bench = said.words, said.show, said.bench
     lower, median, upper = (result[k] for k in ("lower_quartile", "median", "upper_quartile"))
@@ -319,4 +320,4 @@ def _quartiles_chart(said: Said, result: dict, year: str) -> bm.Chart:
     quartiles = [words(msgid, value=show(v)) for msgid, v in (("lower {value}", lower), ("median {value}", median),
                                                                ("upper {value}", upper)) if pd.notna(v)]
     parts.append(words("Published quartiles: {quartiles}", quartiles=", ".join(quartiles)))
-    return bm.Chart(figure, title, ". ".join(parts) + ".", data)
+    return Chart(figure, ". ".join(parts) + ".", title, data)

@@ -1,8 +1,8 @@
 """Every word a chart shows, through one translation function, and every number through one formatter.
 
-The pack passes its `kpi.pack.text.Text` (the gettext catalogue, locale/cy/LC_MESSAGES/kpi.po); any callable
+The pack passes its `kpi.words.text.Text` (the gettext catalogue, locale/cy/LC_MESSAGES/kpi.po); any callable
 `translate(msgid, **values) -> str` will do (tests pass one that marks what it translated). The English msgid is
-the English text. Periods are written by `kpi.periods.label` and numbers by `kpi.presentation.format_value`, both
+the English text. Periods are written by `kpi.time.periods.label` and numbers by `kpi.words.formatting.format_value`, both
 in the chart's language, so that nothing here is a word list of its own.
 
 Periods in running text come in three forms with their own msgids ("in {period}", "in {month}", "at point {n}")
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi import periods as fp
-from kpi.presentation import format_value
+from kpi.time import periods as fp
+from kpi.words.formatting import format_value
 
 Translate = Callable[..., str]  # translate(msgid, **values) -> the text in the chart's language
 LANGUAGES = ("en", "cy")
@@ -105,7 +105,7 @@ def chart_words(text: Translate | ChartWords | None = None, language: str | None
     if text is None:
         if language == "en":
             return ChartWords(english, "en")
-        from kpi.pack.text import Text
+        from kpi.words.text import Text
 
         text = Text(language)
     return ChartWords(text, language)

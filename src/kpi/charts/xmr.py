@@ -30,10 +30,10 @@ from kpi.charts.layout import bottom_legend, fit_axes, wrap_to, x_ticks
 from kpi.charts.style import (DARK_BLUE, DARK_GREY, DARK_PINK, MARGIN_PT, MID_GREY, ORANGE, PURPLE, SPC_SIZE_MM, STYLE,
                               TEXT, TEXT_PT, TITLE_PT, WHITE, in_points, new_figure, renderer_of, size_pt)
 from kpi.charts.words import ChartWords, Translate, chart_words
-from kpi.spc import SpcResult
+from kpi.spc.xmr import SpcResult
 
 if TYPE_CHECKING:
-    from kpi.phases import RebasePoint
+    from kpi.spc.phases import RebasePoint
 
 # Point types: colour, marker shape, marker size (pt) and legend msgid - shape and colour together.
 POINT_STYLE = {
@@ -67,7 +67,7 @@ def spc_chart(
     the alt text still starts with it.
 
     Without `ax`, the figure is `SPC_SIZE_MM` and laid out for print; on a caller's `ax`, the chart is drawn
-    there as well as it fits. `rebase_points` (from `kpi.phases.rebase_points`) name the process change at each
+    there as well as it fits. `rebase_points` (from `kpi.spc.phases.rebase_points`) name the process change at each
     rebase: its description is written at the boundary instead of "Limits recalculated", and in the alt text.
     """
     words = chart_words(text, language)

@@ -10,7 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from kpi import benchmarking as bm
+from kpi.compare import benchmarking as bm
+from kpi.charts.chart import Chart
 from kpi.charts.comparison import Said, frame_chart
 from kpi.charts.layout import fit_axes, x_ticks
 from kpi.charts.style import (BAND_FILL, COMPARISON_WIDTH_MM, DARK_BLUE, DARK_GREY, DARK_PINK, MID_BLUE, MID_GREY,
@@ -19,7 +20,7 @@ from kpi.charts.words import ChartWords, Translate, chart_words
 
 
 def time_series_chart(bench: bm.Benchmark, *, text: Translate | ChartWords | None = None,
-                      language: str = "en") -> bm.Chart:
+                      language: str = "en") -> Chart:
     """Our value each year against the nation, the region, the neighbours' median and the middle half of
     authorities (between the quartiles)."""
     words = chart_words(text, language)
@@ -61,7 +62,7 @@ def time_series_chart(bench: bm.Benchmark, *, text: Translate | ChartWords | Non
         top, bottom = frame_chart(figure, title, subtitle, handles)
         _label_line_ends(ax, ends, said)
         fit_axes(ax, top, bottom, lambda width: x_ticks(ax, years, width))
-    return bm.Chart(figure, title, _series_alt_text(said, frame, title), bm.series_table(bench))
+    return Chart(figure, _series_alt_text(said, frame, title), title, bm.series_table(bench))
 
 
 def _label_line_ends(ax: Axes, ends: list[tuple], said: Said) -> None:

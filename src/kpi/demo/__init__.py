@@ -37,7 +37,7 @@ from kpi.demo import extracts
 from kpi.demo.config_file import config_text
 from kpi.demo.files import csv_bytes, write_bytes_atomically, xlsx_bytes
 from kpi.demo.span import Span, span_for
-from kpi.periods import label
+from kpi.time.periods import label
 
 __all__ = ["DemoResult", "write_demo", "AUTHORITY_NAME", "AUTHORITY_CODE"]
 

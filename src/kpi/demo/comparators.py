@@ -16,8 +16,8 @@ import pandas as pd
 
 from kpi.demo.assessments import TIMESCALE
 from kpi.demo.span import Span
-from kpi.periods import financial_year_label
-from kpi.workdays import working_days_elapsed
+from kpi.time.periods import financial_year_label
+from kpi.time.workdays import working_days_elapsed
 
 DEMO_NAME = "Demo County Borough Council"
 DEMO_CODE = "W06000099"
@@ -50,7 +50,7 @@ LEVELS = {
                                        0.15),
 }
 CANDIDATE_ORDERS = 256  # ways of sharing the levels out, of which the one nearest the Wales figure is kept
-CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # as kpi.measures.Settings counts them
+CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # as kpi.indicators.measures.Settings counts them
 SUPPRESSED_CELLS = 3  # published as `*` (value and numerator withheld)
 COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "value", "numerator", "denominator",
            "note"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.demo.span import Span, add_working_days, is_working_day
-from kpi.workdays import bank_holidays
+from kpi.time.workdays import bank_holidays
 
 CONTACTS_IN_FIRST_YEAR = 10_000
 GROWTH_PER_YEAR = 0.025

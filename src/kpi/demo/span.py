@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi.periods import QUARTER, latest_complete_quarter
-from kpi.workdays import calendar
+from kpi.time.periods import QUARTER, latest_complete_quarter
+from kpi.time.workdays import calendar
 
 FULL_YEARS = 6
 

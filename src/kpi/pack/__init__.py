@@ -65,7 +65,7 @@ class Pack:
         """The figures as this pack shows them, kept beside it so that a later pack can list any
         figure that has since been restated (skipped when no path is given)."""
         if path:
-            from kpi.cells import write_csv
+            from kpi.data.cells import write_csv
             from kpi.pack.restatements import figures_shown
 
             write_csv(figures_shown(self.content), Path(path))

@@ -15,23 +15,24 @@ from pathlib import Path
 import pandas as pd
 
 from kpi import __version__
-from kpi import periods as fp
+from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
-from kpi.comparisons import area_for, comparison_figures
+from kpi.compare.ranking import area_for, comparison_figures
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
-from kpi.indicator_table import build_table, own_figures, settings_from
-from kpi import disclosure
+from kpi.compare.table import full_table, own_figures
+from kpi.indicators.table import settings_from
+from kpi.indicators import disclosure
 from kpi.pack.commentary import Commentary, read_commentary
 from kpi.pack.headlines import HeadlineFacts, headline
 from kpi.pack.restatements import figures_shown, published_before, restated, withhold_small_changes
-from kpi.pack.text import Text
+from kpi.words.text import Text
 from kpi.pack.travel import Travel, travel
-from kpi.processed import ProcessedData, load_processed
-from kpi.quality import completeness, ingest_summary
+from kpi.data.processed import ProcessedData, load_processed
+from kpi.indicators.quality import completeness, ingest_summary
 from kpi.charts import shown_limits
-from kpi.spc import SpcResult
-from kpi.trends import Trend, trend, trends
+from kpi.spc.xmr import SpcResult
+from kpi.spc.trends import Trend, trend, trends
 
 AUDIENCES = ("public", "restricted")
 PACK_PERIODS = ("quarter", "half", "year_to_date", "year")
@@ -51,7 +52,7 @@ class IndicatorView:
     headline: str
     commentary: Commentary
     travel: Travel | None = None  # the change column (None when the figure is withheld)
-    withheld_symbol: str = "c"  # what a withheld figure is shown as (kpi.disclosure.Policy.symbol)
+    withheld_symbol: str = "c"  # what a withheld figure is shown as (kpi.indicators.disclosure.Policy.symbol)
     language: str = "en"
     trend: Trend | None = None  # phases, whether the latest change has held, a suggested rebase
 
@@ -176,14 +177,15 @@ def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[st
 def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text) -> dict[str, tuple[bytes, str]]:
     """A ranked chart of every authority for each indicator with published comparator figures, ranking
     the same figure of ours as the comparisons table."""
-    from kpi import benchmarking
+    from kpi.charts import ranked_chart
+    from kpi.compare import benchmarking
 
     charts = {}
     for indicator_id, period in zip(table["indicator_id"], table["comparator_period"]):
         if not isinstance(period, str):
             continue
         try:
-            chart = benchmarking.ranked_chart(benchmarking.load(config, indicator_id, period=period,
+            chart = ranked_chart(benchmarking.load(config, indicator_id, period=period,
                                                                 own_value_for=own[indicator_id]), text=text)
         except UnusableInput:
             continue  # no figures to rank for this indicator: the table says so
@@ -211,7 +213,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                             f"(2018-19Q1-Q3) or a year (2018-19), not '{period}'")
     indicators = catalogue(config.targets)
     policy = disclosure.Policy.from_config(config)
-    table = build_table(data, config, [chosen], language=language, audience=audience)
+    table = full_table(data, config, [chosen], language=language, audience=audience)
     table["suppressed"] = table["suppressed"] if "suppressed" in table else False
     targets = dict(zip(table["indicator_id"], table["target"]))
     trends_by_id = trends(data, config, indicators, chosen, targets, audience, language)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kpi.ingest import write_atomically
-from kpi.versions import refusals_as_one_line
-from kpi.cells import append_row
+from kpi.data.ingest import write_atomically
+from kpi.data.versions import refusals_as_one_line
+from kpi.data.cells import append_row
 from kpi.errors import UnusableInput
 
 COLUMNS = ["indicator_id", "title", "latest_value", "rag", "commentary", "commentary_cy", "owner"]

@@ -5,9 +5,9 @@ the executed notebook into HTML with our template (no code, no prompts); WeasyPr
 HTML to a tagged PDF/UA file. Everything is made in work folders first; only when all of it has
 worked is a new version of reports/<period>/ put together (the run's files, the updated manifest,
 and everything else already there: other variants, restricted/, commentary) and switched to in one
-step (kpi.versions), so a reader sees the previous pack or the new one, never a mix, and a failed or
+step (kpi.data.versions), so a reader sees the previous pack or the new one, never a mix, and a failed or
 killed run leaves the previous pack. Each variant (audience and language) has its own names
-(kpi.pack.outputs), so none replaces another. One run at a time per period (kpi.locks).
+(kpi.pack.outputs), so none replaces another. One run at a time per period (kpi.data.locks).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from importlib import resources
 from pathlib import Path
 
 from kpi.config import Config, load_config
-from kpi.disclosure_check import require_safe
+from kpi.pack.disclosure_check import require_safe
 from kpi.errors import UnusableInput
-from kpi.locks import Busy
+from kpi.data.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
-from kpi.periods import code, resolve
-from kpi.processed import load_processed, require_covered
-from kpi.versions import STORE, VersionedFolder, refusal, refusals_as_one_line
+from kpi.time.periods import code, resolve
+from kpi.data.processed import load_processed, require_covered
+from kpi.data.versions import STORE, VersionedFolder, refusal, refusals_as_one_line
 
 PACK_NOTEBOOK = "quarterly_pack.ipynb"
 # What the notebook run leaves in its temporary folder, by kind of output (see kpi.pack.outputs.KINDS).
@@ -56,7 +56,7 @@ def find_notebook(config: Config, name: str = PACK_NOTEBOOK) -> Path:
 
 
 def _templates() -> Path:
-    return Path(str(resources.files("kpi").joinpath("templates/nbconvert")))
+    return Path(str(resources.files("kpi.pack").joinpath("templates/nbconvert")))
 
 
 def execute(notebook: Path, output: Path, parameters: dict, progress: bool = True) -> None:
@@ -145,7 +145,7 @@ def to_pdf(html: str, target: Path, base: Path) -> None:
 
 
 def pack_title(config: Config, period_label: str, language: str, audience: str = "public") -> str:
-    from kpi.pack.text import Text
+    from kpi.words.text import Text
 
     text = Text(language)
     name = config.authority.welsh_name if language == "cy" and config.authority.welsh_name else config.authority.name
@@ -168,7 +168,7 @@ class _Run:
 def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, out: Path,
                  progress: bool, say) -> _Run:
     """Run the notebook for one variant into `work`; `out` is the reports folder (commentary, earlier packs)."""
-    from kpi.periods import label
+    from kpi.time.periods import label
 
     say(f"Running the pack notebook for {code(chosen)} ({variant.language}, {variant.audience}) ...")
     execute(find_notebook(config), work / "pack.ipynb", {
@@ -213,7 +213,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     folder first; only when all of them have worked are they moved into place, each under its own
     variant's name (see kpi.pack.outputs), and the period's manifest.json is updated."""
     from kpi.pack.build import AUDIENCES
-    from kpi.pack.text import LANGUAGES
+    from kpi.words.text import LANGUAGES
 
     config = load_config(config_path)  # a broken config stops here, before anything is written
     if audience not in AUDIENCES:
@@ -262,7 +262,7 @@ _OLD_WORK = re.compile(r"^\.(?P<period>.+)\.[a-z0-9_]{8}$")
 
 
 def _is_period(name: str) -> bool:
-    from kpi.periods import PeriodError, parse_period
+    from kpi.time.periods import PeriodError, parse_period
 
     try:
         parse_period(name)

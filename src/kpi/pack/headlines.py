@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi.catalogue import Indicator
-from kpi.pack.text import Text
-from kpi.presentation import format_count, format_value
+from kpi.words.text import Text
+from kpi.words.formatting import format_count, format_value
 
 
 @dataclass

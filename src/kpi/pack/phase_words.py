@@ -1,5 +1,5 @@
 """The pack's words about phases of change: has the latest change held, and where limits might need
-recalculating. The judgements are kpi.phases'; this module only says them, in the pack's language.
+recalculating. The judgements are kpi.spc.phases'; this module only says them, in the pack's language.
 
 "Positive performance information ... has not been sustained" is the failure the seeds describe, so every
 indicator gets one sentence on it, and better or worse is said only where SPC shows a real change.
@@ -7,11 +7,11 @@ indicator gets one sentence on it, and better or worse is said only where SPC sh
 
 from __future__ import annotations
 
-from kpi import periods as fp
+from kpi.time import periods as fp
 from kpi.catalogue import Indicator
-from kpi.pack.text import Text
-from kpi.phases import RebasePoint, RebaseSuggestion, Sustainment
-from kpi.presentation import format_value
+from kpi.words.text import Text
+from kpi.spc.phases import RebasePoint, RebaseSuggestion, Sustainment
+from kpi.words.formatting import format_value
 
 DIRECTION_WORDS = {"improvement": "improvement", "deterioration": "deterioration", "higher": "rise",
                    "lower": "fall"}

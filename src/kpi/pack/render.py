@@ -13,18 +13,18 @@ from functools import cache
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kpi import periods as fp
+from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
 from kpi.pack.build import PackContent, IndicatorView
-from kpi.comparisons import COMPUTED, position_words
+from kpi.compare.ranking import COMPUTED, position_words
 from kpi.pack.headlines import missing_source_words
 from kpi.pack.phase_words import suggestion_sentence, sustainment_sentence
 from kpi.pack.restatements import period_of
-from kpi.periods import label, months_label, parse_period
-from kpi.pack.text import language_needs_review
-from kpi.presentation import format_count, format_value
-from kpi.quality import provenance_by_source, reasons_by_source
+from kpi.time.periods import label, months_label, parse_period
+from kpi.words.text import language_needs_review
+from kpi.words.formatting import format_count, format_value
+from kpi.indicators.quality import provenance_by_source, reasons_by_source
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 # Short forms for the one-page summary table; the full wording is in the key and the sections.
@@ -44,7 +44,7 @@ PARAMETER_LABELS = {"period": "Period", "language": "Language", "audience": "Aud
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("kpi", "templates/pack"), autoescape=select_autoescape(["j2"]),
+    return Environment(loader=PackageLoader("kpi.pack", "templates/pack"), autoescape=select_autoescape(["j2"]),
                        trim_blocks=True, lstrip_blocks=True)
 
 

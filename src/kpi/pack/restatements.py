@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi.cells import from_csv_text
-from kpi import periods as fp
+from kpi.data.cells import from_csv_text
+from kpi.time import periods as fp
 
 FIGURE_COLUMNS = ["indicator_id", "period", "value", "numerator", "denominator", "decimals", "suppressed",
                   "pack_period", "audience", "kpi_version", "configuration_sha256", "created_utc"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.pack.text import Text
-from kpi.presentation import format_count
+from kpi.words.text import Text
+from kpi.words.formatting import format_count
 
 ARROWS = {"up": "▲", "down": "▼"}
 UNIT_OF_CHANGE = {"percent": "{amount} pts", "days": "{amount} days", "count": "{amount}", "ratio": "{amount}"}

@@ -4,7 +4,7 @@ A contents sheet, then one table per sheet, each an Excel table (filters, banded
 with plain headings in the pack's language (workbook_words.yml; Welsh from the translation catalogue),
 numbers as numbers with their formats (percentages shown with %, counts with thousands separators),
 the chart data with its SPC columns, and a notes sheet that explains the symbols. Text a spreadsheet
-would run as a formula is written as text (kpi.cells). `workbook_words.read_workbook` reads it back.
+would run as a formula is written as text (kpi.data.cells). `workbook_words.read_workbook` reads it back.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from kpi.cells import append_row
-from kpi.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
+from kpi.data.cells import append_row
+from kpi.indicators.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.pack.workbook_words import CODED, heading, in_words, sheet_name
-from kpi.quality import provenance_by_source, reasons_in_words
+from kpi.indicators.quality import provenance_by_source, reasons_in_words
 
 HEADER_FILL = PatternFill("solid", fgColor="12436D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -40,7 +40,7 @@ SUMMARY_COLUMNS = ["indicator_id", "title", "period", "value", "numerator", "den
                    "tolerance", "rag", "previous_period", "previous_value", "change_on_previous", "travel_on_previous",
                    "last_year_period", "last_year_value", "change_on_last_year", "travel_on_last_year", "variation",
                    "change", "ci_lower", "ci_upper", "status", "reason"]
-# What a reader (and kpi.disclosure_check) needs to know of each figure to see which counts it holds.
+# What a reader (and kpi.pack.disclosure_check) needs to know of each figure to see which counts it holds.
 DISCLOSURE_COLUMNS = ["about_children", "share", "numerator_counts_children", "suppressed"]
 COMPARISON_COLUMNS = ["indicator_id", "title", "period", "value", "comparator_period", "comparator_value",
                       "comparator_value_source", "nation_value", "nation_method", "lower_quartile", "median",

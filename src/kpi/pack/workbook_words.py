@@ -1,7 +1,7 @@
 """The workbook's words (workbook_words.yml) in the pack's language, and the way back from them.
 
 A pack workbook has plain headings in its own language ("Indicator", "Dangosydd"); code that reads a
-workbook back (kpi.disclosure_check, the tests) works with the codes (`indicator_id`). `read_workbook`
+workbook back (kpi.pack.disclosure_check, the tests) works with the codes (`indicator_id`). `read_workbook`
 turns the sheets and headings of an English or Welsh workbook back into codes.
 """
 
@@ -26,7 +26,7 @@ CODED = {"rag": "rag", "travel_on_previous": "travel", "travel_on_last_year": "t
 
 @cache
 def words() -> dict:
-    return yaml.safe_load(resources.files("kpi").joinpath("pack/workbook_words.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("kpi.pack").joinpath("workbook_words.yml").read_text(encoding="utf-8"))
 
 
 def sheet_name(code: str, translate: Translate) -> str:
@@ -57,7 +57,7 @@ def in_words(frame: pd.DataFrame, kinds: dict[str, str], translate: Translate) -
 @cache
 def _codes(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]]]:
     """{sheet name: code}, {heading: column code} and {kind: {words: code}} in a language."""
-    from kpi.pack.text import Text
+    from kpi.words.text import Text
 
     translate = Text(language)
     sheets = {sheet_name(code, translate): code for code in words()["sheets"]}

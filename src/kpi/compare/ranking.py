@@ -1,0 +1,462 @@
+"""How this authority compares: Wales (average, quartiles, rank, band) or England (England, region,
+statistical neighbours), from the published figures in the `comparators` table.
+
+Like for like: a comparison ranks our figure FOR THE PUBLISHED PERIOD it names, never the latest
+quarter. That figure is the published one; where the publication lacks it (missing or suppressed), the
+caller's `own_value_for(period)` computes it from our own data for that same period, rounded to the
+indicator's decimals as the pack prints it; without either there is no rank. `comparator_value` is the
+figure ranked and `comparator_value_source` says where it came from; `comparison_figures` lists every
+figure a rank or band was computed from, for the workbook.
+
+- Nation value: in Wales, the sum of the authorities' numerators over the sum of their denominators
+  when every authority publishes both, otherwise the published Wales figure. In England, the published
+  England figure (DfE rounds authorities' counts to the nearest 10, so their sum would not be it), else
+  the sum.
+- Quartiles of the authorities' figures, ours included (linear interpolation, as Excel's QUARTILE.INC).
+  A publication with no other authority's figure (Welsh Government published some years with only the
+  Wales value and the quartiles) is compared as exactly that: our figure placed against the published
+  quartiles (`comparator_position`), with no rank and no band; `quartiles_source` says which it is.
+  Our figure alone is never a distribution.
+- Rank: 1 is best, with polarity respected; tied values share the better rank.
+- Band: A is always the best quarter of authorities and D the worst, whatever the polarity.
+- Missing or suppressed values (published as c, x, * ...) are left out and counted, never taken as 0.
+
+Authorities are those of our nation: area codes starting W in Wales; in England, E codes or DfE LA
+numbers (370), which the EES, LAIT and statistical neighbours files share. A joint return ('940 / 941')
+is one published figure: it is ranked once, and it is the figure of each authority it names.
+The region is matched by name (ignoring case) or code; the neighbours' median is of the neighbours that
+publish a figure for the period (`neighbours_count` of them), so a neighbour created by a reorganisation
+(North Northamptonshire, 940, from 2021-22) counts only from its first year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpi.catalogue import Indicator
+from kpi.time.periods import code, financial_year, parse_period
+
+JOINT = r"\s*/\s*"  # a joint return's code: '940 / 941'
+
+COMPARISON_COLUMNS = [
+    "comparator_period", "comparator_value", "comparator_value_source", "nation_value", "nation_method",
+    "lower_quartile", "median", "upper_quartile", "quartiles_source", "comparator_position",
+    "rank", "rank_of", "quartile_band", "comparator_excluded", "region_value", "neighbours_median",
+    "neighbours_count",
+]
+# comparison_figures: one row per figure a comparison was worked out from.
+FIGURE_COLUMNS = ["indicator_id", "comparator_period", "area_code", "area_name", "area_type", "value", "numerator",
+                  "denominator", "note", "used", "this_authority", "value_source", "rank", "band"]
+PUBLISHED = "published"
+COMPUTED = "computed from our data"  # our figure for the published period, where the publication lacks it
+FROM_AUTHORITIES, SUM_OF_AUTHORITIES = "authorities", "sum of authorities"
+QUARTILE_CODES = ("lower_quartile", "median", "upper_quartile")  # area codes of published quartile rows
+NATION_CODES = {"wales": "W92000004", "england": "E92000001"}
+NATION_NAMES = {"wales": "Wales", "england": "England"}
+# English words for `comparator_position` (the pack translates them).
+POSITION_WORDS = {"above_upper_quartile": "above the upper quartile", "between_quartiles": "between the quartiles",
+                  "below_lower_quartile": "below the lower quartile"}
+QUARTER_WORDS = {"best": "among the best quarter", "worst": "among the worst quarter", "middle": "the middle half"}
+
+OwnValueFor = Callable[[str], float | None]  # our figure for a published period code ('2024-25'), or None
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    nation: str  # wales | england
+    region: str | None = None
+    neighbours: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other codes it goes by (its DfE LA number when `code` is an ONS code)
+    name: str | None = None  # for a row of our own when the publication has none
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.code, *self.aliases)
+
+
+def area_for(config) -> Area:
+    """This authority as comparisons need it. For England, `authority.neighbours_file` (the DfE model)
+    gives the neighbours and the region when kpi.yml does not list them, and the authority's DfE LA number
+    when its `code` is an ONS code."""
+    from kpi.data.published.neighbours import neighbours_of, read_model
+    from kpi.errors import ConfigError
+
+    authority = config.authority
+    neighbours, region, aliases = tuple(authority.neighbours or ()), authority.region, ()
+    if authority.neighbours_file:
+        path = config.resolve(authority.neighbours_file)
+        entry = neighbours_of(read_model(path), authority.code, authority.name)
+        if entry is None:
+            raise ConfigError(f"{path}: {authority.name} ({authority.code}) is not in the statistical neighbours "
+                              "model; check authority.code (the DfE LA number, e.g. 370) or authority.name")
+        neighbours, region = neighbours or entry.neighbours, region or entry.region
+        aliases = (entry.code,) if entry.code != authority.code else ()
+    return Area(code=authority.code, nation=authority.nation, region=region, neighbours=neighbours, aliases=aliases,
+                name=authority.name)
+
+
+def members(codes: pd.Series) -> pd.Series:
+    """Each area code's authorities: '940 / 941' -> ['940', '941'] (as lists, one per code)."""
+    return codes.str.split(JOINT, regex=True)
+
+
+def of_nation(codes: pd.Series, area: Area) -> pd.Series:
+    """Area codes of authorities of our nation (W... in Wales; E... or DfE numbers in England)."""
+    if area.nation == "england":
+        return (codes.str.startswith("E") | codes.str.match(r"^\d{3}\b")).fillna(False).astype(bool)
+    if area.nation == "wales":
+        return codes.str.startswith("W").fillna(False).astype(bool)
+    return codes.str[:1].eq(area.code[:1]).fillna(False).astype(bool)
+
+
+def own_code(codes: pd.Series, area: Area) -> str | None:
+    """The published area code that is ours: our code or an alias, alone or in a joint return."""
+    if codes.empty:
+        return None
+    split = members(codes.astype("string"))
+    mine = split.map(lambda parts: any(c in area.codes for c in parts) if isinstance(parts, list) else False)
+    found = codes[mine.astype(bool).to_numpy()]
+    if found.empty:
+        return None
+    exact = found[found.isin(area.codes)]
+    return str(exact.iloc[0] if len(exact) else found.iloc[0])
+
+
+def by_authority(authorities: pd.DataFrame) -> pd.Series:
+    """Published values by single authority code, a joint return's value under each code it names."""
+    if authorities.empty:
+        return pd.Series(dtype="float64")
+    exploded = authorities.assign(member=members(authorities["area_code"])).explode("member")
+    return exploded.drop_duplicates("member").set_index("member")["value"]
+
+
+def _ordered(polarity: str) -> bool | None:
+    """Whether a lower figure is better (True), a higher one (False), or neither (None)."""
+    return {"lower_is_better": True, "higher_is_better": False}.get(polarity)
+
+
+def ranks(values: pd.Series, polarity: str) -> pd.Series:
+    """Each figure's rank among the known figures: 1 + the number strictly better, so ties share the
+    better rank; missing for a missing figure, and for every figure when neither direction is better."""
+    values = pd.Series(values, dtype="float64")
+    lower_first = _ordered(polarity)
+    if lower_first is None:
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
+    return values.rank(method="min", ascending=lower_first).astype("Int64")
+
+
+def bands(values: pd.Series, lower: float, median: float, upper: float, polarity: str) -> pd.Series:
+    """A (best quarter) to D (worst quarter) for each figure; a figure on a boundary goes to the better
+    band; missing for a missing figure, and for every figure when neither direction is better."""
+    values = pd.Series(values, dtype="float64")
+    v = values.to_numpy(dtype="float64", na_value=np.nan)
+    lower_first = _ordered(polarity)
+    if lower_first is None or np.isnan([lower, median, upper]).any():
+        return pd.Series(pd.NA, index=values.index, dtype="string")
+    if lower_first:
+        choice = np.select([v <= lower, v <= median, v <= upper], ["A", "B", "C"], "D")
+    else:
+        choice = np.select([v >= upper, v >= median, v >= lower], ["A", "B", "C"], "D")
+    return pd.Series(choice, index=values.index, dtype="string").mask(np.isnan(v))
+
+
+def rank_of(value: float, others: np.ndarray, polarity: str) -> int | None:
+    """`value`'s rank among itself and `others` (1 + the number strictly better)."""
+    rank = ranks(pd.Series([value, *np.asarray(others, dtype="float64")]), polarity).iloc[0]
+    return None if pd.isna(rank) else int(rank)
+
+
+def quartile_band(value: float, lower: float, median: float, upper: float, polarity: str) -> str | None:
+    """`value`'s band (A best ... D worst) against the quartiles."""
+    band = bands(pd.Series([value]), lower, median, upper, polarity).iloc[0]
+    return None if pd.isna(band) else str(band)
+
+
+def quartiles_of(values: pd.Series) -> tuple[float, float, float]:
+    """Lower quartile, median and upper quartile of the known figures (linear, as Excel's QUARTILE.INC)."""
+    known = pd.Series(values, dtype="float64").dropna().to_numpy()
+    if not len(known):
+        return (np.nan, np.nan, np.nan)
+    lower, median, upper = np.percentile(known, [25, 50, 75])
+    return float(lower), float(median), float(upper)
+
+
+def quartile_position(value: float, lower: float, upper: float) -> str | None:
+    """Where a figure sits against the quartiles: above the upper quartile, between the quartiles (on a
+    quartile counts as between) or below the lower quartile."""
+    if value is None or pd.isna(value) or pd.isna(lower) or pd.isna(upper):
+        return None
+    return ("above_upper_quartile" if value > upper else "below_lower_quartile" if value < lower
+            else "between_quartiles")
+
+
+def position_words(position: str | None, polarity: str, translate: Callable[[str], str] = str) -> str:
+    """'above the upper quartile (among the best quarter)' - with best and worst only where the
+    indicator has a better direction. `translate` gives the words in the pack's language."""
+    if position is None:
+        return ""
+    words = translate(POSITION_WORDS[position])
+    lower_first = _ordered(polarity)
+    if lower_first is None:
+        return words
+    if position == "between_quartiles":
+        return f"{words} ({translate(QUARTER_WORDS['middle'])})"
+    best = (position == "below_lower_quartile") == lower_first
+    return f"{words} ({translate(QUARTER_WORDS['best' if best else 'worst'])})"
+
+
+def comparator_ids(indicator: Indicator) -> list[str]:
+    """The published ids of an indicator, most preferred first."""
+    return list(dict.fromkeys(i for i in (indicator.comparator, *indicator.comparator_ids) if i))
+
+
+def comparator_rows(comparators: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """The indicator's published rows. When two sources publish the same area and period under different
+    ids (EES and LAIT both loaded), the one listed first in the catalogue is kept."""
+    ids = comparator_ids(indicator)
+    rows = comparators[comparators["indicator_id"].isin(ids)] if ids else comparators.iloc[0:0]
+    if rows["indicator_id"].nunique() > 1:
+        ranked = rows.assign(_preference=rows["indicator_id"].map({i: n for n, i in enumerate(ids)}),
+                             _position=np.arange(len(rows)))
+        ranked = ranked.sort_values(["_preference", "_position"]).drop_duplicates(["area_code", "period"])
+        rows = ranked.sort_values("_position").drop(columns=["_preference", "_position"])
+    return rows
+
+
+
+def _matching_period(rows: pd.DataFrame, period: pd.Period) -> str | None:
+    """The published period to compare with: the period itself, its financial year, else the
+    latest earlier financial year that has figures."""
+    available = set(rows["period"].dropna())
+    if code(period) in available:
+        return code(period)
+    year = financial_year(period)
+    earlier = [p for p in available if "Q" not in p and parse_period(p) <= year]
+    return max(earlier, key=parse_period) if earlier else None
+
+
+def _nation_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
+    """The published nation rows of the period, ours (W92/E92) first."""
+    nations = rows[rows["area_type"].eq("nation")]
+    ours = nations["area_code"].str.startswith("W92" if area.nation == "wales" else "E92").fillna(False)
+    return pd.concat([nations[ours.to_numpy()], nations[~ours.to_numpy()]])
+
+
+def _nation_value(rows: pd.DataFrame, authorities: pd.DataFrame, area: Area, unit: str) -> tuple[float, str]:
+    scale = 100 if unit == "percent" else 1
+    nation = _nation_rows(rows, area)
+    published = not nation.empty and pd.notna(nation["value"].iloc[0])
+    if area.nation == "england" and published:
+        return float(nation["value"].iloc[0]), PUBLISHED
+    both = authorities["numerator"].notna() & authorities["denominator"].notna()
+    if len(authorities) and both.all() and authorities["denominator"].sum() > 0:
+        return authorities["numerator"].sum() / authorities["denominator"].sum() * scale, SUM_OF_AUTHORITIES
+    if published:
+        return float(nation["value"].iloc[0]), PUBLISHED
+    return np.nan, "not available"
+
+
+@dataclass
+class _Period:
+    """One published period as a comparison sees it."""
+
+    code: str
+    rows: pd.DataFrame  # every published row of the indicator in the period
+    authorities: pd.DataFrame  # our nation's authorities, one row per published area code
+    mine: str  # our published area code (ours alone or a joint return), else our own code
+    ours: float  # our figure for the period: published, else computed from our data, else missing
+    source: str | None  # PUBLISHED, COMPUTED or None
+    values: pd.Series  # figure by area code: the authorities', ours as `ours`; missing where not known
+    quartiles: tuple[float, float, float]
+    quartiles_source: str | None  # FROM_AUTHORITIES, PUBLISHED or None
+
+    @property
+    def ranked(self) -> bool:
+        return self.quartiles_source == FROM_AUTHORITIES
+
+
+def _round_as_printed(value: float, decimals: int) -> float:
+    """As kpi.words.formatting.format_value rounds, so the figure ranked is the figure printed."""
+    factor = 10.0 ** int(decimals)
+    return float(np.round(float(value) * factor) / factor)
+
+
+def _our_figure(published: float, period: str, indicator: Indicator,
+                own_value_for: OwnValueFor | None) -> tuple[float, str | None]:
+    if pd.notna(published):
+        return float(published), PUBLISHED
+    if callable(own_value_for):  # a plain number (a quarter's value) is not the period's figure
+        computed = own_value_for(period)
+        if computed is not None and pd.notna(computed):
+            return _round_as_printed(computed, indicator.decimals), COMPUTED
+    return np.nan, None
+
+
+def _published_quartiles(rows: pd.DataFrame) -> tuple[float, float, float]:
+    quartiles = rows[rows["area_type"].eq("quartile")].drop_duplicates("area_code").set_index("area_code")["value"]
+    return tuple(float(quartiles.get(c, np.nan)) for c in QUARTILE_CODES)
+
+
+def _published_period(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+                      own_value_for: OwnValueFor | None) -> _Period | None:
+    """The published period to compare with, and the figures of the comparison."""
+    if comparators is None or comparators.empty:
+        return None
+    rows = comparator_rows(comparators, indicator)
+    chosen = _matching_period(rows, period) if not rows.empty else None
+    if chosen is None:
+        return None
+    rows = rows[rows["period"].eq(chosen)]
+    authorities = rows[rows["area_type"].eq("authority") & of_nation(rows["area_code"], area)]
+    authorities = authorities.drop_duplicates("area_code")
+    published = authorities.set_index("area_code")["value"].astype("float64")
+    mine = own_code(authorities["area_code"], area) or area.code
+    ours, source = _our_figure(published.get(mine, np.nan), chosen, indicator, own_value_for)
+    values = published.copy()
+    if mine in values.index or pd.notna(ours):
+        values[mine] = ours
+    if values.drop(mine, errors="ignore").notna().any():
+        quartiles, quartiles_source = quartiles_of(values), FROM_AUTHORITIES
+    else:  # nobody else's figure: the published quartiles, if any, never a distribution of ours alone
+        quartiles = _published_quartiles(rows)
+        quartiles_source = PUBLISHED if not np.isnan(quartiles).all() else None
+    return _Period(chosen, rows, authorities, mine, ours, source, values, quartiles, quartiles_source)
+
+
+def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+            own_value_for: OwnValueFor | None = None) -> dict:
+    """Every comparison column for one indicator and period (missing values where not available).
+
+    `own_value_for(period_code)` gives our figure for a published period when the publication lacks it
+    (None where our data cannot); without it, only a published figure of ours is ranked."""
+    result = dict.fromkeys(COMPARISON_COLUMNS, np.nan)
+    result.update(comparator_period=None, comparator_value_source=None, nation_method=None, quartiles_source=None,
+                  comparator_position=None, quartile_band=None)
+    found = _published_period(comparators, indicator, period, area, own_value_for)
+    if found is None:
+        return result
+    lower, median, upper = found.quartiles
+    nation_value, method = _nation_value(found.rows, found.authorities, area, indicator.unit)
+    result.update(
+        comparator_period=found.code, comparator_value=found.ours, comparator_value_source=found.source,
+        nation_value=nation_value, nation_method=method, lower_quartile=lower, median=median,
+        upper_quartile=upper, quartiles_source=found.quartiles_source,
+        comparator_position=quartile_position(found.ours, lower, upper),
+        comparator_excluded=int(found.values.isna().sum()) if len(found.values) else np.nan,
+    )
+    if found.ranked:
+        known = found.values.dropna()
+        result["rank_of"] = len(known)
+        if pd.notna(found.ours):
+            result["rank"] = rank_of(found.ours, known.drop(found.mine).to_numpy(), indicator.polarity)
+            result["quartile_band"] = quartile_band(found.ours, lower, median, upper, indicator.polarity)
+    region = _region_rows(found.rows, area)
+    if area.region:
+        result["region_value"] = region["value"].iloc[0] if len(region) else np.nan
+    if area.neighbours:
+        neighbour_values = by_authority(found.authorities).reindex(list(area.neighbours)).dropna()
+        result["neighbours_median"] = float(neighbour_values.median()) if len(neighbour_values) else np.nan
+        result["neighbours_count"] = len(neighbour_values)
+    return result
+
+
+def _region_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
+    if not area.region:
+        return rows.iloc[0:0]
+    wanted = str(area.region).strip().casefold()
+    return rows[rows["area_type"].eq("region") & (rows["area_name"].str.strip().str.casefold().eq(wanted) |
+                                                   rows["area_code"].eq(area.region))]
+
+
+def comparison_figures(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
+                       own_value_for: OwnValueFor | None = None) -> pd.DataFrame:
+    """Every figure a comparison was worked out from, for the workbook: one row per authority of our
+    nation in the published period (best first; `used` where its figure is in the distribution; our own
+    figure as compare() ranks it, with its source), then the nation, our region and the published
+    quartiles (`used` where our figure is placed against them). Rank and band are those of compare()."""
+    found = _published_period(comparators, indicator, period, area, own_value_for)
+    if found is None:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    columns = ["area_code", "area_name", "area_type", "value", "numerator", "denominator", "note"]
+    authorities = found.authorities[columns].copy()
+    if found.mine not in set(authorities["area_code"]) and pd.notna(found.ours):
+        authorities = pd.concat([authorities, pd.DataFrame([{
+            "area_code": found.mine, "area_name": area.name or found.mine, "area_type": "authority"}])],
+            ignore_index=True)
+    mine = authorities["area_code"].eq(found.mine)
+    published = authorities["value"].astype("float64")
+    authorities["value"] = authorities["area_code"].map(found.values).astype("float64")
+    authorities["used"] = authorities["value"].notna() & found.ranked
+    authorities["this_authority"] = mine
+    authorities["value_source"] = pd.Series(np.where(published.notna(), PUBLISHED, None), dtype="string",
+                                            index=authorities.index).mask(mine, found.source)
+    used = authorities["value"].where(authorities["used"])
+    authorities["rank"] = ranks(used, indicator.polarity)
+    authorities["band"] = bands(used, *found.quartiles, indicator.polarity)
+    lower_first = _ordered(indicator.polarity)
+    authorities = authorities.sort_values(["value", "area_name"], ascending=[bool(lower_first), True],
+                                          na_position="last", kind="stable")
+    return pd.concat([authorities, _nation_figure(found, area, indicator), _region_rows(found.rows, area)[columns]
+                      .assign(used=False, this_authority=False, value_source=PUBLISHED),
+                      _quartile_figures(found)], ignore_index=True).assign(
+        indicator_id=indicator.id, comparator_period=found.code)[FIGURE_COLUMNS].astype(
+        {"used": bool, "this_authority": bool, "rank": "Int64", "band": "string", "value_source": "string"})
+
+
+def _nation_figure(found: _Period, area: Area, indicator: Indicator) -> pd.DataFrame:
+    """The nation's figure as compare() gives it (the sum of the authorities' counts, or published)."""
+    value, method = _nation_value(found.rows, found.authorities, area, indicator.unit)
+    if np.isnan(value):
+        return pd.DataFrame()
+    published = _nation_rows(found.rows, area).head(1)
+    row = {"area_code": NATION_CODES.get(area.nation, ""), "area_name": NATION_NAMES.get(area.nation, area.nation),
+           "area_type": "nation", "value": value, "used": False, "this_authority": False, "value_source": method}
+    if len(published):
+        row.update(area_code=published["area_code"].iloc[0], area_name=published["area_name"].iloc[0],
+                   note=published["note"].iloc[0])
+    if method == SUM_OF_AUTHORITIES:
+        row.update(numerator=found.authorities["numerator"].sum(), denominator=found.authorities["denominator"].sum())
+    elif len(published):
+        row.update(numerator=published["numerator"].iloc[0], denominator=published["denominator"].iloc[0])
+    return pd.DataFrame([row])
+
+
+def _quartile_figures(found: _Period) -> pd.DataFrame:
+    quartiles = found.rows[found.rows["area_type"].eq("quartile")].drop_duplicates("area_code")
+    order = quartiles["area_code"].map({c: i for i, c in enumerate(QUARTILE_CODES)})
+    quartiles = quartiles.iloc[np.argsort(order.to_numpy(), kind="stable")]
+    return quartiles[["area_code", "area_name", "area_type", "value", "numerator", "denominator", "note"]].assign(
+        used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=PUBLISHED)
+
+
+def our_figure_for(data, config, indicator_id: str,
+                   withhold: Callable[[float, float], bool] | None = None) -> OwnValueFor:
+    """`own_value_for` from our processed data: the indicator for a published period ('2024-25'),
+    computed as the indicator table computes it; None where our data do not cover the whole period or
+    cannot give the figure, or where `withhold(numerator, denominator)` says it must not be shown (a
+    public pack's small numbers). (`data` is a kpi.data.processed.ProcessedData, `config` a kpi.config.Config.)"""
+    from kpi.time import periods as fp
+    from kpi.indicators.table import settings_from
+    from kpi.indicators.measures import MEASURES, PeriodData, Unavailable
+
+    measure, settings, known = MEASURES.get(indicator_id), settings_from(config), {}
+
+    def figure(period_code: str) -> float | None:
+        if measure is None:
+            return None
+        if period_code not in known:
+            start, end = fp.bounds(parse_period(period_code))
+            try:
+                tally = measure(PeriodData(data.tables, data.spans, start, end, settings))
+                value = None if withhold and withhold(tally.numerator, tally.denominator) else tally.value
+            except Unavailable:
+                value = None
+            known[period_code] = None if value is None or pd.isna(value) else float(value)
+        return known[period_code]
+
+    return figure

@@ -1,0 +1,65 @@
+"""The indicator table with its comparisons: what `kpi indicators` prints and the pack shows.
+
+kpi.indicators.table works out each indicator's figures and judgements; this adds, for each, how it
+compares with the published figures for the period it is compared for (kpi.compare.ranking): our own
+figure for that period (published, or computed from our data where the publication lacks it) is the one
+ranked, never the latest quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from kpi.catalogue import Indicator, catalogue_for
+from kpi.compare.ranking import COMPARISON_COLUMNS, area_for, compare, our_figure_for
+from kpi.config import Config
+from kpi.data.processed import ProcessedData, load_processed
+from kpi.errors import UnusableInput
+from kpi.indicators import table as base
+from kpi.indicators.disclosure import Policy
+from kpi.time import periods as fp
+
+COLUMNS = [*base.COLUMNS[:base.COLUMNS.index("title")], *COMPARISON_COLUMNS, *base.COLUMNS[base.COLUMNS.index("title"):]]
+
+
+def own_figures(data: ProcessedData, config: Config, indicators: dict[str, Indicator], audience: str) -> dict:
+    """Per indicator, our figure for a published period (e.g. '2025-26'), as comparisons rank it: withheld
+    in a public pack where it rests on a small number of children."""
+    policy = Policy.from_config(config)
+    return {i: our_figure_for(data, config, i, withhold=policy.figure_rule(indicator) if audience == "public" else None)
+            for i, indicator in indicators.items()}
+
+
+def add_comparisons(table: pd.DataFrame, data: ProcessedData, config: Config, *, by: str | None = None,
+                    audience: str = "restricted") -> pd.DataFrame:
+    """The comparison columns, before the title; one comparison per indicator and period (tens of rows)."""
+    indicators = catalogue_for(config)
+    comparators = data.tables.get("comparators")
+    area = area_for(config)
+    own = own_figures(data, config, {i: indicators[i] for i in table["indicator_id"].unique()}, audience)
+    groups = table[by] if by else [base.ALL] * len(table)
+    results = [compare(comparators, indicators[i], fp.parse_period(period), area, own[i]) if group == base.ALL
+               else dict.fromkeys(COMPARISON_COLUMNS)
+               for i, period, group in zip(table["indicator_id"], table["period"], groups)]
+    compared = pd.concat([table.reset_index(drop=True), pd.DataFrame(results, columns=COMPARISON_COLUMNS)], axis=1)
+    order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
+    return compared[order + [c for c in base.WITHHELD if c in compared]]
+
+
+def full_table(data: ProcessedData, config: Config, periods: list, *, by: str | None = None, language: str = "en",
+               indicator_ids: Iterable[str] | None = None, audience: str = "restricted") -> pd.DataFrame:
+    """The indicator table for these periods with the comparison columns."""
+    table = base.build_table(data, config, periods, by=by, language=language, indicator_ids=indicator_ids,
+                             audience=audience)
+    return add_comparisons(table, data, config, by=by, audience=audience)
+
+
+def indicator_table(config: Config, period: str = "latest", *, by: str | None = None, language: str = "en",
+                    data: ProcessedData | None = None) -> pd.DataFrame:
+    """The Python API behind `kpi indicators`: the same table as a DataFrame."""
+    if by is not None and by not in base.GROUPABLE:
+        raise UnusableInput(f"--by {by}: indicators can be broken down by {' or '.join(base.GROUPABLE)}")
+    data = data or load_processed(config)
+    return full_table(data, config, fp.resolve(period, data.last_date).periods, by=by, language=language)

@@ -1,0 +1,175 @@
+"""Read the processed tables that `kpi ingest` wrote, and add the columns every period needs.
+
+Derived columns are worked out once for the whole history (not once per quarter): working days
+from referral to completion, working days from contact to decision, and whether a referral is a
+re-referral (which needs the previous 12 months, even before the first quarter reported).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi.config import Config
+from kpi.data.tables import TABLE_NAMES
+from kpi.time.workdays import working_days_elapsed
+
+# The date that places a row of each table in time, and how far the table's dates reach.
+MAIN_DATE = {
+    "contacts": "received_at",
+    "contact_counts": "month",
+    "assessments": "referral_date",
+    "caseloads": "snapshot_date",
+}
+ALL_DATES = {
+    "contacts": ("received_at", "decision_at"),
+    "contact_counts": ("month",),
+    "assessments": ("referral_date", "start_date", "completion_date"),
+    "caseloads": ("snapshot_date",),
+}
+
+
+@dataclass
+class ProcessedData:
+    """The canonical tables that exist, with derived columns, and the dates they cover."""
+
+    tables: dict[str, pd.DataFrame]
+    spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame], extract_dates: dict[str, object] | None = None
+                    ) -> ProcessedData:
+        """Canonical tables -> derived columns added and the span of dates each covers.
+
+        A table covers from its first record to its last date, or to its extract date when the
+        config gives one (an extract taken on 5 October covers September even if the last contact
+        came on the 28th).
+        """
+        add_derived_columns(tables)
+        spans = {}
+        for name, frame in tables.items():
+            span = _span(name, frame) if name in MAIN_DATE else None
+            if span:
+                extract = (extract_dates or {}).get(name)
+                end = max(span[1], pd.Timestamp(extract)) if extract is not None else span[1]
+                spans[name] = (span[0], end)
+        return cls(tables, spans)
+
+    @property
+    def last_date(self) -> pd.Timestamp | None:
+        """The last day any record-level table covers (for `--period latest`)."""
+        ends = [end for name, (_, end) in self.spans.items() if name != "comparators"]
+        return max(ends) if ends else None
+
+
+def _span(name: str, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if frame.empty:
+        return None
+    start = frame[MAIN_DATE[name]].min()
+    end = max(frame[c].max() for c in ALL_DATES[name] if c in frame and frame[c].notna().any())
+    if name == "contact_counts":
+        end = end + pd.offsets.MonthEnd(0)
+    return start.normalize(), end.normalize()
+
+
+def add_derived_columns(tables: dict[str, pd.DataFrame]) -> None:
+    """Working-day counts and re-referral flags, computed once over the whole history."""
+    if "assessments" in tables:
+        a = tables["assessments"]
+        a["working_days_to_complete"] = working_days_elapsed(a["referral_date"], a["completion_date"])
+    if "contacts" in tables:
+        c = tables["contacts"]
+        c["working_days_to_decision"] = working_days_elapsed(c["received_at"].dt.normalize(),
+                                                             c["decision_at"].dt.normalize())
+        c["is_rereferral"] = rereferral_flags(c)
+
+
+def rereferral_flags(contacts: pd.DataFrame) -> pd.Series:
+    """True for a referral about a child whose previous referral was within the 12 months before it.
+
+    Only referrals about children count (as in the DfE and Welsh definitions); other contacts get NA.
+    """
+    referral = contacts["contact_type"].eq("referral") & contacts["about"].eq("child") & contacts["child_id"].notna()
+    referrals = contacts.loc[referral, ["child_id", "received_at"]].sort_values(["child_id", "received_at"],
+                                                                               kind="stable")
+    previous = referrals.groupby("child_id", sort=False)["received_at"].shift()
+    window_start = referrals["received_at"] - pd.DateOffset(months=12)
+    flags = pd.Series(pd.NA, index=contacts.index, dtype="boolean")
+    flags.loc[referrals.index] = (previous.notna() & (previous >= window_start)).to_numpy()
+    return flags
+
+
+def load_processed(config: Config) -> ProcessedData:
+    """Every processed table that exists for this config (a table never ingested is simply absent)."""
+    tables = _read_tables(config.processed_dir)
+    extract_dates = {}
+    for name, sources in config.sources.present().items():
+        dates = [s.extract_date or config.extract_date for s in sources]
+        if all(d is not None for d in dates):
+            extract_dates[name] = min(dates)
+    return ProcessedData.from_tables(tables, extract_dates)
+
+
+def _read_tables(processed_dir: Path, attempts: int = 3) -> dict[str, pd.DataFrame]:
+    """All tables from one version of the folder: `kpi ingest` switches the whole folder at once
+    (kpi.data.versions), so the link is resolved once and every table read from what it pointed to. If an
+    ingest switched and removed that version meanwhile, start again from the new one."""
+    version = processed_dir.resolve()
+    for _ in range(attempts - 1):
+        try:
+            return _read_version(version)
+        except FileNotFoundError:
+            now = processed_dir.resolve()
+            if now == version:
+                raise
+            version = now
+    return _read_version(version)
+
+
+def _read_version(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables the folder holds, listed first: a table gone part way through is then an error, not absent."""
+    present = set(os.listdir(folder)) if folder.is_dir() else set()
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLE_NAMES if f"{name}.parquet" in present}
+
+
+def assessments_open_on(assessments: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Assessments referred on or before `day` and not completed by the end of it."""
+    referred = assessments["referral_date"] <= day
+    not_done = assessments["completion_date"].isna() | (assessments["completion_date"] > day)
+    return referred & not_done
+
+
+def last_snapshot(caseloads: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of the latest caseload snapshot taken within [start, end]."""
+    dates = caseloads["snapshot_date"]
+    inside = dates.between(start, end)
+    if not inside.any():
+        return caseloads.iloc[0:0]
+    return caseloads[dates.eq(dates[inside].max())]
+
+
+def share(numerator: float, denominator: float) -> float:
+    """numerator / denominator as a percentage; NaN when the denominator is zero."""
+    return float(numerator) / float(denominator) * 100 if denominator else np.nan
+
+
+def require_covered(data: ProcessedData, period, hint: str = "") -> None:
+    """Stop with one line when no extract covers the whole period: a pack of dashes helps nobody."""
+    from kpi.errors import UnusableInput
+    from kpi.time.periods import bounds, label, months_label
+
+    start, end = bounds(period)
+    spans = [span for name, span in data.spans.items() if name != "comparators"]
+    if any(first <= start and end <= last for first, last in spans):
+        return
+    covered = (f"the data cover {min(s for s, _ in spans):%d %B %Y} to {max(e for _, e in spans):%d %B %Y}"
+               if spans else "there are no dated data")
+    raise UnusableInput(f"{label(period)} ({months_label(period)}) is not covered by the extracts: {covered}. "
+                        f"Choose a period inside them{', ' + hint if hint else ''}.")

@@ -1,0 +1,549 @@
+"""Data quality: what was rejected and why, how complete key fields are, what was recorded late.
+
+Used by the pack's data-quality page and appendix and, in more depth, by the officers' data_quality
+notebook. Inspectors asked for better recording of core data such as language preference, so completeness
+is shown by field, by team and over time, each field over the same records as the indicator it feeds.
+A committee reads these pages too: rejection reasons are given in plain words (reasons.yml) and many
+monthly files of one source are one line of provenance with one checksum anyone can recompute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import yaml
+
+from kpi.data.cells import from_csv_text
+from kpi.config import Config, load_config
+from kpi.errors import UnusableInput
+from kpi.indicators.measures import Settings
+from kpi.time.periods import QUARTER, PeriodError, code, kind, label, quarters_in, resolve
+from kpi.data.processed import ProcessedData, last_snapshot, load_processed
+from kpi.time.workdays import working_days_elapsed
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+REPORT_TEXT_COLUMNS = ["table", "file", "sha256", "commonest_reasons"]
+COUNTS = ["rows_read", "rows_accepted", "rows_rejected"]
+
+
+def ingest_summary(processed_dir: Path) -> pd.DataFrame:
+    """The ingest report: per file, rows read, accepted and rejected, and the commonest reasons."""
+    path = processed_dir / "ingest_report.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["table", "file", "sha256", "rows_read", "rows_accepted", "rows_rejected",
+                                     "commonest_reasons"])
+    # Names and checksums stay text: a checksum of digits and one 'e' must not become a number.
+    return from_csv_text(pd.read_csv(path, dtype=dict.fromkeys(REPORT_TEXT_COLUMNS, str), keep_default_na=False))
+
+
+def rejected_rows(processed_dir: Path) -> pd.DataFrame:
+    """Every quarantined row of every table, with its table name."""
+    frames = []
+    for path in sorted((processed_dir / "rejected").glob("*.csv")):
+        frame = from_csv_text(pd.read_csv(path, dtype=str, keep_default_na=False))
+        if len(frame):
+            frames.append(frame[["source_file", "source_row", "column", "reason", "reason_code"]]
+                          .assign(table=path.stem))
+    if not frames:
+        return pd.DataFrame(columns=["table", "source_file", "source_row", "column", "reason", "reason_code"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def rejected_by_reason(processed_dir: Path) -> pd.DataFrame:
+    """Rejected rows counted by table, file and reason code."""
+    rows = rejected_rows(processed_dir)
+    return (rows.groupby(["table", "source_file", "reason_code"]).size().rename("rows").reset_index()
+            .sort_values(["table", "rows"], ascending=[True, False], kind="stable").reset_index(drop=True))
+
+
+# ------------------------------------------------------------------------------------------------------
+# Provenance: one line per source, however many monthly files it has.
+# ------------------------------------------------------------------------------------------------------
+
+
+def sha256sum_text(files: pd.DataFrame) -> str:
+    """The lines `sha256sum` prints for these files (report rows with `file` and `sha256`): one line
+    '<sha256>  <file>' per file, in order of file name (code-point order, as `LC_ALL=C` sorts)."""
+    ordered = files.sort_values("file", kind="stable")
+    return "".join(f"{digest}  {name}\n" for digest, name in zip(ordered["sha256"], ordered["file"]))
+
+
+def combined_sha256(files: pd.DataFrame) -> str:
+    """One checksum for a source's files: the SHA-256 of `sha256sum_text(files)` (UTF-8).
+
+    Anyone can recompute it in a shell from the folder that holds kpi.yml (where the report's file names
+    start), e.g. for the demo's monthly contact counts:
+        export LC_ALL=C; sha256sum data/raw/demo/contact_counts/*.csv | sha256sum
+    (LC_ALL=C makes the shell list the files in the same order; a file name with a backslash or a line
+    break would be escaped by sha256sum and so give another result).
+    """
+    return hashlib.sha256(sha256sum_text(files).encode("utf-8")).hexdigest()
+
+
+def provenance_by_source(ingest_report: pd.DataFrame) -> pd.DataFrame:
+    """The ingest report (one row per file) as one row per source table, for the pack's appendix.
+
+    Columns: table, files (how many), first_file and last_file (by name), rows_read, rows_accepted and
+    rows_rejected (sums over the files; read = accepted + rejected) and sha256, the `combined_sha256`
+    of the table's files. The report itself keeps every file with its own checksum (for the workbook).
+    """
+    columns = ["table", "files", "first_file", "last_file", *COUNTS, "sha256"]
+    if ingest_report.empty:
+        return pd.DataFrame(columns=columns)
+    report = ingest_report.astype(dict.fromkeys(COUNTS, "int64") | {"file": "string", "sha256": "string"})
+    grouped = report.groupby("table", sort=False)
+    by_name = report.sort_values("file", kind="stable").groupby("table", sort=False)["file"]
+    combined = pd.Series({table: combined_sha256(files) for table, files in grouped}, name="sha256", dtype="string")
+    table = pd.concat([grouped.size().rename("files"), by_name.first().rename("first_file"),
+                       by_name.last().rename("last_file"), grouped[COUNTS].sum(), combined], axis=1)
+    return table.rename_axis("table").reset_index()[columns]
+
+
+# ------------------------------------------------------------------------------------------------------
+# Rejection reasons in plain words.
+# ------------------------------------------------------------------------------------------------------
+
+
+@cache
+def reason_words() -> dict[str, dict[str, str]]:
+    """reasons.yml: for each reason code, the words for one row (`one`) and for several (`other`)."""
+    words = yaml.safe_load(resources.files("kpi.indicators").joinpath("reasons.yml").read_text(encoding="utf-8"))
+    return {str(code): {"one": str(forms["one"]), "other": str(forms.get("other", forms["one"]))}
+            for code, forms in words.items()}
+
+
+def reason_in_words(reason_code: str, count: int = 1) -> str:
+    """The plain words for a reason code, for `count` rows; a code without words reads as itself."""
+    forms = reason_words().get(reason_code)
+    if forms is None:
+        return str(reason_code).replace("_", " ").strip()
+    return forms["one"] if count == 1 else forms["other"]
+
+
+_COUNTED = re.compile(r"^(?P<code>.*?)\s*\((?P<count>\d+)\)$")
+
+
+def parse_reasons(text: str) -> pd.Series:
+    """'invalid_date (3), duplicate_row (1)' (the report's `commonest_reasons`) as counts by reason
+    code; a reason written without a count counts 1."""
+    parts = [p.strip() for p in str(text or "").split(",") if p.strip()]
+    found = pd.Series(parts, dtype="string").str.extract(_COUNTED)
+    codes = found["code"].fillna(pd.Series(parts, dtype="string"))
+    counts = found["count"].fillna("1").astype("int64")
+    return pd.Series(counts.to_numpy(), index=pd.Index(codes, name="reason_code", dtype=object), name="rows",
+                     dtype="int64")
+
+
+def reasons_in_words(reasons: str | Mapping[str, int] | pd.Series,
+                     translate: Callable[[str], str] | None = None) -> str:
+    """Reasons with their counts in plain words, in the order given:
+    'invalid_date (1), duplicate_row (2)' -> '1 date that is not a real day-first date, 2 exact repeats
+    of other rows'. `reasons` is that text or counts by reason code; `translate` (e.g. the pack's Text)
+    turns each phrase into the pack's language."""
+    counts = parse_reasons(reasons) if isinstance(reasons, str) else pd.Series(reasons, dtype="int64")
+    translate = translate or (lambda phrase: phrase)
+    return ", ".join(f"{count:,} {translate(reason_in_words(reason, count))}" for reason, count in counts.items())
+
+
+def reasons_by_source(processed_dir: Path, translate: Callable[[str], str] | None = None) -> pd.Series:
+    """For each table with rejected rows, every reason in plain words with its count, commonest first;
+    the counts add up to the table's rows rejected (each rejected row has one reason code)."""
+    rows = rejected_rows(processed_dir)
+    counts = (rows.groupby(["table", "reason_code"], sort=False).size().rename("rows").reset_index()
+              .sort_values(["table", "rows"], ascending=[True, False], kind="stable"))
+    words = {table: reasons_in_words(group.set_index("reason_code")["rows"], translate)
+             for table, group in counts.groupby("table", sort=False)}
+    return pd.Series(words, name="reasons", dtype="string").rename_axis("table")
+
+
+# ------------------------------------------------------------------------------------------------------
+# Completeness of key fields, each over the records of the indicator it feeds.
+# ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyField:
+    """A field whose recording inspectors watch, and the records it is counted over (its cohort).
+
+    The cohort is that of `indicator`'s denominator, in the same words, so the data-quality page and
+    the indicator's section show the same number of records for the period.
+    """
+
+    table: str
+    field: str
+    description: str  # what is recorded
+    cohort: str  # which records, in words
+    indicator: str  # the indicator whose denominator is exactly the cohort
+    date: str  # the column that places a record in a period
+    snapshot: bool = False  # case-holding social workers at the period's last snapshot (as the measures)
+
+
+CONTACTS_RECEIVED = "contacts received in the period"
+ASSESSMENTS_COMPLETED = "assessments completed in the period"
+KEY_FIELDS = [
+    KeyField("contacts", "decision_at", "Decision date recorded", CONTACTS_RECEIVED,
+             "contacts_decided_within_1wd_pct", "received_at"),
+    KeyField("contacts", "outcome", "Contact outcome recorded", CONTACTS_RECEIVED,
+             "contacts_to_assessment_pct", "received_at"),
+    KeyField("assessments", "language", "Language preference recorded", "assessments referred in the period",
+             "assessments_language_recorded_pct", "referral_date"),
+    KeyField("assessments", "child_seen", "Whether the child was seen recorded", ASSESSMENTS_COMPLETED,
+             "assessments_child_seen_pct", "completion_date"),
+    # A start date is asked of completed assessments: one referred yesterday may rightly not have started.
+    KeyField("assessments", "start_date", "Assessment start date recorded", ASSESSMENTS_COMPLETED,
+             "assessments_within_timescale_pct", "completion_date"),
+    KeyField("caseloads", "agency", "Agency status recorded",
+             "social workers and senior practitioners at the last snapshot in the period",
+             "workers_over_caseload_threshold", "snapshot_date", snapshot=True),
+]
+RECORDED_LANGUAGES = ["english", "welsh", "other"]  # as assessments_language_recorded_pct counts them
+
+
+def _recorded(frame: pd.DataFrame, field: str) -> pd.Series:
+    if field == "language":
+        return frame["language"].isin(RECORDED_LANGUAGES)
+    return frame[field].notna()
+
+
+def cohort(data: ProcessedData, key: KeyField, start: pd.Timestamp, end: pd.Timestamp,
+           settings: Settings | None = None) -> pd.DataFrame:
+    """The records `key` is counted over from `start` to `end` (whole days): its indicator's
+    denominator, chosen as kpi.indicators.measures chooses it."""
+    frame = data.tables[key.table]
+    if key.snapshot:
+        snapshot = last_snapshot(frame, start, end)
+        return snapshot[snapshot["role"].isin((settings or Settings()).case_holding_roles)]
+    dates = frame[key.date]
+    return frame[(dates >= start) & (dates < end + pd.Timedelta(days=1))]
+
+
+def _cohorts_by_quarter(frame: pd.DataFrame, key: KeyField, settings: Settings) -> pd.DataFrame:
+    """`cohort` for every quarter at once: the records placed in some quarter by `key.date`."""
+    dates = frame[key.date]
+    if not key.snapshot:
+        return frame[dates.notna()]
+    last = dates.groupby(dates.dt.to_period(QUARTER)).transform("max")
+    return frame[dates.eq(last) & frame["role"].isin(settings.case_holding_roles)]
+
+
+def completeness(data: ProcessedData, start: pd.Timestamp, end: pd.Timestamp,
+                 settings: Settings | None = None) -> pd.DataFrame:
+    """For each key field: its cohort in words, the records in it for the period, how many have the
+    field recorded, and the percentage. `records` equals the denominator of `indicator` for the same
+    period (for agency status, `recorded` is that of caseload_agency_social_workers_pct)."""
+    columns = ["table", "field", "description", "cohort", "indicator", "records", "recorded", "percent"]
+    rows = []
+    for key in KEY_FIELDS:
+        frame = data.tables.get(key.table)
+        if frame is None or key.field not in frame:
+            continue
+        inside = cohort(data, key, start, end, settings)
+        recorded = int(_recorded(inside, key.field).sum())
+        rows.append({"table": key.table, "field": key.field, "description": key.description, "cohort": key.cohort,
+                     "indicator": key.indicator, "records": len(inside), "recorded": recorded,
+                     "percent": recorded / len(inside) * 100 if len(inside) else float("nan")})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def completeness_by_team(data: ProcessedData, field: str = "language",
+                         quarters: list[pd.Period] | None = None, settings: Settings | None = None
+                         ) -> pd.DataFrame:
+    """Percentage of records with `field` recorded, by team (rows) and quarter (columns).
+
+    `field` is a key field of a table recorded by team (assessments: language, child_seen, start_date;
+    caseloads: agency). Each quarter counts the field's cohort (see KEY_FIELDS): whether the child was
+    seen is asked of the assessments completed in the quarter, so one still open is not "not recorded".
+    `quarters` limits (and orders) the columns; by default every quarter in the data.
+    """
+    rows = _key_field_rows(data, team=True, settings=settings)
+    rows = rows[rows["field"].eq(field)]
+    if rows.empty:
+        return pd.DataFrame()
+    quarter = rows["date"].dt.to_period(QUARTER)
+    if quarters is not None:
+        rows, quarter = rows[quarter.isin(quarters)], quarter[quarter.isin(quarters)]
+    percent = rows["recorded"].astype("float64") * 100
+    table = percent.groupby([rows["team"], quarter.map(code).rename("quarter")]).mean().unstack()
+    if quarters is not None:
+        table = table.reindex(columns=[code(q) for q in quarters])
+    return table.round(1)
+
+
+def decisions_without_time(data: ProcessedData, quarters: list[pd.Period] | None = None) -> pd.DataFrame:
+    """Contacts per quarter whose decision was recorded at exactly midnight (a date with no time),
+    and contacts still without a decision: signs of late or partial recording."""
+    frame = data.tables.get("contacts")
+    if frame is None:
+        return pd.DataFrame()
+    decided = frame["decision_at"].notna()
+    midnight = decided & frame["decision_at"].eq(frame["decision_at"].dt.normalize())
+    quarter = frame["received_at"].dt.to_period(QUARTER)
+    summary = pd.DataFrame({"contacts": 1, "no_decision": ~decided, "decision_without_time": midnight},
+                           index=frame.index).astype("int64")
+    return _sum_by_quarter(summary, quarter, quarters)
+
+
+def _sum_by_quarter(summary: pd.DataFrame, quarter: pd.Series, quarters: list[pd.Period] | None) -> pd.DataFrame:
+    """Counts per quarter (only the quarters asked for, each shown even when it has none)."""
+    if quarters is not None:
+        summary, quarter = summary[quarter.isin(quarters)], quarter[quarter.isin(quarters)]
+    table = summary.groupby(quarter.map(code)).sum()
+    if quarters is not None:
+        table = table.reindex([code(q) for q in quarters], fill_value=0)
+    return table.rename_axis("period").reset_index()
+
+
+def duplicates(processed_dir: Path) -> pd.DataFrame:
+    """Rejected exact duplicates and conflicting ids, by table and file."""
+    rows = rejected_rows(processed_dir)
+    rows = rows[rows["reason_code"].isin(["duplicate_row", "conflicting_id"])]
+    return rows.groupby(["table", "source_file", "reason_code"]).size().rename("rows").reset_index()
+
+
+# ------------------------------------------------------------------------------------------------------
+# For the officers' data_quality notebook: the same checks over several quarters, by field and team.
+# ------------------------------------------------------------------------------------------------------
+
+HISTORY_QUARTERS = 8
+REJECTED_AS_DUPLICATE = {"duplicate_row": "exact duplicate row", "conflicting_id": "same id, different content"}
+# Records kept by ingest (their ids differ) that look like the same event entered twice.
+POSSIBLE_DUPLICATES = {
+    "contacts": (("child_id", "received_at"), "same child, same date and time received"),
+    "assessments": (("child_id", "referral_date"), "same child, same referral date"),
+}
+
+
+def quarters(period: str, last_date: pd.Timestamp | None, history: int = HISTORY_QUARTERS) -> list[pd.Period]:
+    """The quarters to look at: a range as given ('2021-22Q1..latest'), a financial year's four quarters,
+    or a single quarter ('latest', '2024-25Q2') with the `history - 1` quarters before it."""
+    chosen = resolve(period, last_date).periods
+    if len(chosen) == 1 and kind(chosen[0]) != "quarter":
+        return quarters_in(chosen[0])
+    if kind(chosen[0]) != "quarter":
+        raise PeriodError(f"'{period}': give quarters (such as 2024-25Q2..latest), not a range of years")
+    if len(chosen) == 1:
+        if history < 1:
+            raise ValueError(f"history must be at least 1 quarter (got {history})")
+        return list(pd.period_range(chosen[0] - (history - 1), chosen[0], freq=QUARTER))
+    return chosen
+
+
+def ingest_by_table(processed_dir: Path) -> pd.DataFrame:
+    """The ingest report added up per table: files, rows read, accepted and rejected."""
+    return provenance_by_source(ingest_summary(processed_dir))[["table", "files", *COUNTS]]
+
+
+def rejections_by_file(processed_dir: Path) -> pd.DataFrame:
+    """Each file that had rows rejected: rows read, accepted and rejected, then a column per reason code
+    with the number of rows rejected for it (commonest reason first)."""
+    counts = rejected_by_reason(processed_dir)
+    base = ["table", "file", "rows_read", "rows_accepted", "rows_rejected"]
+    if counts.empty:
+        return pd.DataFrame(columns=base)
+    wide = counts.pivot_table(index=["table", "source_file"], columns="reason_code", values="rows", aggfunc="sum",
+                              fill_value=0).astype("int64")
+    reasons = list(counts.groupby("reason_code")["rows"].sum().sort_values(ascending=False, kind="stable").index)
+    wide = wide[reasons].rename_axis(columns=None).reset_index().rename(columns={"source_file": "file"})
+    report = ingest_summary(processed_dir).reindex(columns=base)
+    merged = wide.merge(report, on=["table", "file"], how="left")
+    return merged[[*base, *reasons]].sort_values(["rows_rejected", "table"], ascending=[False, True],
+                                                kind="stable").reset_index(drop=True)
+
+
+def _key_field_rows(data: ProcessedData, *, team: bool = False, settings: Settings | None = None) -> pd.DataFrame:
+    """One row per key field and record of its cohort in some quarter: table, field, description, date,
+    team, recorded.
+
+    With `team`, only the tables recorded by team. The loop is over the handful of key fields, not records.
+    """
+    parts = []
+    for key in KEY_FIELDS:
+        frame = data.tables.get(key.table)
+        if frame is None or key.field not in frame or (team and "team" not in frame):
+            continue
+        applies = _cohorts_by_quarter(frame, key, settings or Settings())
+        parts.append(pd.DataFrame({
+            "table": key.table, "field": key.field, "description": key.description,
+            "date": applies[key.date].astype("datetime64[us]"),
+            "team": applies["team"].astype("string") if "team" in applies else pd.Series(
+                pd.NA, index=applies.index, dtype="string"),
+            "recorded": _recorded(applies, key.field).astype("bool"),
+        }))
+    if not parts:
+        return pd.DataFrame({"table": pd.Series(dtype="string"), "field": pd.Series(dtype="string"),
+                             "description": pd.Series(dtype="string"),
+                             "date": pd.Series(dtype="datetime64[us]"), "team": pd.Series(dtype="string"),
+                             "recorded": pd.Series(dtype="bool")})
+    return pd.concat(parts, ignore_index=True)
+
+
+def completeness_over_time(data: ProcessedData, quarters: list[pd.Period], settings: Settings | None = None
+                           ) -> pd.DataFrame:
+    """Percentage of records with each key field recorded (rows), by quarter (columns).
+
+    Each quarter counts the field's cohort exactly as `completeness` does for that quarter (contacts by
+    date received; language by referral date; whether the child was seen and the start date by completion
+    date; agency status at the quarter's last snapshot); a quarter with no records for a field is empty,
+    not 0%.
+    """
+    rows = _key_field_rows(data, settings=settings)
+    quarter = rows["date"].dt.to_period(QUARTER)
+    inside = quarter.isin(quarters)
+    rows, quarter = rows[inside], quarter[inside]
+    percent = rows["recorded"].astype("float64") * 100
+    keys = [rows["table"], rows["field"], rows["description"], quarter.map(code).rename("quarter")]
+    table = percent.groupby(keys, sort=False).mean().unstack("quarter")
+    order = [(k.table, k.field, k.description) for k in KEY_FIELDS
+             if (k.table, k.field, k.description) in table.index]
+    return table.reindex(index=pd.MultiIndex.from_tuples(order, names=["table", "field", "description"]),
+                         columns=[code(q) for q in quarters]).round(1)
+
+
+def assessments_left_open(data: ProcessedData, timescale: int, quarters: list[pd.Period] | None = None
+                          ) -> pd.DataFrame:
+    """Per quarter of referral: assessments referred, still open at the end of the data, open for longer
+    than the timescale (perhaps finished but not yet recorded), and completed with no start date."""
+    frame = data.tables.get("assessments")
+    if frame is None:
+        return pd.DataFrame()
+    end = data.spans.get("assessments", (None, frame["referral_date"].max()))[1]
+    still_open = frame["completion_date"].isna()
+    elapsed = working_days_elapsed(frame["referral_date"], pd.Series(end, index=frame.index))
+    summary = pd.DataFrame({
+        "referred": 1,
+        "still_open": still_open,
+        "open_past_timescale": still_open & elapsed.gt(timescale).fillna(False).astype("bool"),
+        "completed_without_start_date": ~still_open & frame["start_date"].isna(),
+    }, index=frame.index).astype("int64")
+    quarter = frame["referral_date"].dt.to_period(QUARTER)
+    return _sum_by_quarter(summary, quarter, quarters)
+
+
+def possible_duplicates(data: ProcessedData) -> pd.DataFrame:
+    """Records ingest kept (their ids differ) that look like one event entered twice: the same child
+    with contacts received at the same minute, or with assessments referred on the same day.
+
+    One row per record, with where to find it in the extract (file and row) - no ids - and a group
+    number shared by the records that look alike.
+    """
+    parts = []
+    for table, (keys, rule) in POSSIBLE_DUPLICATES.items():
+        frame = data.tables.get(table)
+        if frame is None or not set(keys) <= set(frame.columns):
+            continue
+        known = frame[frame[list(keys)].notna().all(axis=1)]
+        alike = known[known.duplicated(list(keys), keep=False)]
+        alike = alike.sort_values([keys[1], keys[0]], kind="stable")  # in date order
+        group = alike.groupby(list(keys), sort=False).ngroup().astype("int64") + 1
+        parts.append(pd.DataFrame({
+            "table": table, "rule": rule, "group": group,
+            "date": alike[keys[1]].astype("datetime64[us]"),
+            "source_file": alike.get("source_file", pd.Series(pd.NA, index=alike.index)).astype("string"),
+            "source_row": alike.get("source_row", pd.Series(pd.NA, index=alike.index)).astype("Int64"),
+        }))
+    columns = {"table": "string", "rule": "string", "group": "int64", "date": "datetime64[us]",
+               "source_file": "string", "source_row": "Int64"}
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return pd.concat(parts, ignore_index=True).astype(columns)
+
+
+def duplicate_summary(processed_dir: Path, data: ProcessedData) -> pd.DataFrame:
+    """Duplicates of every kind by table: rows rejected at ingest (exact repeats, ids with clashing
+    content) and records kept that look like the same event entered twice."""
+    rejected = duplicates(processed_dir)
+    rejected = pd.DataFrame({
+        "table": rejected["table"], "kind": rejected["reason_code"].map(REJECTED_AS_DUPLICATE),
+        "what_happened": "rejected at ingest", "rows": rejected["rows"]})
+    kept = possible_duplicates(data)
+    kept = (kept.groupby(["table", "rule"], sort=False).size().rename("rows").reset_index()
+            .rename(columns={"rule": "kind"}).assign(what_happened="kept: check in the system"))
+    combined = pd.concat([rejected, kept], ignore_index=True)
+    combined = combined.groupby(["table", "kind", "what_happened"], sort=False)["rows"].sum().reset_index()
+    return combined.astype({"rows": "int64"})
+
+
+def _percent_style(table: pd.DataFrame, caption: str) -> Styler:
+    return (table.style.format("{:.1f}%", na_rep="-").background_gradient(cmap="Blues", vmin=50, vmax=100, axis=None)
+            .set_caption(caption))
+
+
+@dataclass
+class DataQuality:
+    """The officers' data-quality check for a run of quarters; each method is one notebook cell."""
+
+    config: Config
+    data: ProcessedData
+    quarters: list[pd.Period]
+
+    @classmethod
+    def build(cls, config: str | Path | Config, period: str = "latest", *, history: int = HISTORY_QUARTERS
+              ) -> DataQuality:
+        config = config if isinstance(config, Config) else load_config(Path(config))
+        data = load_processed(config)
+        if not data.tables:
+            raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
+        return cls(config, data, quarters(period, data.last_date, history))
+
+    @property
+    def latest(self) -> pd.Period:
+        return self.quarters[-1]
+
+    def heading(self):
+        from IPython.display import Markdown
+
+        first, last = label(self.quarters[0]), label(self.latest)
+        return Markdown(f"**{self.config.authority.name}**: data quality from {first} to {last}, "
+                        f"read from `{self.config.processed_dir}`.")
+
+    def files(self) -> pd.DataFrame:
+        return ingest_by_table(self.config.processed_dir)
+
+    def rejections(self) -> pd.DataFrame:
+        return rejections_by_file(self.config.processed_dir)
+
+    def rejected_rows(self) -> pd.DataFrame:
+        return rejected_rows(self.config.processed_dir)
+
+    @property
+    def settings(self) -> Settings:
+        from kpi.indicators.table import settings_from
+
+        return settings_from(self.config)
+
+    def completeness(self) -> Styler:
+        start, end = self.latest.start_time.normalize(), self.latest.end_time.normalize()
+        table = completeness(self.data, start, end, self.settings)
+        return (table.style.format({"percent": "{:.1f}%", "records": "{:,}", "recorded": "{:,}"}, na_rep="-")
+                .hide(axis="index").set_caption(f"Key fields recorded, {label(self.latest)}"))
+
+    def completeness_over_time(self) -> Styler:
+        table = completeness_over_time(self.data, self.quarters, self.settings).droplevel(["table", "field"])
+        return _percent_style(table, "Key fields recorded (%), by quarter")
+
+    def completeness_by_team(self, field: str = "language") -> Styler:
+        table = completeness_by_team(self.data, field, self.quarters, self.settings)
+        description = next((k.description for k in KEY_FIELDS if k.field == field), field)
+        return _percent_style(table, f"{description} (%), by team and quarter")
+
+    def decisions_without_time(self) -> pd.DataFrame:
+        return decisions_without_time(self.data, self.quarters)
+
+    def assessments_left_open(self) -> pd.DataFrame:
+        return assessments_left_open(self.data, self.config.timescale, self.quarters)
+
+    def duplicates(self) -> pd.DataFrame:
+        return duplicate_summary(self.config.processed_dir, self.data)
+
+    def possible_duplicates(self) -> pd.DataFrame:
+        return possible_duplicates(self.data)

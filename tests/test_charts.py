@@ -18,7 +18,8 @@ from kpi.charts import (ASSURANCE_LABELS, PNG_DPI, VARIATION_LABELS, alt_text, i
                         spc_chart, to_png)
 from kpi.time.periods import label as period_label
 from kpi.spc.phases import RebasePoint
-from kpi.spc.xmr import ASSURANCE_ICONS, VARIATION_ICONS, spc
+from kpi.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS
+from kpi.spc.xmr import spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.spc.xmr import icon_table, spc, spc_many
+from kpi.spc.many import spc_many
+from kpi.spc.xmr import spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 
@@ -463,15 +464,9 @@ def test_spc_many_agrees_with_spc(preset):
         assert row["upl"] == pytest.approx(r.points["upl"].iloc[-1], nan_ok=True)
 
 
-def test_icon_table():
-    results = {
-        "A1": spc(WHEELER, target=3000, periods=[f"Q{i}" for i in range(16)]),
-        "A2": spc(BASE),
-    }
-    table = icon_table(results)
-    assert list(table.columns) == ["indicator_id", "variation_icon", "variation_label", "assurance_icon",
-                                   "assurance_label", "special_cause_since"]
-    assert table["variation_icon"].tolist() == ["improvement_high", "common_cause"]
-    assert table["assurance_icon"].tolist() == ["pass", None]
-    assert table["special_cause_since"].tolist() == ["Q15", None]
-    assert table["variation_label"].str.len().min() > 0
+def test_icons_and_special_cause_spell_of_one_series():
+    wheeler = spc(WHEELER, target=3000, periods=[f"Q{i}" for i in range(16)])
+    base = spc(BASE)
+    assert (wheeler.variation_icon, wheeler.assurance_icon, wheeler.special_cause_since) == (
+        "improvement_high", "pass", "Q15")
+    assert (base.variation_icon, base.assurance_icon, base.special_cause_since) == ("common_cause", None, None)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kpi.spc.xmr import _runs, _trends, _two_in_three, spc
+from kpi.spc.rules import _runs, _trends, _two_in_three
+from kpi.spc.xmr import spc
 
 pytestmark = pytest.mark.filterwarnings("ignore:some rebase groups")
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.spc.xmr import spc, spc_many
+from kpi.spc.many import spc_many
+from kpi.spc.xmr import spc
 
 REFERENCE = Path(__file__).parent / "spc_reference"
 CASES = json.loads((REFERENCE / "cases.json").read_text())

@@ -18,7 +18,7 @@ from kpi.charts.words import ChartWords, Translate, chart_words, english
 from kpi.charts.ranking import ranked_chart
 from kpi.charts.xmr import POINT_STYLE, spc_chart
 from kpi.charts.years import time_series_chart
-from kpi.spc.xmr import ASSURANCE_LABELS, VARIATION_LABELS
+from kpi.spc.icons import ASSURANCE_LABELS, VARIATION_LABELS
 
 __all__ = [
     "ASSURANCE_ICON_STYLE",

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from kpi.charts.words import ChartWords, Translate, chart_words
-from kpi.spc.xmr import SpcResult, special_cause_since
+from kpi.spc.icons import special_cause_since
+from kpi.spc.xmr import SpcResult
 
 if TYPE_CHECKING:
     from kpi.spc.phases import RebasePoint

@@ -25,7 +25,8 @@ import pandas as pd
 
 from kpi.config import Config
 from kpi.time.periods import bounds, label, parse_period
-from kpi.spc.xmr import SpcResult, special_cause_since
+from kpi.spc.icons import special_cause_since
+from kpi.spc.xmr import SpcResult
 
 _IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
 

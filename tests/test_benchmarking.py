@@ -18,7 +18,8 @@ from conftest import TEST_KEY
 from kpi import charts
 from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.compare.ranking import Area, compare
+from kpi.compare.areas import Area
+from kpi.compare.ranking import compare
 from kpi.config import Sources, load_config
 from kpi.errors import UnusableInput
 from kpi.data.ingest import ingest

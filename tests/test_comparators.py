@@ -11,7 +11,8 @@ from kpi.data import ingest as ingest_module
 from kpi.catalogue import catalogue
 from kpi.data.published import common
 from kpi.data.published.checks import disagreements
-from kpi.compare.ranking import Area, compare, own_code
+from kpi.compare.areas import Area, own_code
+from kpi.compare.ranking import compare
 from kpi.errors import ConfigError
 from kpi.time.periods import parse_period
 

@@ -20,7 +20,8 @@ from conftest import TEST_KEY
 from kpi import charts
 from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.compare.ranking import Area, area_for, compare
+from kpi.compare.areas import Area, area_for
+from kpi.compare.ranking import compare
 from kpi.config import load_config
 from kpi.data.ingest import ingest
 from kpi.time.periods import parse_period

@@ -23,8 +23,8 @@ from conftest import TEST_KEY
 from kpi import charts
 from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
-from kpi.compare.ranking import (COMPUTED, Area, area_for, compare, comparison_figures, our_figure_for,
-                             position_words)
+from kpi.compare.areas import Area, area_for
+from kpi.compare.ranking import COMPUTED, compare, comparison_figures, our_figure_for, position_words
 from kpi.config import load_config
 from kpi.time.periods import parse_period
 from kpi.words.formatting import format_value

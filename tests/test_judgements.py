@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from kpi.catalogue import catalogue
-from kpi.compare.ranking import Area, compare, quartile_band, rank_of
+from kpi.compare.areas import Area
+from kpi.compare.ranking import compare, quartile_band, rank_of
 from kpi.indicators.judgements import change, rag, travel, wilson_interval
 from kpi.time.periods import parse_period
 

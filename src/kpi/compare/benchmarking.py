@@ -18,7 +18,6 @@ and every chart has alt text and the data behind it as a table.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +26,8 @@ import pandas as pd
 
 from kpi.data.cells import from_csv_text
 from kpi.catalogue import Indicator, catalogue
-from kpi.compare.ranking import (COMPUTED, PUBLISHED, Area, OwnValueFor, area_for, compare, comparator_ids,
-                             comparator_rows, comparison_figures, members, position_words)
+from kpi.compare.areas import Area, area_for, members
+from kpi.compare.ranking import COMPUTED, PUBLISHED, OwnValueFor, compare, comparator_ids, comparator_rows, comparison_figures, position_words
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.time.periods import code, kind, parse_period, parse_period_range

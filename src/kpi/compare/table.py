@@ -13,7 +13,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from kpi.catalogue import Indicator, catalogue_for
-from kpi.compare.ranking import COMPARISON_COLUMNS, area_for, compare, our_figure_for
+from kpi.compare.areas import area_for
+from kpi.compare.ranking import COMPARISON_COLUMNS, compare, our_figure_for
 from kpi.config import Config
 from kpi.data.processed import ProcessedData, load_processed
 from kpi.errors import UnusableInput

@@ -3,7 +3,7 @@
 The wide file (sn_model_2025_wide.csv) has one row per authority: `old_la_code` (the DfE LA number),
 `la_name`, `region_name`, then `SN_1` ... `SN_10` (the neighbours' LA numbers, closest first) and
 `SN_1P` ... `SN_10P` (how close: Extremely close ... Not close). Name it in kpi.yml as
-`authority.neighbours_file`; `kpi.compare.ranking.area_for` reads it.
+`authority.neighbours_file`; `kpi.compare.areas.area_for` reads it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from kpi.catalogue import catalogue
 from kpi.cli import main
 from kpi.demo import write_demo
 from kpi.pack import render
+from kpi.pack.appendix import appendix
 from kpi.pack.build import build_pack
 from kpi.pack.commentary import read_commentary
 from kpi.indicators.disclosure import Policy
@@ -136,7 +137,7 @@ def test_welsh_pack_has_every_word_translated_and_says_it_needs_review(demo):
     content = build_pack(demo / "kpi.yml", "2026-27Q2", language="cy", audience="public")
     sections = [render.cover(content), render.contents(content), render.summary(content),
                 *(render.domain_section(content, d) for d in content.domains), render.comparisons_section(content),
-                render.quality_section(content), render.appendix(content)]
+                render.quality_section(content), appendix(content)]
     assert content.text.missing == set(), sorted(content.text.missing)
     assert "Nid yw siaradwr Cymraeg wedi gwirio" in sections[0]
     assert "Ch2 2026-27" in sections[0] and "Crynodeb" in sections[2]
@@ -261,8 +262,8 @@ def test_a_recorded_change_gives_the_chart_two_phases_and_the_pack_says_if_it_he
     assert ("Since 2023-24 Q3 (Improvement board set up), the average has been "
             f"{second['value'].mean():.1f}% against {first['value'].mean():.1f}% before: a real improvement, "
             f"sustained for {len(second)} quarters") in " ".join(section.split())
-    appendix = render.appendix(public_content)
-    assert "Improvement board set up" in appendix and "Assessments completed within timescale (from 2023-24 Q3)" in appendix
+    text = appendix(public_content)
+    assert "Improvement board set up" in text and "Assessments completed within timescale (from 2023-24 Q3)" in text
 
 
 def test_a_shift_with_no_recorded_change_is_suggested_to_officers_only(demo, public_content):
@@ -280,7 +281,7 @@ def test_public_pages_carry_no_instructions_for_officers(public_content):
     pages = [render.cover(public_content), render.contents(public_content), render.summary(public_content),
              *(render.domain_section(public_content, d) for d in public_content.domains),
              render.comparisons_section(public_content), render.quality_section(public_content),
-             render.appendix(public_content)]
+             appendix(public_content)]
     for page in pages:
         for words in ("kpi.yml", "kpi ingest", "For officers", "Officers:", "Commentary to be added"):
             assert words not in page, words

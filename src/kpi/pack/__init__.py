@@ -18,6 +18,7 @@ from pathlib import Path
 from IPython.display import HTML
 
 from kpi.pack import render
+from kpi.pack.appendix import appendix
 from kpi.pack.build import PackContent, build_pack
 
 
@@ -52,7 +53,7 @@ class Pack:
         return HTML(render.quality_section(self.content))
 
     def appendix(self) -> HTML:
-        return HTML(render.appendix(self.content))
+        return HTML(appendix(self.content))
 
     def write_workbook(self, path: str | Path | None) -> None:
         """The data behind every chart and table, as Excel (skipped when no path is given)."""

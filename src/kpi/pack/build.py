@@ -9,6 +9,7 @@ import base64
 import datetime as dt
 import hashlib
 import platform
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pandas as pd
 from kpi import __version__
 from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
-from kpi.compare.ranking import area_for, comparison_figures
+from kpi.compare.areas import area_for
+from kpi.compare.ranking import comparison_figures
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.compare.table import full_table, own_figures
@@ -112,6 +114,36 @@ class PackContent:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _package_name(name: str) -> str:
+    """A distribution's name as PyPI and the lock file write it (PEP 503): 'PyYAML' -> 'pyyaml'."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def package_versions() -> dict[str, str]:
+    """Every package installed beside kpi (kpi itself is `kpi_version`), by name, sorted, with its version:
+    what made the pack, so that a figure can be remade with the same software."""
+    from importlib.metadata import distributions
+
+    found: dict[str, str] = {}
+    for distribution in distributions():
+        name = distribution.metadata["Name"]
+        if name:
+            found.setdefault(_package_name(name), distribution.version)  # the first on the path is the one used
+    found.pop("kpi", None)
+    return dict(sorted(found.items()))
+
+
+def direct_dependencies() -> list[str]:
+    """The packages kpi's pyproject.toml names (not its test or lab extras), as package_versions names them."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        wanted = requires("kpi") or []
+    except PackageNotFoundError:  # a source tree without an install
+        return []
+    return [_package_name(re.match(r"[A-Za-z0-9._-]+", spec).group(0)) for spec in wanted if "extra ==" not in spec]
 
 
 def _chart(view_trend: Trend, text: Text, target: float | None) -> tuple[bytes | None, str]:
@@ -248,6 +280,8 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                   "spc_preset": config.spc.preset,
                   "configuration_sha256": _sha256(config.config_path) if config.config_path.exists() else "",
                   "kpi_version": __version__, "python": platform.python_version()}
+    # Then every installed package and its version (the workbook lists them all; the PDF, kpi's own dependencies).
+    parameters.update({name: found for name, found in package_versions().items() if name not in parameters})
     complete = completeness(data, start, end, settings_from(config))
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import GOOD_CONTACT, TEST_KEY, contacts_csv
 from kpi.cli import main
-from kpi.data.ingest import write_atomically
+from kpi.data.files import write_atomically
 from kpi.data.pseudonym import load_key, pseudonymise
 
 SECOND_CONTACT = "C2,P2,11/02/2017 10:00,Health,Enquiry,,"

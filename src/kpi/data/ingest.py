@@ -13,9 +13,6 @@ ingest at a time per processed folder (kpi.data.locks).
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +27,8 @@ from kpi.data import parsing
 from kpi.config import Config, Source
 from kpi.errors import UnusableInput
 from kpi.data.cells import write_csv
+from kpi.data.files import sha256_of
+from kpi.data.progress import Progress, as_progress
 from kpi.data.pseudonym import key_for, pseudonymise
 from kpi.data.readers import input_limits
 from kpi.data.schemas import build_schema, failures
@@ -96,14 +95,6 @@ class IngestResult:
     @property
     def rows_rejected(self) -> int:
         return sum(len(t.rejected) for t in self.tables.values())
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -277,9 +268,11 @@ def _flag_summary(flags: pd.Series, rows: pd.Series, limit: int = 5) -> str:
 
 
 def load_table(name: str, sources: list[Source], config: Config, key: bytes,
-               progress: Callable[[str], None] | None = None) -> TableResult:
+               progress: Progress | Callable[[str], None] | None = None) -> TableResult:
     """Load every file of every source of one canonical table and decide what is rejected."""
     table = canonical_table(name)
+    progress = as_progress(progress)
+    steps = len(sources) + 3  # parse each source; then repeats, the table's rules, the rejected rows
     parts: list[_Part] = []
     typed_parts, problem_parts, flag_parts, dates = [], [], [], []
     for source in sources:
@@ -292,10 +285,12 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
         if not files:
             raise UnusableInput(f"{config.resolve(source.path)}: no files match this path (sources.{name}.path)")
         source_parts = []
+        progress.files(name, len(files))
         for path in files:
-            if progress:
-                progress(f"reading {display_path(path, config.base_dir)}")
+            progress.file(display_path(path, config.base_dir))
             source_parts.append(_read_file(table, source, path, config))
+        progress.checks(name, sum(len(p.original) for p in parts + source_parts), steps)
+        progress.step("reading dates, codes and ids")
         typed, problems, flags = _parse_source(table, source, source_parts, key)
         parts += source_parts
         typed_parts.append(typed)
@@ -315,12 +310,16 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
     source_dates = pd.concat(_stack(dates))
     problems = pd.concat([p.assign(row=p["row"] + o) for p, o in zip(problem_parts, offsets)], ignore_index=True)
 
+    progress.checks(name, len(typed), steps)
+    progress.step("finding repeated rows")
     clean = ~typed.index.isin(problems["row"])
     clean = pd.Series(clean, index=typed.index)
     duplicates = _duplicate_problems(table, typed, files, rows, clean)
     clean &= ~typed.index.isin(duplicates["row"])
+    progress.step("checking the table's rules")
     schema = _schema_problems(table, typed, original, clean, config, source_dates)
     problems = pd.concat([problems, duplicates, schema], ignore_index=True)
+    progress.step("listing rejected rows")
 
     rejected_rows = problems["row"].drop_duplicates()
     accepted = typed.drop(index=rejected_rows)
@@ -341,6 +340,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
         if mine_accepted + mine_rejected != part.report.rows_read:
             raise AssertionError(f"{part.file}: {part.report.rows_read} rows read but {mine_accepted} accepted "
                                  f"+ {mine_rejected} rejected; please report this as a bug")
+    progress.done()
     return TableResult(name, accepted, rejected, [p.report for p in parts])
 
 
@@ -370,22 +370,6 @@ def _rejected_table(table: Table, original: pd.DataFrame, typed: pd.DataFrame, p
 
 
 # --- writing -----------------------------------------------------------------------------------
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file.
-
-    The temporary file is made like any other (0666 less the umask, usually 0644), so the result is
-    readable by colleagues as an ordinary file; mkstemp would have made it 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def output_names() -> set[str]:
@@ -421,19 +405,24 @@ def _write(version: Path, relative: str, result: IngestResult, write: Callable[[
         write(version / relative)
 
 
-def ingest(config: Config, progress: Callable[[str], None] | None = None) -> IngestResult:
+def ingest(config: Config, progress: Progress | Callable[[str], None] | None = None) -> IngestResult:
     """Load every configured source; write the processed tables, the quarantine and the report.
+    `progress`: a Progress (kpi ingest draws ProgressBars), a function given a line per file read, or None.
 
     One ingest at a time per processed folder (a second is refused naming the first); what a killed
     run left is swept first."""
     key = key_for(config)
+    progress = as_progress(progress)
     processed = VersionedFolder(config.processed_dir)
     with refusals_as_one_line(unchanged=UNCHANGED), processed.locked("kpi ingest"):
         processed.sweep()
         tables = {}
         with input_limits(config.limits):  # kpi.yml `limits:` for large and hostile files
-            for name, sources in config.sources.present().items():
-                tables[name] = load_table(name, sources, config, key, progress)
+            try:
+                for name, sources in config.sources.present().items():
+                    tables[name] = load_table(name, sources, config, key, progress)
+            finally:
+                progress.done()  # a file that stops the run: clear its bar before the one-line message
         result = IngestResult(tables, config.processed_dir)
         write_outputs(result)
     return result

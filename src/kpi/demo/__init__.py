@@ -35,7 +35,8 @@ from kpi.demo import comparators as comparator_model
 from kpi.demo import contacts as contact_model
 from kpi.demo import extracts
 from kpi.demo.config_file import config_text
-from kpi.demo.files import csv_bytes, write_bytes_atomically, xlsx_bytes
+from kpi.data.files import write_bytes_atomically
+from kpi.demo.files import csv_bytes, xlsx_bytes
 from kpi.demo.span import Span, span_for
 from kpi.time.periods import label
 

@@ -193,7 +193,7 @@ def status_table(rows: list[Unchecked], glossary: Glossary | None = None) -> pd.
 def write_status(table: pd.DataFrame, out: Path | None, glossary: Glossary | None = None) -> None:
     """CSV (UTF-8 with a byte-order mark, so Excel shows ŵ and ŷ), XLSX, or CSV on standard output."""
     from kpi.data.cells import write_csv
-    from kpi.data.ingest import write_atomically
+    from kpi.data.files import write_atomically
     from kpi.data.versions import refusals_as_one_line
 
     if out is None:
@@ -456,7 +456,7 @@ def _indicator_change(row: Reviewed, spec: dict, result: ImportResult) -> None:
 
 def _write_catalogue(messages: Catalog, path: Path) -> None:
     """Babel's writer at the catalogue's own width, comments kept, replacing the file in one step."""
-    from kpi.data.ingest import write_atomically
+    from kpi.data.files import write_atomically
     from kpi.data.versions import refusals_as_one_line
 
     def write(temporary: Path) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import platform
 import re
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pandas as pd
 from kpi import __version__
 from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
+from kpi.data.files import sha256_of
 from kpi.compare.areas import area_for
 from kpi.compare.ranking import comparison_figures
 from kpi.config import Config, load_config
@@ -110,10 +110,6 @@ class PackContent:
     @property
     def domains(self) -> list[str]:
         return [d for d in DOMAINS if self.domain_views(d)]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _package_name(name: str) -> str:
@@ -278,7 +274,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                   "timescale_working_days": str(config.timescale),
                   "caseload_threshold": f"{config.caseload_threshold:g}",
                   "spc_preset": config.spc.preset,
-                  "configuration_sha256": _sha256(config.config_path) if config.config_path.exists() else "",
+                  "configuration_sha256": sha256_of(config.config_path) if config.config_path.exists() else "",
                   "kpi_version": __version__, "python": platform.python_version()}
     # Then every installed package and its version (the workbook lists them all; the PDF, kpi's own dependencies).
     parameters.update({name: found for name, found in package_versions().items() if name not in parameters})

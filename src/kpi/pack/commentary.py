@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kpi.data.ingest import write_atomically
+from kpi.data.files import write_atomically
 from kpi.data.versions import refusals_as_one_line
 from kpi.data.cells import append_row
 from kpi.errors import UnusableInput

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.data.ingest import sha256_of, write_atomically
+from kpi.data.files import sha256_of, write_atomically
 
 AUDIENCES = ("public", "restricted")
 LANGUAGES = ("en", "cy")

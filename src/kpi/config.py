@@ -236,11 +236,13 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
 
 
 def _check_indicator_ids(config: Config, path: Path) -> None:
-    """An indicator id under spc.rebase or process_changes must exist: a misspelt one would be ignored."""
+    """Every indicator id in kpi.yml (targets, spc.rebase, process_changes) must exist: a misspelt one
+    would otherwise be ignored, and the officer would never know why their setting had no effect."""
     from kpi.catalogue import catalogue
 
     known = catalogue()
-    named = [(f"spc.rebase.{i}", i) for i in config.spc.rebase]
+    named = [(f"targets.{i}", i) for i in config.targets]
+    named += [(f"spc.rebase.{i}", i) for i in config.spc.rebase]
     named += [(f"process_changes[{n}].indicators", i) for n, change in enumerate(config.process_changes)
               for i in change.indicators or ()]
     for where, indicator_id in named:

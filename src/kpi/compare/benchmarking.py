@@ -45,7 +45,7 @@ MAX_NAMED_BARS = 30
 
 
 @dataclass(frozen=True)
-class Measure:
+class BenchmarkMeasure:
     """The indicator as the charts need it, from the catalogue or (for a published measure that is not
     in it) from the LAIT data dictionary."""
 
@@ -65,7 +65,7 @@ class Benchmark:
     """One indicator's published figures for this authority and every other, over a range of years."""
 
     config: Config
-    measure: Measure
+    measure: BenchmarkMeasure
     area: Area
     years: list[str]
     rows: pd.DataFrame  # the measure's comparator rows in those years
@@ -121,12 +121,12 @@ def _dictionaries(config: Config) -> list[pd.DataFrame]:
     return found
 
 
-def measure_for(config: Config, indicator_id: str, rows: pd.DataFrame | None = None) -> Measure:
+def measure_for(config: Config, indicator_id: str, rows: pd.DataFrame | None = None) -> BenchmarkMeasure:
     """Our catalogue's indicator, or a published measure (a LAIT code or an id mapped in kpi.yml)."""
     indicators = catalogue(config.targets)
     if indicator_id in indicators:
         indicator = indicators[indicator_id]
-        return Measure(indicator.id, indicator.title_in("en"), indicator.unit, indicator.polarity,
+        return BenchmarkMeasure(indicator.id, indicator.title_in("en"), indicator.unit, indicator.polarity,
                        indicator.decimals, indicator)
     title, unit, polarity, decimals = indicator_id, "ratio", "neutral", None
     for dictionary in _dictionaries(config):
@@ -146,9 +146,9 @@ def measure_for(config: Config, indicator_id: str, rows: pd.DataFrame | None = N
         values = rows.loc[rows["indicator_id"].eq(indicator_id), "value"] if rows is not None else pd.Series()
         decimals = int(min(decimals_of(values.dropna()).max(), 3)) if values.notna().any() else 1
     indicator = Indicator(id=indicator_id, title={"en": title}, domain="comparators", unit=unit, polarity=polarity,
-                          numerator="", denominator=None, decimals=decimals, frequency="annual", tables=(),
+                          numerator="", denominator=None, decimals=decimals, tables=(),
                           comparator=indicator_id)
-    return Measure(indicator_id, title, unit, polarity, decimals, indicator)
+    return BenchmarkMeasure(indicator_id, title, unit, polarity, decimals, indicator)
 
 
 def years_in(text: str, available: list[str]) -> list[str]:

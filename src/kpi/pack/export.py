@@ -48,11 +48,11 @@ class PackFiles:
 
 
 def find_notebook(config: Config, name: str = PACK_NOTEBOOK) -> Path:
-    """The notebook beside the config (a project folder), else the one in this source tree."""
-    for folder in (config.base_dir / "notebooks", Path(__file__).resolve().parents[3] / "notebooks"):
-        if (folder / name).is_file():
-            return folder / name
-    raise UnusableInput(f"notebooks/{name} not found beside {config.config_path} or in the kpi source tree")
+    """The notebook in notebooks/ beside the config (an officer's own copy, as `kpi init` makes), else
+    the one installed with kpi (kpi.pack.notebooks)."""
+    from kpi.pack.notebooks import find_notebook as find
+
+    return find(config.base_dir, name)
 
 
 def _templates() -> Path:

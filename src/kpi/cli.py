@@ -1,26 +1,63 @@
-"""The `kpi` command: demo, ingest, indicators, commentary, pack.
+"""The `kpi` command: init, demo, check, ingest, indicators, commentary, pack, check-disclosure, translations.
 
 Tables a command produces go to standard output (or --out); messages go to standard error, so
 `kpi indicators ... --format csv > q3.csv` gives a clean file. A problem with the input ends the
 run with one line naming the file and the problem, and exit status 2; never a traceback. So does a
 full disk, a permission denied or a read-only folder, and a second ingest or pack of the same
-folder while one is running.
+folder while one is running. EXIT_CODES says what every exit status means; `kpi --help` and the
+README list them.
+
+To add a command: write `_cmd_<name>(args) -> int`, then in `build_parser` make its parser with
+`_command(commands, "<name>", "<one line>", examples=[...], exits=(...))`, add its options and
+`set_defaults(run=_cmd_<name>)`. Any new exit status goes in EXIT_CODES (and so in the help and the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kpi import __version__
 from kpi.errors import UnusableInput
 
+EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE_INPUT = 2
 EXIT_PACK_FAILED = 3
 EXIT_DISCLOSURE = 4  # a public output would let a reader work out a small count of children
+EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it (128 + SIGINT)
+
+# Every status `kpi` can end with, in the words `kpi --help` and the README use.
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_REJECTED_ROWS: "kpi ingest --strict: at least one row was rejected (the tables are written all the same; "
+                        "the reasons are in data/processed/rejected/); kpi check: rows would be rejected",
+    EXIT_UNUSABLE_INPUT: "unusable input: a file missing, empty or damaged, a mistake in kpi.yml or on the command "
+                         "line, a period the extracts do not cover, a full disk or a folder that cannot be written, "
+                         "or another run of the same folder; one line says which",
+    EXIT_PACK_FAILED: "kpi pack: the pack failed (the notebook cell and its error are named); the previous pack "
+                      "of the period is kept",
+    EXIT_DISCLOSURE: "disclosure risk: a count of 1 to 5 children (the threshold) could be worked out from a public "
+                     "output (kpi pack writes nothing; kpi check-disclosure lists the figures)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl+C)",
+}
+
+
+def exit_codes_text(codes: Iterable[int] = EXIT_CODES) -> str:
+    """The exit statuses as a help epilog lists them."""
+    import textwrap
+
+    lines = ["exit status:"]
+    for code in codes:
+        lines += textwrap.wrap(EXIT_CODES[code], width=88, initial_indent=f"  {code:<4}", subsequent_indent=" " * 6)
+    return "\n".join(lines)
+
+
+def progress_wanted(quiet: bool) -> bool:
+    """Progress bars only for a person watching: not with --quiet, and not into a log, a pipe or CI."""
+    return not quiet and sys.stderr.isatty()
 
 
 def message(text: str) -> None:
@@ -47,21 +84,38 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     written = write_demo(out=args.out, seed=args.seed, config_path=args.config, today=args.today)
     for line in written.summary():
         message(line)
-    return 0
+    return EXIT_OK
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kpi.config import load_config
     from kpi.data.ingest import ingest, summary_lines
+    from kpi.data.progress import ProgressBars
 
     config = load_config(args.config)
-    result = ingest(config, progress=None if args.quiet else lambda text: message(f"  {text}"))
+    # Bars on standard error while files are read and large tables checked (none in a log or a pipe).
+    result = ingest(config, progress=None if args.quiet else ProgressBars())
     for line in summary_lines(result):
         print(line)
     if args.strict and result.rows_rejected:
         message(f"--strict: {result.rows_rejected} row(s) were rejected")
         return EXIT_REJECTED_ROWS
-    return 0
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from kpi.data.progress import ProgressBars
+    from kpi.officers.check import run_check
+
+    return run_check(args.config, say=message, progress=None if args.quiet else ProgressBars())
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from kpi.officers.init import init_project
+
+    for line in init_project(args.folder).summary():
+        message(line)
+    return EXIT_OK
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
@@ -74,7 +128,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     if args.list:
         for indicator in catalogue(config.targets).values():
             print(f"{indicator.id:<40} {indicator.title['en']}")
-        return 0
+        return EXIT_OK
     from kpi.compare.table import indicator_table
 
     table = indicator_table(config, args.period, by=args.by)
@@ -92,7 +146,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         message(f"{unavailable} value(s) unavailable; the reason column says why")
     if args.by is None:
         _suggest_rebases(config, table)
-    return 0
+    return EXIT_OK
 
 
 def _suggest_rebases(config, table) -> None:
@@ -139,7 +193,7 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
     with VersionedFolder(path.parent).locked("kpi commentary"):  # never while a pack of the period switches
         count = write_commentary_workbook(path, rows)
     message(f"wrote {path} ({count} indicators); fill in the commentary and owner columns, then run kpi pack")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_pack(args: argparse.Namespace) -> int:
@@ -148,7 +202,7 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
     try:
         result = make_pack(args.config, args.period, language=args.language, audience=args.audience, out=args.out,
-                           progress=not args.quiet, say=message, allow_empty=args.allow_empty)
+                           progress=progress_wanted(args.quiet), say=message, allow_empty=args.allow_empty)
     except DisclosureRisk as err:
         message(f"kpi pack: {err}. Nothing was written.")
         return EXIT_DISCLOSURE
@@ -159,7 +213,7 @@ def _cmd_pack(args: argparse.Namespace) -> int:
     for path in result.files:
         print(f"  {path}")
     print(f"  {result.folder / 'manifest.json'} (which file is which; 'publish' lists the files for the website)")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_check_disclosure(args: argparse.Namespace) -> int:
@@ -173,7 +227,7 @@ def _cmd_check_disclosure(args: argparse.Namespace) -> int:
                 "do not publish it")
         return EXIT_DISCLOSURE
     message(f"{args.workbook}: no count of 1 to {args.threshold} children can be worked out from it")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_translations(args: argparse.Namespace) -> int:
@@ -187,7 +241,7 @@ def _cmd_translations(args: argparse.Namespace) -> int:
         message(f"{len(rows)} Welsh string(s) need review ({from_po} in {translations.CATALOGUE_NAME}, "
                 f"{len(rows) - from_po} in {translations.INDICATORS_NAME})"
                 + (f"; wrote {args.out}" if args.out else ""))
-        return 0
+        return EXIT_OK
     result = translations.import_reviewed(args.import_file, args.catalogue, args.indicators)
     catalogue = args.catalogue or translations.catalogue_path()
     message(f"{len(result.applied)} reviewed Welsh string(s) written to {catalogue}, their fuzzy marks cleared; "
@@ -202,16 +256,60 @@ def _cmd_translations(args: argparse.Namespace) -> int:
         message(f"not imported: {line}")
     for line in result.glossary_notes:
         message(f"glossary: {line} (imported as the reviewer wrote it; change the glossary if they prefer it)")
-    return 0
+    return EXIT_OK
+
+
+def _command(commands, name: str, summary: str, *, examples: Sequence[str], exits: Sequence[int] = (0, 2),
+             more: str = "") -> argparse.ArgumentParser:
+    """A subcommand's parser: `summary` (one line) in `kpi --help` and atop `kpi <name> --help`, then
+    `more` (a paragraph), and after the options its examples and the exit statuses it can end with."""
+    import textwrap
+
+    epilog = "example" + ("s" if len(examples) > 1 else "") + ":\n" + "\n".join(f"  {e}" for e in examples)
+    description = summary + (f"\n\n{textwrap.fill(more, width=88)}" if more else "")
+    return commands.add_parser(name, help=summary, description=description,
+                               epilog=f"{epilog}\n\n{exit_codes_text(exits)}",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+MAIN_EPILOG = """\
+the quarterly round (README.md says more):
+  kpi demo                         a made-up authority to try it on, or
+  kpi init                         a folder of your own: a starter kpi.yml and the notebooks
+  kpi check                        check kpi.yml, the catalogues and the extracts, writing nothing
+  kpi ingest                       check and load the extracts named in kpi.yml
+  kpi commentary                   the workbook that service managers fill in
+  kpi pack --language both         the committee's PDF, HTML and Excel workbook, Welsh and English
+
+Each command has its own help, with examples: kpi pack --help.
+Tables go to standard output and messages to standard error. CSV files are UTF-8 with a
+byte-order mark, so that Excel shows Welsh letters as they are.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kpi", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="kpi", description="Quarterly performance packs for a children's services scrutiny committee.",
+        epilog=f"{MAIN_EPILOG}\n{exit_codes_text()}", formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kpi {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    demo = commands.add_parser("demo", help="write a synthetic demo authority's extracts and a kpi.yml")
-    demo.add_argument("--out", default=Path("data/raw/demo"), type=Path, help="where the extracts go")
+    init = _command(commands, "init", "start a project folder: a starter kpi.yml and the notebooks beside it",
+                    examples=["kpi init", "kpi init council-kpis"],
+                    more="Writes <folder>/kpi.yml (the authority to fill in, every source commented out with a "
+                         "placeholder path under data/raw/), makes data/raw/ for the extracts and copies the "
+                         "notebooks kpi came with into <folder>/notebooks/, where kpi pack runs them from. "
+                         "Nothing already there is overwritten: an existing kpi.yml or notebook is kept as it is.")
+    init.add_argument("folder", nargs="?", default=Path("."), type=Path,
+                      help="the project folder (default: this one; made if it does not exist)")
+    init.set_defaults(run=_cmd_init)
+
+    demo = _command(commands, "demo", "write a synthetic demo authority's extracts and a kpi.yml",
+                    examples=["kpi demo", "kpi demo --today 2026-11-22 --out data/raw/demo"],
+                    more="Every record is made up (no real person is in it); the same seed gives the same data. "
+                         "An existing kpi.yml is never overwritten.")
+    demo.add_argument("--out", default=Path("data/raw/demo"), type=Path,
+                      help="where the extracts go (default: data/raw/demo)")
     demo.add_argument("--seed", default=2017, type=int, help="random seed (the same seed gives the same data)")
     demo.add_argument("--config", default=Path("kpi.yml"), type=Path,
                       help="where to write the demo config (never overwrites an existing file)")
@@ -219,29 +317,60 @@ def build_parser() -> argparse.ArgumentParser:
                       "latest complete quarter before it")
     demo.set_defaults(run=_cmd_demo)
 
-    ingest = commands.add_parser("ingest", help="load the extracts named in kpi.yml into canonical tables")
+    check = _command(commands, "check", "check kpi.yml, the catalogues and every extract without writing anything",
+                     examples=["kpi check", "kpi check --config council.yml --quiet"], exits=(0, 1, 2),
+                     more="A dry run of kpi ingest: kpi.yml, indicators.yml, tables.yml and categories.yml are "
+                          "checked, every extract is read and judged as kpi ingest would, and its summary is "
+                          "printed, but nothing is written (no tables, no rejected rows, no report, no pseudonym "
+                          "key). Exit 1 if rows would be rejected, 2 if something cannot be used.")
+    _config_argument(check)
+    check.add_argument("--quiet", action="store_true",
+                       help="no progress bars (there are none either when standard error is not a terminal)")
+    check.set_defaults(run=_cmd_check)
+
+    ingest = _command(commands, "ingest", "check and load the extracts named in kpi.yml into canonical tables",
+                      examples=["kpi ingest", "kpi ingest --config council.yml --strict"], exits=(0, 1, 2),
+                      more="Accepted rows go to data/processed/<table>.parquet, rejected rows with their reasons to "
+                           "data/processed/rejected/<table>.csv, a line per file to data/processed/ingest_report.csv "
+                           "(CSVs in UTF-8 with a byte-order mark, for Excel). Progress bars are drawn on standard "
+                           "error when it is a terminal; the summary goes to standard output.")
     _config_argument(ingest)
     ingest.add_argument("--strict", action="store_true", help="exit with status 1 if any row was rejected")
-    ingest.add_argument("--quiet", action="store_true", help="no progress lines")
+    ingest.add_argument("--quiet", action="store_true",
+                        help="no progress bars (there are none either when standard error is not a terminal)")
     ingest.set_defaults(run=_cmd_ingest)
 
-    indicators = commands.add_parser("indicators", help="the indicator table for a period or a range of quarters")
+    indicators = _command(commands, "indicators", "the indicator table for a period or a range of quarters",
+                          examples=["kpi indicators --period 2018-19Q3",
+                                    "kpi indicators --period 2016-17Q4..2018-19Q3 --format csv > quarters.csv",
+                                    "kpi indicators --list"],
+                          more="CSV is UTF-8 with a byte-order mark when it goes to a file (--out, or > file.csv), "
+                               "so Excel shows Welsh letters; to a terminal or a pipe it has no mark.")
     _config_argument(indicators)
     indicators.add_argument("--period", default="latest",
                             help="2018-19Q3, 2018-19, a range 2016-17Q4..2018-19Q3, or latest (default)")
-    indicators.add_argument("--format", choices=("csv", "table"), default="table")
+    indicators.add_argument("--format", choices=("csv", "table"), default="table",
+                            help="table (default): aligned text; csv: for Excel or another program")
     indicators.add_argument("--out", type=Path, help="write to this file instead of standard output")
     indicators.add_argument("--by", choices=("team", "authority"), help="also break down by team or authority")
     indicators.add_argument("--list", action="store_true", help="list the indicators in the catalogue")
     indicators.set_defaults(run=_cmd_indicators)
 
-    commentary = commands.add_parser("commentary", help="write the commentary workbook for service managers")
+    commentary = _command(commands, "commentary", "write the commentary workbook for service managers",
+                          examples=["kpi commentary --period 2018-19Q3"],
+                          more="reports/<period>/commentary.xlsx: a row per indicator with its latest value and "
+                               "RAG; running it again keeps what the managers wrote.")
     _config_argument(commentary)
     commentary.add_argument("--period", default="latest", help="the quarter, e.g. 2018-19Q3 (default: latest)")
     commentary.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
     commentary.set_defaults(run=_cmd_commentary)
 
-    pack = commands.add_parser("pack", help="run the quarterly pack notebook and export PDF, HTML and Excel")
+    pack = _command(commands, "pack", "run the quarterly pack notebook and export PDF, HTML and Excel",
+                    examples=["kpi pack --period 2018-19Q3 --language both",
+                              "kpi pack --period 2018-19H1 --audience restricted --quiet"], exits=(0, 2, 3, 4),
+                    more="Writes reports/<period>/pack.<language>.{pdf,html,xlsx,ipynb,figures.csv} and "
+                         "manifest.json; a restricted draft goes to reports/<period>/restricted/. A public pack "
+                         "from which a small count of children could be worked out is never written (status 4).")
     _config_argument(pack)
     pack.add_argument("--period", default="latest",
                       help="a quarter (2018-19Q3), a half-year (2018-19H1), a year to date (2018-19Q1-Q3, "
@@ -254,28 +383,37 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--allow-empty", action="store_true",
                       help="make the pack even when the extracts do not cover the period")
     pack.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
-    pack.add_argument("--quiet", action="store_true", help="no progress bar")
+    pack.add_argument("--quiet", action="store_true",
+                      help="no progress bar (there is none either when standard error is not a terminal)")
     pack.set_defaults(run=_cmd_pack)
 
-    check = commands.add_parser("check-disclosure", help="check a pack workbook: can a reader work out a count of "
-                                "1 to 5 children from it? (exit 4 if so)")
-    check.add_argument("workbook", type=Path, help="a pack workbook, e.g. reports/2018-19Q3/pack.en.xlsx")
-    check.add_argument("--threshold", type=int, default=5, help="counts of children from 1 to this must not be "
+    disclosure = _command(commands, "check-disclosure", "check a pack workbook: can a reader work out a count of "
+                     "1 to 5 children from it? (exit 4 if so)",
+                     examples=["kpi check-disclosure reports/2018-19Q3/pack.en.xlsx",
+                               "kpi check-disclosure pack.cy.xlsx --style welsh_government"], exits=(0, 2, 4),
+                     more="Re-derives every count a reader could compute from the workbook (totals minus parts, "
+                          "percentages times denominators, earlier periods) and prints each one found.")
+    disclosure.add_argument("workbook", type=Path, help="a pack workbook, e.g. reports/2018-19Q3/pack.en.xlsx")
+    disclosure.add_argument("--threshold", type=int, default=5, help="counts of children from 1 to this must not be "
                        "recoverable (default 5)")
-    check.add_argument("--style", choices=("dfe", "welsh_government"), default="dfe",
+    disclosure.add_argument("--style", choices=("dfe", "welsh_government"), default="dfe",
                        help="welsh_government: counts are rounded to 5, so only the counts shown are checked")
-    check.set_defaults(run=_cmd_check_disclosure)
+    disclosure.set_defaults(run=_cmd_check_disclosure)
 
-    words = commands.add_parser("translations", help="list the Welsh still to be checked by a Welsh speaker, or "
-                                "import the checked Welsh")
+    words = _command(commands, "translations", "list the Welsh still to be checked by a Welsh speaker, or "
+                     "import the checked Welsh",
+                     examples=["kpi translations --status --out status.xlsx",
+                               "kpi translations --import status.xlsx"],
+                     more="--status lists every Welsh string not yet checked, for the council's translation unit; "
+                          "--import takes their reviewed file back into the Welsh catalogue.")
     action = words.add_mutually_exclusive_group(required=True)
     action.add_argument("--status", action="store_true", help="list every Welsh string not yet checked (fuzzy "
                         "entries of kpi.po, indicators.yml entries with welsh_reviewed: false)")
     action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
                         help="a reviewed .xlsx or .csv from --status, or a .po: its reviewed Welsh replaces the "
                         "catalogue's and clears the fuzzy marks")
-    words.add_argument("--out", type=Path, help="with --status: write status.csv (UTF-8, for Excel) or status.xlsx "
-                       "instead of CSV on standard output")
+    words.add_argument("--out", type=Path, help="with --status: write status.csv (UTF-8 with a byte-order mark, for "
+                       "Excel) or status.xlsx instead of CSV on standard output")
     words.add_argument("--catalogue", type=Path, help="the Welsh .po catalogue (default: the one the pack uses)")
     words.add_argument("--indicators", type=Path, help="the indicator catalogue (default: the one the pack uses)")
     words.set_defaults(run=_cmd_translations)
@@ -290,6 +428,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnusableInput as err:
         message(f"kpi {args.command}: {err}")
         return EXIT_UNUSABLE_INPUT
+    except BrokenPipeError:
+        # The reader of standard output stopped early (`kpi indicators --format csv | head`): that is its
+        # choice, not a fault. Nothing more can be written there; Python's flush at exit must not fail either.
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # standard output is not a file descriptor: nothing to quieten
+            pass
+        return EXIT_OK
     except OSError as err:
         # Disk full, permission denied, a read-only folder: one line naming the path, never a traceback.
         from kpi.data.versions import refusal
@@ -301,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE_INPUT
     except KeyboardInterrupt:
         message("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

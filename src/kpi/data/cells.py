@@ -18,7 +18,9 @@ so Excel shows the text without an apostrophe and keeps it text even when someon
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -125,11 +127,39 @@ def from_csv_text(frame: pd.DataFrame) -> pd.DataFrame:
     return _convert(frame, _ESCAPED_IN_CSV, _drop_apostrophe)
 
 
-def write_csv(frame: pd.DataFrame, target: str | Path | TextIO) -> None:
-    """Write a table as CSV that a spreadsheet opens as data: `as_csv_text`, no index, UTF-8, and
-    CRLF line ends (RFC 4180, as Excel writes): with them the csv module quotes a cell holding a
-    carriage return, which would otherwise split the row in two."""
-    as_csv_text(frame).to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
+BOM = "\ufeff"  # UTF-8's byte-order mark (EF BB BF in the file)
+
+
+def write_csv(frame: pd.DataFrame, target: str | Path | TextIO, *, bom: bool | None = None) -> None:
+    """Write a table as CSV that a spreadsheet opens as data: `as_csv_text`, no index, UTF-8 with a
+    byte-order mark, and CRLF line ends (RFC 4180, as Excel writes): with them the csv module quotes a
+    cell holding a carriage return, which would otherwise split the row in two.
+
+    Excel reads a CSV without the byte-order mark in the PC's code page, so "Môn" opens as "MÃ´n" and
+    "ŵ" as "Åµ"; with it, Excel reads UTF-8. pandas (`read_csv`) and `open(..., encoding="utf-8-sig")`
+    drop the mark, so the first column's name reads back exactly.
+
+    A file named by its path always gets the mark. An open text stream gets it when `bom` says so or,
+    by default, when it is a regular file written from its start (`kpi indicators --format csv > q3.csv`)
+    and does not add a mark itself (encoding utf-8-sig); a terminal, a pipe or a StringIO gets none."""
+    safe = as_csv_text(frame)
+    if isinstance(target, (str, Path)):
+        safe.to_csv(target, index=False, encoding="utf-8" if bom is False else "utf-8-sig", lineterminator="\r\n")
+        return
+    if _wants_bom(target) if bom is None else bom:
+        target.write(BOM)
+    safe.to_csv(target, index=False, lineterminator="\r\n")
+
+
+def _wants_bom(stream: TextIO) -> bool:
+    """Whether a text stream is the start of a file someone will open (not a terminal, a pipe or memory)."""
+    if str(getattr(stream, "encoding", "") or "").lower().replace("_", "-") in ("utf-8-sig", "utf8-sig"):
+        return False  # the stream writes its own mark
+    try:
+        found = os.fstat(stream.fileno())
+        return stat.S_ISREG(found.st_mode) and found.st_size == 0 and stream.tell() == 0  # not `>>` onto a file
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return False
 
 
 # --- XLSX -----------------------------------------------------------------------------------------

@@ -215,9 +215,9 @@ def write_status(table: pd.DataFrame, out: Path | None, glossary: Glossary | Non
 
 def _status_workbook(table: pd.DataFrame, glossary: Glossary):
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     from kpi.data.cells import append_row
+    from kpi.data.sheets import lay_out
 
     book = Workbook()
     sheet = book.active
@@ -225,15 +225,7 @@ def _status_workbook(table: pd.DataFrame, glossary: Glossary):
     append_row(sheet, list(COLUMNS))
     for values in table.itertuples(index=False):
         append_row(sheet, [v if v else None for v in values])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="12436D")
-    for letter, width in {"A": 34, "B": 60, "C": 60, "D": 60, "E": 20, "F": 40}.items():
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "D2"
+    lay_out(sheet, {"A": 34, "B": 60, "C": 60, "D": 60, "E": 20, "F": 40}, freeze="D2")
     terms = book.create_sheet("Glossary")
     append_row(terms, ["English", "Welsh", "Other forms", "Notes"])
     for term in glossary.terms:

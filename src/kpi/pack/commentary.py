@@ -20,6 +20,7 @@ import yaml
 from kpi.data.files import write_atomically
 from kpi.data.versions import refusals_as_one_line
 from kpi.data.cells import append_row
+from kpi.data.sheets import lay_out
 from kpi.errors import UnusableInput
 
 COLUMNS = ["indicator_id", "title", "latest_value", "rag", "commentary", "commentary_cy", "owner"]
@@ -82,7 +83,6 @@ def _existing(path: Path) -> pd.DataFrame:
 def write_commentary_workbook(path: Path, rows: pd.DataFrame) -> int:
     """Write the workbook; commentary and owners already in it are kept. Returns the rows written."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     kept = _existing(path).drop_duplicates("indicator_id").set_index("indicator_id")
     rows = rows.set_index("indicator_id")
@@ -96,16 +96,7 @@ def write_commentary_workbook(path: Path, rows: pd.DataFrame) -> int:
     append_row(sheet, [HEADINGS[c] for c in COLUMNS])
     for values in rows.itertuples(index=False):
         append_row(sheet, [None if pd.isna(v) else v for v in values])  # '=Two posts filled' stays text
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="12436D")
-    widths = {"A": 34, "B": 44, "C": 14, "D": 8, "E": 70, "F": 70, "G": 24}
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "C2"
+    lay_out(sheet, {"A": 34, "B": 44, "C": 14, "D": 8, "E": 70, "F": 70, "G": 24}, freeze="C2")
     path.parent.mkdir(parents=True, exist_ok=True)
     with refusals_as_one_line(path, "the commentary already there is unchanged"):
         write_atomically(path, book.save)  # a full disk never leaves half the managers' words

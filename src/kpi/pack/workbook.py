@@ -14,19 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from kpi.data.cells import append_row
+from kpi.data.sheets import style_headings
 from kpi.indicators.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.pack.workbook_words import CODED, heading, in_words, sheet_name
 from kpi.indicators.quality import provenance_by_source, reasons_in_words
 
-HEADER_FILL = PatternFill("solid", fgColor="12436D")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
 # Values are stored as numbers in the indicator's unit (86.2 for 86.2%), shown with the unit's format.
 NUMBER_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "ratio": "0.0", "days": "0.0"}
 VALUE_COLUMNS = ("value", "previous_value", "last_year_value", "target", "mean", "lpl", "upl", "nation_value",
@@ -91,9 +90,7 @@ def _sheet(book: Workbook, code: str, frame: pd.DataFrame, content: PackContent,
     append_row(sheet, headings)
     for values in shown.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
         append_row(sheet, [None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    style_headings(sheet)
     for index, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(index)
         width = max([len(headings[index - 1])] + [len(str(v)) for v in shown[column].head(200)]) + 2
@@ -260,8 +257,7 @@ def write_workbook(content: PackContent, path: Path) -> None:
     append_row(contents, [t("{audience}. Made on {date}.", audience=audience, date=t.date(content.created.date()))])
     append_row(contents, [])
     append_row(contents, [heading("sheet", t), heading("what", t)])
-    for cell in contents[4]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    style_headings(contents, row=4)
     for code, description, frame, units in _sheets(content):
         append_row(contents, [sheet_name(code, t), description])
         _sheet(book, code, frame, content, units)

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.config import Config
-from kpi.data.ingest import IngestResult, load_table, summary_lines
-from kpi.data.progress import Progress, as_progress
+from kpi.data.ingest import IngestResult, read_sources, summary_lines
+from kpi.data.progress import Progress
 from kpi.data.pseudonym import KEY_VARIABLE, MINIMUM_KEY_BYTES, _keep_out_of, key_for
-from kpi.data.readers import input_limits
 
 
 @dataclass
@@ -33,15 +32,7 @@ def dry_run(config: Config, progress: Progress | Callable[[str], None] | None = 
     """Read and judge every configured source as `kpi ingest` would, writing nothing.
     `progress` as for `ingest`: `kpi check` draws ProgressBars."""
     key, throwaway = _key(config)
-    progress = as_progress(progress)
-    tables = {}
-    with input_limits(config.limits):
-        try:
-            for name, sources in config.sources.present().items():
-                tables[name] = load_table(name, sources, config, key, progress)
-        finally:
-            progress.done()  # a file that stops the run: clear its bar before the one-line message
-    return DryRun(IngestResult(tables, config.processed_dir), throwaway)
+    return DryRun(IngestResult(read_sources(config, key, progress), config.processed_dir), throwaway)
 
 
 def _key(config: Config) -> tuple[bytes, Path | None]:

@@ -405,6 +405,21 @@ def _write(version: Path, relative: str, result: IngestResult, write: Callable[[
         write(version / relative)
 
 
+def read_sources(config: Config, key: bytes, progress: Progress | Callable[[str], None] | None = None
+                ) -> dict[str, TableResult]:
+    """Every configured source read and judged (accepted and rejected rows), in memory: what `ingest` writes
+    and what `kpi check` reports without writing."""
+    progress = as_progress(progress)
+    tables = {}
+    with input_limits(config.limits):  # kpi.yml `limits:` for large and hostile files
+        try:
+            for name, sources in config.sources.present().items():
+                tables[name] = load_table(name, sources, config, key, progress)
+        finally:
+            progress.done()  # a file that stops the run: clear its bar before the one-line message
+    return tables
+
+
 def ingest(config: Config, progress: Progress | Callable[[str], None] | None = None) -> IngestResult:
     """Load every configured source; write the processed tables, the quarantine and the report.
     `progress`: a Progress (kpi ingest draws ProgressBars), a function given a line per file read, or None.
@@ -416,14 +431,7 @@ def ingest(config: Config, progress: Progress | Callable[[str], None] | None = N
     processed = VersionedFolder(config.processed_dir)
     with refusals_as_one_line(unchanged=UNCHANGED), processed.locked("kpi ingest"):
         processed.sweep()
-        tables = {}
-        with input_limits(config.limits):  # kpi.yml `limits:` for large and hostile files
-            try:
-                for name, sources in config.sources.present().items():
-                    tables[name] = load_table(name, sources, config, key, progress)
-            finally:
-                progress.done()  # a file that stops the run: clear its bar before the one-line message
-        result = IngestResult(tables, config.processed_dir)
+        result = IngestResult(read_sources(config, key, progress), config.processed_dir)
         write_outputs(result)
     return result
 

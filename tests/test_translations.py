@@ -12,12 +12,11 @@ from babel.messages.pofile import read_po
 from openpyxl import Workbook, load_workbook
 
 from kpi.cli import main
+from kpi.words.glossary import Glossary, glossary_path
 from kpi.officers.translations import (
     COLUMNS,
     SHEET,
-    Glossary,
     catalogue_path,
-    glossary_path,
     indicator_texts,
     indicators_path,
     placeholders,

@@ -1,8 +1,8 @@
-"""Read the processed tables that `kpi ingest` wrote, and add the columns every period needs.
+"""Read the processed tables that `kpi ingest` wrote, and say which dates each covers.
 
-Derived columns are worked out once for the whole history (not once per quarter): working days
-from referral to completion, working days from contact to decision, and whether a referral is a
-re-referral (which needs the previous 12 months, even before the first quarter reported).
+The tables are as ingest wrote them: what an indicator works out from a record (working days to a
+decision or a completion, whether a referral is a re-referral) is worked out by its measure, in
+kpi.indicators.measures, over the records it counts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import pandas as pd
 
 from kpi.config import Config
 from kpi.data.tables import TABLE_NAMES
-from kpi.time.workdays import working_days_elapsed
 
 # The date that places a row of each table in time, and how far the table's dates reach.
 MAIN_DATE = {
@@ -35,7 +34,7 @@ ALL_DATES = {
 
 @dataclass
 class ProcessedData:
-    """The canonical tables that exist, with derived columns, and the dates they cover."""
+    """The canonical tables that exist and the dates they cover."""
 
     tables: dict[str, pd.DataFrame]
     spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
@@ -46,13 +45,12 @@ class ProcessedData:
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], extract_dates: dict[str, object] | None = None
                     ) -> ProcessedData:
-        """Canonical tables -> derived columns added and the span of dates each covers.
+        """Canonical tables -> the span of dates each covers.
 
         A table covers from its first record to its last date, or to its extract date when the
         config gives one (an extract taken on 5 October covers September even if the last contact
         came on the 28th).
         """
-        add_derived_columns(tables)
         spans = {}
         for name, frame in tables.items():
             span = _span(name, frame) if name in MAIN_DATE else None
@@ -77,33 +75,6 @@ def _span(name: str, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] |
     if name == "contact_counts":
         end = end + pd.offsets.MonthEnd(0)
     return start.normalize(), end.normalize()
-
-
-def add_derived_columns(tables: dict[str, pd.DataFrame]) -> None:
-    """Working-day counts and re-referral flags, computed once over the whole history."""
-    if "assessments" in tables:
-        a = tables["assessments"]
-        a["working_days_to_complete"] = working_days_elapsed(a["referral_date"], a["completion_date"])
-    if "contacts" in tables:
-        c = tables["contacts"]
-        c["working_days_to_decision"] = working_days_elapsed(c["received_at"].dt.normalize(),
-                                                             c["decision_at"].dt.normalize())
-        c["is_rereferral"] = rereferral_flags(c)
-
-
-def rereferral_flags(contacts: pd.DataFrame) -> pd.Series:
-    """True for a referral about a child whose previous referral was within the 12 months before it.
-
-    Only referrals about children count (as in the DfE and Welsh definitions); other contacts get NA.
-    """
-    referral = contacts["contact_type"].eq("referral") & contacts["about"].eq("child") & contacts["child_id"].notna()
-    referrals = contacts.loc[referral, ["child_id", "received_at"]].sort_values(["child_id", "received_at"],
-                                                                               kind="stable")
-    previous = referrals.groupby("child_id", sort=False)["received_at"].shift()
-    window_start = referrals["received_at"] - pd.DateOffset(months=12)
-    flags = pd.Series(pd.NA, index=contacts.index, dtype="boolean")
-    flags.loc[referrals.index] = (previous.notna() & (previous >= window_start)).to_numpy()
-    return flags
 
 
 def load_processed(config: Config) -> ProcessedData:

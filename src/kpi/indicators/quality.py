@@ -16,21 +16,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
 from kpi.data.cells import from_csv_text
-from kpi.config import Config, load_config
-from kpi.errors import UnusableInput
 from kpi.indicators.measures import Settings
-from kpi.time.periods import QUARTER, PeriodError, code, kind, label, quarters_in, resolve
-from kpi.data.processed import ProcessedData, last_snapshot, load_processed
+from kpi.indicators.measures.assessments import RECORDED_LANGUAGES  # as assessments_language_recorded_pct counts
+from kpi.time.periods import QUARTER, PeriodError, code, kind, quarters_in, resolve
+from kpi.data.processed import ProcessedData, last_snapshot
 from kpi.time.workdays import working_days_elapsed
-
-if TYPE_CHECKING:
-    from pandas.io.formats.style import Styler
 
 REPORT_TEXT_COLUMNS = ["table", "file", "sha256", "commonest_reasons"]
 COUNTS = ["rows_read", "rows_accepted", "rows_rejected"]
@@ -206,7 +201,6 @@ KEY_FIELDS = [
              "social workers and senior practitioners at the last snapshot in the period",
              "workers_over_caseload_threshold", "snapshot_date", snapshot=True),
 ]
-RECORDED_LANGUAGES = ["english", "welsh", "other"]  # as assessments_language_recorded_pct counts them
 
 
 def _recorded(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -314,7 +308,6 @@ def duplicates(processed_dir: Path) -> pd.DataFrame:
 # For the officers' data_quality notebook: the same checks over several quarters, by field and team.
 # ------------------------------------------------------------------------------------------------------
 
-HISTORY_QUARTERS = 8
 REJECTED_AS_DUPLICATE = {"duplicate_row": "exact duplicate row", "conflicting_id": "same id, different content"}
 # Records kept by ingest (their ids differ) that look like the same event entered twice.
 POSSIBLE_DUPLICATES = {
@@ -323,7 +316,7 @@ POSSIBLE_DUPLICATES = {
 }
 
 
-def quarters(period: str, last_date: pd.Timestamp | None, history: int = HISTORY_QUARTERS) -> list[pd.Period]:
+def quarters(period: str, last_date: pd.Timestamp | None, history: int = 1) -> list[pd.Period]:
     """The quarters to look at: a range as given ('2021-22Q1..latest'), a financial year's four quarters,
     or a single quarter ('latest', '2024-25Q2') with the `history - 1` quarters before it."""
     chosen = resolve(period, last_date).periods
@@ -471,79 +464,3 @@ def duplicate_summary(processed_dir: Path, data: ProcessedData) -> pd.DataFrame:
     combined = pd.concat([rejected, kept], ignore_index=True)
     combined = combined.groupby(["table", "kind", "what_happened"], sort=False)["rows"].sum().reset_index()
     return combined.astype({"rows": "int64"})
-
-
-def _percent_style(table: pd.DataFrame, caption: str) -> Styler:
-    return (table.style.format("{:.1f}%", na_rep="-").background_gradient(cmap="Blues", vmin=50, vmax=100, axis=None)
-            .set_caption(caption))
-
-
-@dataclass
-class DataQuality:
-    """The officers' data-quality check for a run of quarters; each method is one notebook cell."""
-
-    config: Config
-    data: ProcessedData
-    quarters: list[pd.Period]
-
-    @classmethod
-    def build(cls, config: str | Path | Config, period: str = "latest", *, history: int = HISTORY_QUARTERS
-              ) -> DataQuality:
-        config = config if isinstance(config, Config) else load_config(Path(config))
-        data = load_processed(config)
-        if not data.tables:
-            raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
-        return cls(config, data, quarters(period, data.last_date, history))
-
-    @property
-    def latest(self) -> pd.Period:
-        return self.quarters[-1]
-
-    def heading(self):
-        from IPython.display import Markdown
-
-        first, last = label(self.quarters[0]), label(self.latest)
-        return Markdown(f"**{self.config.authority.name}**: data quality from {first} to {last}, "
-                        f"read from `{self.config.processed_dir}`.")
-
-    def files(self) -> pd.DataFrame:
-        return ingest_by_table(self.config.processed_dir)
-
-    def rejections(self) -> pd.DataFrame:
-        return rejections_by_file(self.config.processed_dir)
-
-    def rejected_rows(self) -> pd.DataFrame:
-        return rejected_rows(self.config.processed_dir)
-
-    @property
-    def settings(self) -> Settings:
-        from kpi.indicators.table import settings_from
-
-        return settings_from(self.config)
-
-    def completeness(self) -> Styler:
-        start, end = self.latest.start_time.normalize(), self.latest.end_time.normalize()
-        table = completeness(self.data, start, end, self.settings)
-        return (table.style.format({"percent": "{:.1f}%", "records": "{:,}", "recorded": "{:,}"}, na_rep="-")
-                .hide(axis="index").set_caption(f"Key fields recorded, {label(self.latest)}"))
-
-    def completeness_over_time(self) -> Styler:
-        table = completeness_over_time(self.data, self.quarters, self.settings).droplevel(["table", "field"])
-        return _percent_style(table, "Key fields recorded (%), by quarter")
-
-    def completeness_by_team(self, field: str = "language") -> Styler:
-        table = completeness_by_team(self.data, field, self.quarters, self.settings)
-        description = next((k.description for k in KEY_FIELDS if k.field == field), field)
-        return _percent_style(table, f"{description} (%), by team and quarter")
-
-    def decisions_without_time(self) -> pd.DataFrame:
-        return decisions_without_time(self.data, self.quarters)
-
-    def assessments_left_open(self) -> pd.DataFrame:
-        return assessments_left_open(self.data, self.config.timescale, self.quarters)
-
-    def duplicates(self) -> pd.DataFrame:
-        return duplicate_summary(self.config.processed_dir, self.data)
-
-    def possible_duplicates(self) -> pd.DataFrame:
-        return possible_duplicates(self.data)

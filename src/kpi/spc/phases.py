@@ -53,31 +53,42 @@ def rebase_points(config: Config, indicator_id: str, periods: Sequence[pd.Period
     """Every process change that applies to the indicator, and every ``spc.rebase`` period for it, as rebase
     points on a chart of `periods` (in order).
 
-    A change starts a new phase at the first period that starts on or after its date (a quarter in which
-    the process changed part way through stays with the old phase). Changes on or before the first period's
-    start, or after the last period's start, are left out: they split nothing on this chart. Changes that
-    land on the same period become one point.
+    A change starts a new phase where `rebase_positions` says; changes that land on the same period become
+    one point.
     """
     changes = [(change.date, change.description_in(language)) for change in config.process_changes
                if change.indicators is None or indicator_id in change.indicators]
     changes += [(bounds(parse_period(code))[0].date(), None) for code in config.spc.rebase.get(indicator_id, [])]
-    if not changes or len(periods) == 0:
-        return []
-    starts = pd.DatetimeIndex([period.start_time for period in periods])
-    if not starts.is_monotonic_increasing:
-        raise ValueError("rebase_points needs the periods in order")
     changes.sort(key=lambda change: change[0])
-    dates = pd.DatetimeIndex([pd.Timestamp(date) for date, _ in changes])
-    positions = starts.searchsorted(dates, side="left")  # first period starting on or after the date
+    positions = rebase_positions([date for date, _ in changes], periods)
     found: dict[int, tuple[list[str], list[dt.date]]] = {}
-    for position, (date, description) in zip(positions.tolist(), changes):
-        if 0 < position < len(periods):
+    for position, (date, description) in zip(positions, changes):
+        if position is not None:
             descriptions, its_dates = found.setdefault(position, ([], []))
             if description and description not in descriptions:
                 descriptions.append(description)
             its_dates.append(date)
     return [RebasePoint(periods[position], position, tuple(descriptions), tuple(its_dates))
             for position, (descriptions, its_dates) in sorted(found.items())]
+
+
+def rebase_positions(dates: Sequence, periods: Sequence[pd.Period]) -> list[int | None]:
+    """For each date of a change, the 0-based position of the chart period (of `periods`, in order) where
+    new limits start: the first period that starts on or after it (a period in which the process changed
+    part way through stays with the old phase). None for a change on or before the first period's start,
+    or after the last period's start: it splits nothing on this chart."""
+    if len(dates) == 0 or len(periods) == 0:
+        return [None] * len(dates)
+    starts = pd.DatetimeIndex([period.start_time for period in periods])
+    if not starts.is_monotonic_increasing:
+        raise ValueError("rebase points need the periods in order")
+    positions = starts.searchsorted(pd.DatetimeIndex([pd.Timestamp(date) for date in dates]), side="left")
+    return [position if 0 < position < len(periods) else None for position in positions.tolist()]
+
+
+def rebase_periods(dates: Sequence, periods: Sequence[pd.Period]) -> list[pd.Period]:
+    """The chart periods where new limits start for changes on `dates`, in order, each once."""
+    return [periods[position] for position in sorted({p for p in rebase_positions(dates, periods) if p is not None})]
 
 
 # ---------------------------------------------------------------------------------------------- helpers

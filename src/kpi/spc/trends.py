@@ -1,6 +1,6 @@
 """Each indicator's trend: the series a chart shows, its SPC, its phases, and whether a change has held.
 
-One place for what the pack's charts and `kpi indicators` both need: the quarters (or months) before and
+One place for what the pack's charts, `kpi indicators` and the officers' explorer need: the quarters (or months) before and
 including a period, computed at once for every indicator; the officer's process changes as rebase points;
 the XmR chart; a suggested rebase where a sustained shift has no recorded change; and whether the latest
 change is real and sustained.
@@ -17,6 +17,7 @@ from kpi.time import periods as fp
 from kpi.catalogue import Indicator
 from kpi.config import Config
 from kpi.indicators.disclosure import Policy
+from kpi.indicators.measures import Settings
 from kpi.indicators.table import compute_values, settings_from
 from kpi.spc.phases import RebasePoint, RebaseSuggestion, Sustainment, rebase_points, suggest_rebase, sustained
 from kpi.data.processed import ProcessedData
@@ -24,6 +25,7 @@ from kpi.spc.xmr import SpcResult, spc
 
 CHART_QUARTERS = 20  # five years of quarters on each chart (at least 12, as the brief asks)
 CHART_MONTHS = 36
+# How SPC names each polarity: the direction that is an improvement.
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 
 
@@ -57,23 +59,34 @@ def _trim_leading_gaps(series: pd.DataFrame) -> pd.DataFrame:
     return series.iloc[int(np.argmax(known)):].reset_index(drop=True)
 
 
+def indicator_series(data: ProcessedData, indicators: dict[str, Indicator], periods: list[pd.Period],
+                     settings: Settings, policy: Policy | None = None) -> dict[str, pd.DataFrame]:
+    """Each indicator's points over `periods` (quarters or months), computed at once: period,
+    period_object, numerator, denominator, value, status and reason, from the first point with a value.
+    With a disclosure `policy` (a public pack), points built on too few children are withheld first."""
+    values = compute_values(data, indicators, periods, settings)
+    found = {}
+    for indicator_id, frame in values.groupby("indicator_id", sort=False):
+        frame = frame.rename(columns={"_period": "period_object"}).reset_index(drop=True)
+        if policy is not None:  # each point, and months that would reveal a withheld month
+            frame = policy.withhold_series(frame, indicators)
+        found[indicator_id] = _trim_leading_gaps(frame)
+    return found
+
+
 def chart_series(data: ProcessedData, config: Config, indicators: dict[str, Indicator], period,
                  audience: str = "restricted") -> dict[str, pd.DataFrame]:
     """The chart data of every indicator, computed for all quarters (or months) at once; in a public
     pack, points built on fewer than 5 children are withheld."""
     settings = settings_from(config)
+    policy = Policy.from_config(config) if audience == "public" else None
     by_chart: dict[str, dict[str, Indicator]] = {}
     for indicator in indicators.values():
         by_chart.setdefault(indicator.chart, {})[indicator.id] = indicator
     found = {}
     for group in by_chart.values():  # quarterly and monthly charts
         periods = series_periods(period, next(iter(group.values())))
-        values = compute_values(data, group, periods, settings)
-        for indicator_id, frame in values.groupby("indicator_id", sort=False):
-            frame = frame.rename(columns={"_period": "period_object"}).reset_index(drop=True)
-            if audience == "public":  # each point, and months that would reveal a withheld month
-                frame = Policy.from_config(config).withhold_series(frame, indicators)
-            found[indicator_id] = _trim_leading_gaps(frame)
+        found.update(indicator_series(data, group, periods, settings, policy))
     return found
 
 

@@ -1,18 +1,29 @@
 """One small function per indicator, named after it, each checkable by hand on a tiny table.
 
 A measure takes a `PeriodData` (the tables, the period's first and last day, the settings) and
-returns a `Tally` (numerator, denominator, value). When the data cannot answer - the table is
-missing, the period is outside the data, nothing to divide by - it raises `Unavailable` with the
+returns what it `Counted`: the records its numerator counts, the records its denominator counts and
+the `Tally` (numerator, denominator, value) worked out from them. So the figure and the records behind
+it (which the explorer lists) come from one selection of rows. When the data cannot answer - the table
+is missing, the period is outside the data, nothing to divide by - it raises `Unavailable` with the
 reason: an indicator is never reported as 0 because it could not be computed.
+
+Callers that want the figure only call the registered measure: `MEASURES[id](period_data) -> Tally`;
+`MEASURES[id].counted(period_data)` gives the records as well.
+
+Where to find an indicator `<id>`: its definition in kpi/catalogue/indicators.yml, its measure (the
+function `<id>`) in the module of its domain here, and its hand-checked test in tests/indicators/test_<id>.py.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 
 class Unavailable(Exception):
@@ -67,6 +78,14 @@ class PeriodData:
     start: pd.Timestamp  # first day of the period
     end: pd.Timestamp  # last day of the period
     settings: Settings
+    _selected: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def once(self, selection: Callable[[PeriodData], T]) -> T:
+        """`selection(self)`, worked out once for the period however many measures count its rows (the
+        indicator table computes every measure of a period from one PeriodData)."""
+        if selection not in self._selected:
+            self._selected[selection] = selection(self)
+        return self._selected[selection]
 
     def table(self, *names: str, whole_period: bool = True) -> tuple[str, pd.DataFrame]:
         """The first of `names` that we have; unless `whole_period` is False, its dates must
@@ -84,24 +103,78 @@ class PeriodData:
         if first is None or start < first or self.end > last:
             raise Unavailable(f"the {name} data do not cover {what}")
 
-    def during(self, frame: pd.DataFrame, column: str) -> pd.Series:
-        """Rows whose `column` falls on a day within the period (times of day included)."""
+    def during(self, frame: pd.DataFrame, column: str, since: pd.Timestamp | None = None) -> pd.Series:
+        """Rows whose `column` falls on a day within the period, or from `since` to its end (times of
+        day included)."""
         values = frame[column]
-        return (values >= self.start) & (values < self.end + pd.Timedelta(days=1))
+        return (values >= (self.start if since is None else since)) & (values < self.end + pd.Timedelta(days=1))
+
+    def a_year_earlier(self) -> PeriodData:
+        """The same tables and settings, for the same period a year earlier."""
+        year = pd.DateOffset(years=1)
+        return PeriodData(self.tables, self.spans, self.start - year, self.end - year, self.settings)
 
 
-Measure = Callable[[PeriodData], Tally]
+# ----------------------------------------------------------------------------------- the records behind
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A figure and the records behind it.
+
+    `numerator`: the records the numerator counts (or, for a total or an average, adds up);
+    `denominator`: the records the denominator counts or adds up, None for a count. For a share the
+    numerator's records are among the denominator's; for a ratio or an average they are the same
+    records; for a change on last year they are this period's and last year's.
+    """
+
+    tally: Tally
+    numerator: pd.DataFrame
+    denominator: pd.DataFrame | None = None
+
+
+def rows_where(frame: pd.DataFrame, condition: pd.Series) -> pd.DataFrame:
+    """The rows where `condition` holds; where it is missing (not recorded), it does not."""
+    return frame[condition.fillna(False).astype("bool")]
+
+
+def count_of(records: pd.DataFrame, how_many: int | None = None) -> Counted:
+    """A count of the records (or `how_many`, when a record stands for several, as a monthly total does)."""
+    return Counted(count(len(records) if how_many is None else how_many), records)
+
+
+def count_among(numerator: pd.DataFrame, denominator: pd.DataFrame) -> Counted:
+    """A count of the numerator's records (the value), shown with the denominator's: those it is counted among."""
+    return Counted(Tally(float(len(numerator)), float(len(denominator)), float(len(numerator))), numerator, denominator)
+
+
+def share_of(numerator: pd.DataFrame, denominator: pd.DataFrame, *, nothing: str) -> Counted:
+    """The numerator's records as a percentage of the denominator's; Unavailable(nothing) when there are none."""
+    return Counted(percent(len(numerator), len(denominator), nothing=nothing), numerator, denominator)
+
+
+class Measure:
+    """A registered measure: called, it gives the figure (a Tally); `counted` gives the records behind it too."""
+
+    def __init__(self, function: Callable[[PeriodData], Counted]):
+        self.counted = function
+        self.id = function.__name__
+        functools.update_wrapper(self, function)
+
+    def __call__(self, data: PeriodData) -> Tally:
+        return self.counted(data).tally
+
+    def __repr__(self) -> str:
+        return f"<measure {self.id}>"
+
+
 MEASURES: dict[str, Measure] = {}
 
 
-def measure(function: Measure) -> Measure:
+def measure(function: Callable[[PeriodData], Counted]) -> Measure:
     """Register a function as the measure of the indicator with its name."""
-    MEASURES[function.__name__] = function
-    return function
-
-
-def as_float(value) -> float:
-    return float(value) if pd.notna(value) else np.nan
+    MEASURES[function.__name__] = Measure(function)
+    return MEASURES[function.__name__]
 
 
 from kpi.indicators.measures import assessments, front_door, workforce  # noqa: E402,F401  (registers the measures)

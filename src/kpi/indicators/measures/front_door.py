@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.indicators.measures import PeriodData, Tally, Unavailable, count, measure, percent
+from kpi.indicators.measures import (Counted, PeriodData, Tally, Unavailable, count_of, measure, percent,
+                                     rows_where, share_of)
+from kpi.time.workdays import working_days_elapsed
 
 NO_CONTACTS = "no contacts received in the period"
+LOOK_BACK = pd.DateOffset(months=12)  # a re-referral follows another referral of the child within this
 
 
-def _contacts_in_period(data: PeriodData) -> tuple[int, int]:
-    """(all contacts, contacts from the police) received in the period, from either form."""
+def _received(data: PeriodData) -> pd.DataFrame:
+    """Contacts received in the period: the records, or the monthly totals when that is all we have."""
     name, frame = data.table("contacts", "contact_counts")
-    if name == "contacts":
-        inside = frame[data.during(frame, "received_at")]
-        return len(inside), int(inside["source"].eq("police").sum())
-    inside = frame[data.during(frame, "month")]
-    return int(inside["count"].sum()), int(inside.loc[inside["source"].eq("police"), "count"].sum())
+    return frame[data.during(frame, "received_at" if name == "contacts" else "month")]
+
+
+def _how_many(received: pd.DataFrame) -> int:
+    """Contacts in rows from `_received`: one a record, or a monthly total's count."""
+    return int(received["count"].sum()) if "count" in received else len(received)
 
 
 def _record_level(data: PeriodData) -> pd.DataFrame:
@@ -29,54 +33,82 @@ def _record_level(data: PeriodData) -> pd.DataFrame:
 
 
 @measure
-def contacts_received(data: PeriodData) -> Tally:
-    return count(_contacts_in_period(data)[0])
+def contacts_received(data: PeriodData) -> Counted:
+    received = data.once(_received)
+    return count_of(received, _how_many(received))
 
 
 @measure
-def contacts_change_on_last_year_pct(data: PeriodData) -> Tally:
-    this_year, _ = _contacts_in_period(data)
-    a_year_earlier = PeriodData(data.tables, data.spans, data.start - pd.DateOffset(years=1),
-                                data.end - pd.DateOffset(years=1), data.settings)
+def contacts_change_on_last_year_pct(data: PeriodData) -> Counted:
+    this_year = data.once(_received)
     try:
-        last_year, _ = _contacts_in_period(a_year_earlier)
+        last_year = _received(data.a_year_earlier())
     except Unavailable as reason:
         raise Unavailable(f"{reason} a year earlier") from None
-    if not last_year:
+    now, then = _how_many(this_year), _how_many(last_year)
+    if not then:
         raise Unavailable("no contacts in the same period a year earlier")
-    return Tally(float(this_year), float(last_year), (this_year / last_year - 1) * 100)
+    return Counted(Tally(float(now), float(then), (now / then - 1) * 100), this_year, last_year)
 
 
 @measure
-def contacts_from_police_pct(data: PeriodData) -> Tally:
-    total, police = _contacts_in_period(data)
-    return percent(police, total, nothing=NO_CONTACTS)
+def contacts_from_police_pct(data: PeriodData) -> Counted:
+    received = data.once(_received)
+    police = rows_where(received, received["source"].eq("police"))
+    return Counted(percent(_how_many(police), _how_many(received), nothing=NO_CONTACTS), police, received)
 
 
 @measure
-def contacts_decided_within_1wd_pct(data: PeriodData) -> Tally:
-    inside = _record_level(data)
-    in_time = inside["working_days_to_decision"].le(1).fillna(False)
-    return percent(int(in_time.sum()), len(inside), nothing=NO_CONTACTS)
+def contacts_decided_within_1wd_pct(data: PeriodData) -> Counted:
+    """Same-day decisions count (0 working days); a contact not yet decided counts as not in time."""
+    received = data.once(_record_level)
+    received = received.assign(working_days_to_decision=working_days_elapsed(
+        received["received_at"].dt.normalize(), received["decision_at"].dt.normalize()))
+    in_time = rows_where(received, received["working_days_to_decision"].le(1))
+    return share_of(in_time, received, nothing=NO_CONTACTS)
 
 
 @measure
-def contacts_to_strategy_pct(data: PeriodData) -> Tally:
-    inside = _record_level(data)
-    return percent(int(inside["strategy_discussion"].fillna(False).sum()), len(inside), nothing=NO_CONTACTS)
+def contacts_to_strategy_pct(data: PeriodData) -> Counted:
+    received = data.once(_record_level)
+    strategy = rows_where(received, received["strategy_discussion"])
+    return share_of(strategy, received, nothing=NO_CONTACTS)
 
 
 @measure
-def contacts_to_assessment_pct(data: PeriodData) -> Tally:
-    inside = _record_level(data)
-    return percent(int(inside["outcome"].eq("assessment").fillna(False).sum()), len(inside), nothing=NO_CONTACTS)
+def contacts_to_assessment_pct(data: PeriodData) -> Counted:
+    received = data.once(_record_level)
+    to_assessment = rows_where(received, received["outcome"].eq("assessment"))
+    return share_of(to_assessment, received, nothing=NO_CONTACTS)
 
 
 @measure
-def rereferrals_within_12m_pct(data: PeriodData) -> Tally:
-    inside = _record_level(data)
+def rereferrals_within_12m_pct(data: PeriodData) -> Counted:
+    """Referrals about a child in the period, and those whose child had another referral in the 12 months
+    before. The flags are worked out over the period and the year before it (all a flag looks back to)."""
+    received = data.once(_record_level)
     # A re-referral looks back 12 months: without that history the count would be too low.
-    data.require_cover("contacts", data.start - pd.DateOffset(months=12), "the 12 months before this period")
-    referrals = inside["is_rereferral"].notna()
-    return percent(int(inside.loc[referrals, "is_rereferral"].sum()), int(referrals.sum()),
-                   nothing="no referrals about children in the period")
+    data.require_cover("contacts", data.start - LOOK_BACK, "the 12 months before this period")
+    _, frame = data.table("contacts")
+    since_a_year_before = frame.loc[data.during(frame, "received_at", since=data.start - LOOK_BACK),
+                                    ["child_id", "received_at", "contact_type", "about"]]
+    flags = rereferral_flags(since_a_year_before).reindex(received.index)
+    referrals = rows_where(received, flags.notna())
+    return share_of(rows_where(referrals, flags[referrals.index]), referrals,
+                    nothing="no referrals about children in the period")
+
+
+def rereferral_flags(contacts: pd.DataFrame) -> pd.Series:
+    """True for a referral about a child whose previous referral was within the 12 months before it.
+
+    Only referrals about children count (as in the DfE and Welsh definitions); other contacts get NA.
+    A referral's flag is right when `contacts` hold at least the 12 months before it.
+    """
+    referral = contacts["contact_type"].eq("referral") & contacts["about"].eq("child") & contacts["child_id"].notna()
+    referrals = rows_where(contacts, referral)[["child_id", "received_at"]].sort_values(["child_id", "received_at"],
+                                                                                  kind="stable")
+    previous = referrals.groupby("child_id", sort=False)["received_at"].shift()
+    window_start = referrals["received_at"] - LOOK_BACK
+    flags = pd.Series(pd.NA, index=contacts.index, dtype="boolean")
+    flags.loc[referrals.index] = (previous.notna() & (previous >= window_start)).to_numpy()
+    return flags

@@ -1,0 +1,32 @@
+"""What each indicator's test needs: a period's data from rows written by hand, and the ids of records.
+
+Every test in this folder is about one indicator (test_<id>.py): its rows, the numerator, denominator and
+value worked out by hand in a comment, the records the measure counts (the explorer lists the same), and
+when it is Unavailable rather than 0.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.data.processed import ProcessedData
+from kpi.indicators.measures import PeriodData, Settings
+from kpi.time.periods import bounds, parse_period
+from tables import assessment, canonical, contact, worker  # noqa: F401  (the row builders the tests use)
+
+Q2 = parse_period("2018-19Q2")  # Sunday 1 July to Sunday 30 September 2018
+
+
+def period_data(tables: dict[str, list[dict]], period: pd.Period = Q2, *, extract_dates: dict | None = None,
+                **settings) -> PeriodData:
+    """What a measure sees for `period`: the canonical tables made from `tables` (rows by table name),
+    covering the dates their rows (or `extract_dates`) reach, with `Settings(**settings)`."""
+    data = ProcessedData.from_tables({name: canonical(name, rows) for name, rows in tables.items()}, extract_dates)
+    start, end = bounds(period)
+    return PeriodData(data.tables, data.spans, start, end, Settings(**settings))
+
+
+def ids(records: pd.DataFrame) -> list[str]:
+    """The record ids (contact, assessment or worker id), sorted: which records a measure counted."""
+    column = next(c for c in ("contact_id", "assessment_id", "worker_id") if c in records)
+    return sorted(records[column])

@@ -10,6 +10,7 @@ import subprocess
 import pandas as pd
 import pytest
 
+from kpi.data import provenance
 from kpi.indicators import quality
 from kpi.indicators.measures import MEASURES, PeriodData, Settings
 from kpi.time.periods import PeriodError, bounds, code, parse_period
@@ -123,8 +124,8 @@ def _sha256sum_listing(root, names) -> str:
 
 
 def test_provenance_is_one_row_per_source_with_first_and_last_file(monthly_project):
-    report = quality.ingest_summary(monthly_project.root / "data/processed")
-    table = quality.provenance_by_source(report)
+    report = provenance.ingest_summary(monthly_project.root / "data/processed")
+    table = provenance.provenance_by_source(report)
     assert list(table.columns) == ["table", "files", "first_file", "last_file", "rows_read", "rows_accepted",
                                    "rows_rejected", "sha256"]
     counts = table.set_index("table").loc["contact_counts"]
@@ -141,7 +142,7 @@ def test_provenance_is_one_row_per_source_with_first_and_last_file(monthly_proje
 
 def test_combined_checksum_is_the_sha256_of_the_sha256sum_listing(monthly_project):
     root = monthly_project.root
-    table = quality.provenance_by_source(quality.ingest_summary(root / "data/processed")).set_index("table")
+    table = provenance.provenance_by_source(provenance.ingest_summary(root / "data/processed")).set_index("table")
     listing = _sha256sum_listing(root, MONTHLY)
     assert table.loc["contact_counts", "sha256"] == hashlib.sha256(listing.encode("utf-8")).hexdigest()
     one_file = _sha256sum_listing(root, ["raw/contacts.csv"])
@@ -150,7 +151,7 @@ def test_combined_checksum_is_the_sha256_of_the_sha256sum_listing(monthly_projec
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None or shutil.which("bash") is None, reason="no sha256sum")
 def test_combined_checksum_is_what_the_documented_command_prints(monthly_project):
-    table = quality.provenance_by_source(quality.ingest_summary(monthly_project.root / "data/processed"))
+    table = provenance.provenance_by_source(provenance.ingest_summary(monthly_project.root / "data/processed"))
     command = "export LC_ALL=C; sha256sum raw/counts/*.csv | sha256sum"  # as combined_sha256's docstring says
     printed = subprocess.run(["bash", "-c", command], cwd=monthly_project.root, capture_output=True, text=True,
                              check=True).stdout.split()[0]
@@ -158,7 +159,7 @@ def test_combined_checksum_is_what_the_documented_command_prints(monthly_project
 
 
 def test_the_report_keeps_every_file_for_the_workbook(monthly_project):
-    report = quality.ingest_summary(monthly_project.root / "data/processed")
+    report = provenance.ingest_summary(monthly_project.root / "data/processed")
     assert sorted(report.loc[report["table"].eq("contact_counts"), "file"]) == sorted(MONTHLY)
 
 
@@ -167,14 +168,14 @@ def test_a_checksum_that_looks_like_a_number_stays_text(tmp_path):
     (tmp_path / "ingest_report.csv").write_text(
         f"table,file,sha256,rows_read,rows_accepted,rows_rejected,commonest_reasons\nt,f.csv,{digest},1,1,0,\n",
         encoding="utf-8")
-    report = quality.ingest_summary(tmp_path)
+    report = provenance.ingest_summary(tmp_path)
     assert report.loc[0, "sha256"] == digest
     expected = hashlib.sha256(f"{digest}  f.csv\n".encode()).hexdigest()
-    assert quality.provenance_by_source(report).loc[0, "sha256"] == expected
+    assert provenance.provenance_by_source(report).loc[0, "sha256"] == expected
 
 
 def test_provenance_of_an_empty_report_is_an_empty_table(tmp_path):
-    table = quality.provenance_by_source(quality.ingest_summary(tmp_path))
+    table = provenance.provenance_by_source(provenance.ingest_summary(tmp_path))
     assert table.empty and "sha256" in table.columns
 
 
@@ -182,11 +183,11 @@ def test_provenance_of_an_empty_report_is_an_empty_table(tmp_path):
 
 
 def _words(code: str, form: str) -> str:
-    return quality.reason_words()[code][form]
+    return provenance.reason_words()[code][form]
 
 
 def test_reasons_text_in_plain_words_with_their_counts():
-    text = quality.reasons_in_words("invalid_date (1), duplicate_row (2), unknown_category (1)")
+    text = provenance.reasons_in_words("invalid_date (1), duplicate_row (2), unknown_category (1)")
     assert text == (f"1 {_words('invalid_date', 'one')}, 2 {_words('duplicate_row', 'other')}, "
                     f"1 {_words('unknown_category', 'one')}")
     assert "_" not in text
@@ -194,42 +195,42 @@ def test_reasons_text_in_plain_words_with_their_counts():
 
 def test_reason_counts_in_plain_words_in_the_order_given():
     counts = pd.Series({"totals_row": 1, "blank_row": 1200})
-    assert quality.reasons_in_words(counts) == f"1 {_words('totals_row', 'one')}, 1,200 {_words('blank_row', 'other')}"
-    assert quality.reasons_in_words({"missing_value": 2}) == f"2 {_words('missing_value', 'other')}"
+    assert provenance.reasons_in_words(counts) == f"1 {_words('totals_row', 'one')}, 1,200 {_words('blank_row', 'other')}"
+    assert provenance.reasons_in_words({"missing_value": 2}) == f"2 {_words('missing_value', 'other')}"
 
 
 def test_an_unknown_reason_reads_as_its_code_and_nothing_crashes():
-    assert quality.reasons_in_words("made_up_reason (3)") == "3 made up reason"
-    assert quality.reasons_in_words("odd text") == "1 odd text"
-    assert quality.reasons_in_words("") == ""
-    assert quality.reasons_in_words(pd.Series(dtype="int64")) == ""
+    assert provenance.reasons_in_words("made_up_reason (3)") == "3 made up reason"
+    assert provenance.reasons_in_words("odd text") == "1 odd text"
+    assert provenance.reasons_in_words("") == ""
+    assert provenance.reasons_in_words(pd.Series(dtype="int64")) == ""
 
 
 def test_reason_words_can_be_translated_phrase_by_phrase():
-    shown = quality.reasons_in_words("invalid_date (2)", translate=lambda phrase: f"<{phrase}>")
+    shown = provenance.reasons_in_words("invalid_date (2)", translate=lambda phrase: f"<{phrase}>")
     assert shown == f"2 <{_words('invalid_date', 'other')}>"
 
 
 def test_parse_reasons_reads_the_reports_text():
-    parsed = quality.parse_reasons("invalid_date (3), duplicate_row (1)")
+    parsed = provenance.parse_reasons("invalid_date (3), duplicate_row (1)")
     assert parsed.to_dict() == {"invalid_date": 3, "duplicate_row": 1}
 
 
 def test_reasons_by_source_add_up_to_the_rows_rejected(processed_dir):
-    reasons = quality.reasons_by_source(processed_dir)
+    reasons = provenance.reasons_by_source(processed_dir)
     assert reasons["contacts"] == f"3 {_words('invalid_date', 'other')}, 1 {_words('duplicate_row', 'one')}"
     assert reasons["caseloads"] == f"1 {_words('totals_row', 'one')}"
-    report = quality.ingest_summary(processed_dir).groupby("table")["rows_rejected"].sum()
-    counted = quality.rejected_rows(processed_dir).groupby("table").size()
+    report = provenance.ingest_summary(processed_dir).groupby("table")["rows_rejected"].sum()
+    counted = provenance.rejected_rows(processed_dir).groupby("table").size()
     assert counted.to_dict() == report[report > 0].to_dict()
 
 
 def test_reasons_by_source_when_nothing_was_rejected(tmp_path):
-    assert quality.reasons_by_source(tmp_path).empty
+    assert provenance.reasons_by_source(tmp_path).empty
 
 
 def test_every_reason_has_words_for_one_and_for_several_without_commas():
-    for reason_code, forms in quality.reason_words().items():
+    for reason_code, forms in provenance.reason_words().items():
         for form in ("one", "other"):
             assert forms[form].strip() and forms[form] != reason_code, (reason_code, form)
             assert "," not in forms[form], f"{reason_code}: a comma would read as the start of the next reason"

@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 import kpi
-from kpi.data import loading
-from kpi.indicators import quality
+from kpi.data import loading, provenance
 from kpi.data.schemas import build_schema
 from kpi.data.tables import TABLE_NAMES, table
 
@@ -90,16 +89,16 @@ def every_code() -> set[str]:
 
 
 def test_every_code_the_ingest_can_give_has_plain_words():
-    missing = sorted(every_code() - set(quality.reason_words()))
-    assert not missing, f"add plain words to src/kpi/reasons.yml for: {', '.join(missing)}"
+    missing = sorted(every_code() - set(provenance.reason_words()))
+    assert not missing, f"add plain words to src/kpi/data/reasons.yml for: {', '.join(missing)}"
 
 
 def test_reasons_yml_has_no_words_for_codes_the_ingest_never_gives():
-    stale = sorted(set(quality.reason_words()) - every_code())
-    assert not stale, f"src/kpi/reasons.yml has words for codes nothing gives: {', '.join(stale)}"
+    stale = sorted(set(provenance.reason_words()) - every_code())
+    assert not stale, f"src/kpi/data/reasons.yml has words for codes nothing gives: {', '.join(stale)}"
 
 
 def test_no_code_is_shown_as_a_code():
     for reason_code in every_code():
-        words = quality.reasons_in_words({reason_code: 2})
+        words = provenance.reasons_in_words({reason_code: 2})
         assert reason_code not in words and "_" not in words, words

@@ -22,7 +22,7 @@ from kpi.pack.build import build_pack
 from kpi.pack.restatements import published_before
 from kpi.pack.workbook import write_workbook
 from kpi.time.periods import parse_period
-from kpi.indicators.quality import ingest_summary, rejected_rows
+from kpi.data.provenance import ingest_summary, rejected_rows
 
 RISKY_CONTACTS = [
     "C2,P2,=1+1,Police,Referral,10/02/2017 11:00,NFA",  # a date that is a formula

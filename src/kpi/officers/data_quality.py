@@ -18,6 +18,7 @@ import pandas as pd
 from kpi.config import Config, load_config
 from kpi.data.processed import ProcessedData, load_processed
 from kpi.errors import UnusableInput
+from kpi.data import provenance
 from kpi.indicators import quality
 from kpi.indicators.measures import Settings
 from kpi.indicators.table import settings_from
@@ -73,7 +74,7 @@ class DataQuality:
         return quality.rejections_by_file(self.config.processed_dir)
 
     def rejected_rows(self) -> pd.DataFrame:
-        return quality.rejected_rows(self.config.processed_dir)
+        return provenance.rejected_rows(self.config.processed_dir)
 
     def completeness(self) -> Styler:
         start, end = self.latest.start_time.normalize(), self.latest.end_time.normalize()

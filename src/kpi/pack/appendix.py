@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kpi.time import periods as fp
 from kpi.pack.build import PackContent, direct_dependencies, package_versions
-from kpi.indicators.quality import provenance_by_source
+from kpi.data.provenance import provenance_by_source
 
 from kpi.pack.render import POLARITY_WORDS, TABLE_WORDS, _render, _target, restated_rows
 

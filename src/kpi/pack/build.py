@@ -31,7 +31,8 @@ from kpi.pack.restatements import figures_shown, published_before, restated, wit
 from kpi.words.text import Text
 from kpi.pack.travel import Travel, travel
 from kpi.data.processed import ProcessedData, load_processed
-from kpi.indicators.quality import completeness, ingest_summary
+from kpi.data.provenance import ingest_summary
+from kpi.indicators.quality import completeness
 from kpi.charts import shown_limits
 from kpi.spc.xmr import SpcResult
 from kpi.spc.trends import Trend, trend, trends

@@ -24,7 +24,7 @@ from kpi.pack.restatements import period_of
 from kpi.time.periods import label, months_label, parse_period
 from kpi.words.text import language_needs_review
 from kpi.words.formatting import format_count, format_value
-from kpi.indicators.quality import provenance_by_source, reasons_by_source
+from kpi.data.provenance import provenance_by_source, reasons_by_source
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 # Short forms for the one-page summary table; the full wording is in the key and the sections.

@@ -24,7 +24,7 @@ from kpi.indicators.disclosure import CHILD_DOMAINS, is_share, numerator_counts_
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.pack.workbook_words import CODED, heading, in_words, sheet_name
-from kpi.indicators.quality import provenance_by_source, reasons_in_words
+from kpi.data.provenance import provenance_by_source, reasons_in_words
 
 # Values are stored as numbers in the indicator's unit (86.2 for 86.2%), shown with the unit's format.
 NUMBER_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "ratio": "0.0", "days": "0.0"}

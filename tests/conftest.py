@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from kpi.config import load_config
-from kpi.data.ingest import IngestResult, ingest
+from kpi.data.ingest import ingest
+from kpi.data.ingest_outputs import IngestResult
 
 TEST_KEY = "test-pseudonym-key-of-at-least-32-bytes"
 

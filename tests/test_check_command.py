@@ -15,7 +15,8 @@ import pytest
 from conftest import GOOD_CONTACT, TEST_KEY, contacts_csv
 from kpi.config import load_config
 from kpi.data.dry_run import dry_run, dry_run_summary
-from kpi.data.ingest import ingest, summary_lines
+from kpi.data.ingest import ingest
+from kpi.data.ingest_outputs import summary_lines
 from kpi.data.pseudonym import KEY_VARIABLE
 from kpi.demo import write_demo
 from kpi.officers.check import run_check

@@ -191,7 +191,7 @@ def test_readme_documents_every_canonical_column():
 
 
 def test_console_summary_folds_many_monthly_files_into_one_line(project):
-    from kpi.data.ingest import summary_lines
+    from kpi.data.ingest_outputs import summary_lines
 
     for month in range(1, 6):
         project.write_text(f"monthly/2017-{month:02d}.csv",

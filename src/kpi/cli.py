@@ -89,7 +89,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from kpi.config import load_config
-    from kpi.data.ingest import ingest, summary_lines
+    from kpi.data.ingest import ingest
+    from kpi.data.ingest_outputs import summary_lines
     from kpi.data.progress import ProgressBars
 
     config = load_config(args.config)

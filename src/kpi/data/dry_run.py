@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.config import Config
-from kpi.data.ingest import IngestResult, read_sources, summary_lines
+from kpi.data.ingest import read_sources
+from kpi.data.ingest_outputs import IngestResult, summary_lines
 from kpi.data.progress import Progress
 from kpi.data.pseudonym import KEY_VARIABLE, MINIMUM_KEY_BYTES, _keep_out_of, key_for
 

@@ -8,13 +8,14 @@ For every file, rows read = rows accepted + rows rejected, and the code checks i
 reshaped onto the table (kpi.data.published: a row of a wide file gives a record per value column) also
 accounts for each of its own rows: the source of a record, merged into one, or left out with a reason.
 All of a run's files appear at once, or none of them (kpi.data.versions switches the whole folder); one
-ingest at a time per processed folder (kpi.data.locks).
+ingest at a time per processed folder (kpi.data.locks). What it writes, and the summary, are in
+kpi.data.ingest_outputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,20 +27,16 @@ from kpi.data import loading
 from kpi.data import parsing
 from kpi.config import Config, Source
 from kpi.errors import UnusableInput
-from kpi.data.cells import write_csv
 from kpi.data.files import sha256_of
+from kpi.data.ingest_outputs import UNCHANGED, FileReport, IngestResult, TableResult, commonest, write_outputs
 from kpi.data.progress import Progress, as_progress
 from kpi.data.pseudonym import key_for, pseudonymise
 from kpi.data.readers import input_limits
 from kpi.data.schemas import build_schema, failures
-from kpi.data.tables import TABLE_NAMES, Table, table as canonical_table
+from kpi.data.tables import Table, table as canonical_table
 from kpi.data.versions import VersionedFolder, refusals_as_one_line
 
 REJECTED_EXTRA = ["source_file", "source_row", "column", "reason", "reason_code"]
-REPORT_COLUMNS = ["table", "file", "sha256", "format", "encoding", "sheet", "header_row", "rows_read",
-                  "rows_accepted", "rows_rejected", "commonest_reasons", "columns_ignored",
-                  "identifying_columns_not_loaded", "rows_in_file", "rows_left_out", "left_out_reasons",
-                  "rows_flagged", "flag_reasons"]
 
 # Readers for published formats other than our canonical one ({"ees": reader, ...}); each takes
 # (table, source, path) and returns (extract, match, original) like loading.read_part does.
@@ -50,51 +47,6 @@ AFTER_PARSING: dict[str, Callable] = {"comparators": comparators.after_parsing}
 # Run on each file as soon as it is read, for tables of published figures: (file as shown, extract, match,
 # original) -> None, raising UnusableInput for a file that cannot be used (a count mapped to a percentage).
 AFTER_READING: dict[str, Callable] = {"comparators": comparators.check_units}
-
-
-@dataclass
-class FileReport:
-    table: str
-    file: str
-    sha256: str
-    format: str = "canonical"
-    encoding: str | None = None
-    sheet: str | None = None
-    header_row: int | None = None
-    rows_read: int = 0  # records read into the table (= accepted + rejected)
-    rows_accepted: int = 0
-    rows_rejected: int = 0
-    commonest_reasons: str = ""
-    columns_ignored: str = ""
-    identifying_columns_not_loaded: str = ""
-    rows_in_file: int = 0  # the file's own data rows (more or fewer than rows_read for a reshaped file)
-    rows_left_out: int = 0  # rows of the file not loaded on purpose (e.g. a geographic level not kept)
-    left_out_reasons: str = ""
-    rows_flagged: int = 0  # accepted records loaded with a warning in `note` (e.g. % disagrees with n/d)
-    flag_reasons: str = ""
-
-
-@dataclass
-class TableResult:
-    name: str
-    accepted: pd.DataFrame
-    rejected: pd.DataFrame
-    files: list[FileReport] = field(default_factory=list)
-
-
-@dataclass
-class IngestResult:
-    tables: dict[str, TableResult]
-    processed_dir: Path
-
-    @property
-    def report(self) -> pd.DataFrame:
-        rows = [vars(f) for t in self.tables.values() for f in t.files]
-        return pd.DataFrame(rows, columns=REPORT_COLUMNS)
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(len(t.rejected) for t in self.tables.values())
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -135,7 +87,7 @@ def _read_file(table: Table, source: Source, path: Path, config: Config) -> _Par
         rows_read=len(extract.cells),
         columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
         identifying_columns_not_loaded="; ".join(match.identifying),
-        rows_in_file=rows_in_file, rows_left_out=len(left_out), left_out_reasons=_commonest(left_out),
+        rows_in_file=rows_in_file, rows_left_out=len(left_out), left_out_reasons=commonest(left_out),
     )
     problems = loading.whole_row_problems(extract, match, original, table)
     return _Part(shown, original, extract.source_rows.set_axis(original.index), problems, report)
@@ -248,11 +200,6 @@ def _schema_problems(table: Table, typed: pd.DataFrame, original: pd.DataFrame, 
     return pd.concat(found, ignore_index=True) if found else loading.empty_problems()
 
 
-def _commonest(codes: pd.Series, limit: int = 3) -> str:
-    counts = codes.value_counts()
-    return ", ".join(f"{code} ({count})" for code, count in counts.head(limit).items())
-
-
 def _flag_summary(flags: pd.Series, rows: pd.Series, limit: int = 5) -> str:
     """'<kind of warning> (n): rows 15, 230, ...' for the records loaded with a warning."""
     if flags.empty:
@@ -333,7 +280,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
         mine_accepted = int((accepted["source_file"] == part.file).sum())
         part.report.rows_rejected = mine_rejected
         part.report.rows_accepted = mine_accepted
-        part.report.commonest_reasons = _commonest(rejected.loc[rejected["source_file"] == part.file, "reason_code"])
+        part.report.commonest_reasons = commonest(rejected.loc[rejected["source_file"] == part.file, "reason_code"])
         mine_flagged = flagged[files[flagged.index].eq(part.file).to_numpy()]
         part.report.rows_flagged = len(mine_flagged)
         part.report.flag_reasons = _flag_summary(mine_flagged, rows)
@@ -369,42 +316,6 @@ def _rejected_table(table: Table, original: pd.DataFrame, typed: pd.DataFrame, p
     return out.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
 
 
-# --- writing -----------------------------------------------------------------------------------
-
-
-def output_names() -> set[str]:
-    """Every file `kpi ingest` makes in the processed folder (relative paths); anything else there is
-    someone else's and is kept from run to run."""
-    return {"ingest_report.csv"} | {f"{name}.parquet" for name in TABLE_NAMES} | {
-        f"rejected/{name}.csv" for name in TABLE_NAMES}
-
-
-UNCHANGED = "the processed tables are as they were before this run"
-
-
-def write_outputs(result: IngestResult) -> None:
-    """Write every table, its quarantine and the report into a new version of the processed folder,
-    then switch to it in one step (kpi.data.versions): readers see the previous run's set or this one's,
-    never a mix. A table whose source left kpi.yml is simply not in the new version."""
-    processed = VersionedFolder(result.processed_dir)
-    ours = output_names()
-    with processed.building() as version:
-        processed.carry_over(version, leave=ours.__contains__)
-        for name, tables in result.tables.items():
-            _write(version, f"{name}.parquet", result, lambda p, t=tables: t.accepted.to_parquet(p, index=False))
-            _write(version, f"rejected/{name}.csv", result,
-                   lambda p, t=tables: write_csv(t.rejected, p))
-        _write(version, "ingest_report.csv", result, lambda p: write_csv(result.report, p))
-        processed.switch(version)
-
-
-def _write(version: Path, relative: str, result: IngestResult, write: Callable[[Path], None]) -> None:
-    """One output into the version being built, naming its usual path if the disk refuses."""
-    with refusals_as_one_line(result.processed_dir / relative, UNCHANGED):
-        (version / relative).parent.mkdir(exist_ok=True)
-        write(version / relative)
-
-
 def read_sources(config: Config, key: bytes, progress: Progress | Callable[[str], None] | None = None
                 ) -> dict[str, TableResult]:
     """Every configured source read and judged (accepted and rejected rows), in memory: what `ingest` writes
@@ -436,37 +347,3 @@ def ingest(config: Config, progress: Progress | Callable[[str], None] | None = N
     return result
 
 
-def summary_lines(result: IngestResult, files_per_table: int = 3) -> list[str]:
-    """The console summary: per file (or per table, when it has many monthly files), rows read,
-    accepted and rejected, and the commonest reasons. The report CSV always has every file."""
-    report = result.report
-    if report.empty:
-        return ["No sources are configured in kpi.yml: nothing was ingested."]
-    shown = []
-    for table, files in report.groupby("table", sort=False):
-        if len(files) <= files_per_table:
-            shown += [row._asdict() for row in files.itertuples(index=False)]
-            continue
-        rejected = result.tables[table].rejected["reason_code"]
-        shown.append({"table": table, "file": f"{len(files)} files, e.g. {files['file'].iloc[0]}",
-                      "rows_read": files["rows_read"].sum(), "rows_accepted": files["rows_accepted"].sum(),
-                      "rows_rejected": files["rows_rejected"].sum(), "commonest_reasons": _commonest(rejected)})
-    width = max(12, max(len(row["file"]) for row in shown))
-    lines = [f"{'table':<15}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
-    for row in shown:
-        lines.append(f"{row['table']:<15}{row['file']:<{width + 2}}{row['rows_read']:>9,}{row['rows_accepted']:>10,}"
-                     f"{row['rows_rejected']:>10,}  {row['commonest_reasons']}")
-    lines.append(f"{'total':<15}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
-                 f"{report['rows_accepted'].sum():>10,}{report['rows_rejected'].sum():>10,}")
-    for row in report.itertuples():
-        if row.identifying_columns_not_loaded:
-            lines.append(f"{row.file}: identifying columns not loaded: {row.identifying_columns_not_loaded}")
-        if row.rows_in_file != row.rows_read or row.rows_left_out:  # a published file reshaped onto a table
-            left_out = f"; {row.rows_left_out:,} left out: {row.left_out_reasons}" if row.rows_left_out else ""
-            lines.append(f"{row.file}: {row.rows_in_file:,} rows in the file gave {row.rows_read:,} records{left_out}")
-        if row.rows_flagged:
-            lines.append(f"{row.file}: {row.rows_flagged:,} record{'s' if row.rows_flagged != 1 else ''} loaded with a "
-                         f"warning in `note`: {row.flag_reasons}")
-    lines.append(f"Tables written to {result.processed_dir}; rejected rows with reasons in "
-                 f"{result.processed_dir / 'rejected'}; every file in {result.processed_dir / 'ingest_report.csv'}")
-    return lines

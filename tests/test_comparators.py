@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kpi.data import ingest as ingest_module
+from kpi.data.ingest_outputs import summary_lines
 from kpi.catalogue import catalogue
 from kpi.data.published import common
 from kpi.data.published.checks import disagreements
@@ -348,7 +349,7 @@ def test_the_catalogue_id_wins_when_two_sources_publish_the_same_figure():
 def test_the_console_summary_says_what_a_reshaped_file_became(project):
     wrong = EES_ROWS[2].replace(",3241,825,25.5", ",3241,825,52.5")
     result = _ees(project, rows=[*EES_ROWS[:2], wrong, *EES_ROWS[3:]])
-    lines = ingest_module.summary_lines(result)
+    lines = summary_lines(result)
     assert any(line.endswith("c1.csv: 10 rows in the file gave 17 records; 1 left out: geographic level "
                              "'Local authority district' not kept (options.levels) (1)") for line in lines)
     assert any(line.endswith("c1.csv: 1 record loaded with a warning in `note`: value disagrees with "

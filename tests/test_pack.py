@@ -58,6 +58,23 @@ def restricted(demo_project, pack):
     return before
 
 
+def test_no_published_file_names_a_folder_of_the_officers_machine(demo_project, pack):
+    """The project's folder (a user name, a network share) is nobody's business: not in any file to publish."""
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    folder = str(demo_project)
+    for name in manifest["publish"]:
+        path = pack / name
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path, read_only=True)
+            text = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                            for v in row if v is not None)
+        elif path.suffix == ".pdf":
+            text = "".join(page.extract_text() for page in PdfReader(path).pages).replace("\n", "")
+        else:
+            text = path.read_text(encoding="utf-8")
+        assert folder not in text, name
+
+
 @pytest.fixture(scope="module")
 def pages(pack) -> list[str]:
     return [page.extract_text() for page in PdfReader(pack / "pack.en.pdf").pages]

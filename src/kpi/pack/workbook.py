@@ -194,7 +194,8 @@ def _completeness(content: PackContent) -> pd.DataFrame:
 
 
 def _parameters(content: PackContent) -> pd.DataFrame:
-    values = {**content.parameters, "config_file": str(content.config.config_path),
+    # The file's name only: its folder on the officer's machine (a user name, a share) is not for publication.
+    values = {**content.parameters, "config_file": content.config.config_path.name,
               "created_utc": content.created.isoformat()}
     frame = pd.DataFrame({"setting": list(values), "value": list(values.values())})
     return in_words(frame, {"value": "setting_value"}, content.text)

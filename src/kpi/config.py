@@ -150,6 +150,36 @@ class ProcessChange(_Strict):
         return self.description
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class OpenWorkBands(_Strict):
+    """The open-work traffic light: working days since referral of each open assessment. Green up to
+    `green_up_to`, amber up to `amber_up_to` (default: the assessment timescale, 42 in Wales, 45 in England),
+    red beyond it."""
+
+    green_up_to: int = Field(default=30, ge=0, description="working days since referral still green")
+    amber_up_to: int | None = Field(default=None, ge=1, description="working days still amber (default: the "
+                                    "assessment timescale); red beyond")
+
+    @field_validator("amber_up_to")
+    @classmethod
+    def _after_green(cls, value, info):
+        green = info.data.get("green_up_to")
+        if value is not None and green is not None and value <= green:
+            raise ValueError(f"amber_up_to ({value}) must be more than green_up_to ({green})")
+        return value
+
+
+class ScreenSettings(_Strict):
+    """`kpi screen`: the front-door page for a large monitor."""
+
+    watch: str | None = Field(default=None, description="the folder where new extracts land (for --watch), "
+                              "relative to kpi.yml")
+    refresh_minutes: int | None = Field(default=None, ge=1, le=1440, description="the page reloads itself every "
+                                        "this many minutes (none: it does not)")
+
+
 class Config(_Strict):
     authority: Authority
     sources: Sources = Field(default_factory=Sources)
@@ -165,6 +195,10 @@ class Config(_Strict):
     disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
     limits: InputLimits = Field(default_factory=InputLimits)
     pseudonym_key_file: str = "data/.pseudonym_key"
+    week_ending: Literal[WEEKDAYS] = Field(  # type: ignore[valid-type]
+        default="friday", description="the last day of a reporting week (weekly front-door figures, we<date>)")
+    open_work: OpenWorkBands = Field(default_factory=OpenWorkBands)
+    screen: ScreenSettings = Field(default_factory=ScreenSettings)
 
     # Set by load_config, not by the officer.
     config_path: Path = Field(default=Path("kpi.yml"), exclude=True)
@@ -177,6 +211,15 @@ class Config(_Strict):
     def timescale(self) -> int:
         """Assessment timescale in working days: 42 in Wales, 45 in England unless set."""
         return self.timescale_working_days or TIMESCALE_BY_NATION[self.authority.nation]
+
+    @property
+    def open_work_bands(self) -> tuple[int, int]:
+        """(green up to, amber up to) working days since referral; red beyond the second."""
+        amber = self.open_work.amber_up_to or self.timescale
+        if amber <= self.open_work.green_up_to:
+            raise ConfigError(f"open_work: amber_up_to ({amber}, the timescale unless set) must be more than "
+                              f"green_up_to ({self.open_work.green_up_to})")
+        return self.open_work.green_up_to, amber
 
     @property
     def processed_dir(self) -> Path:

@@ -183,7 +183,7 @@ def test_kind(period, what):
     assert kind(period) == what
 
 
-@pytest.mark.parametrize("period", [pd.Period("2025Q1", freq="Q-DEC"), pd.Period("2025-07-01", freq="D"), "2025-26"])
+@pytest.mark.parametrize("period", [pd.Period("2025Q1", freq="Q-DEC"), pd.Period("2025-07-01 10:00", freq="h"), "2025-26"])
 def test_kind_refuses_what_is_not_a_financial_period(period):
     with pytest.raises(PeriodError):
         kind(period)

@@ -63,4 +63,5 @@ def indicator_table(config: Config, period: str = "latest", *, by: str | None = 
     if by is not None and by not in base.GROUPABLE:
         raise UnusableInput(f"--by {by}: indicators can be broken down by {' or '.join(base.GROUPABLE)}")
     data = data or load_processed(config)
-    return full_table(data, config, fp.resolve(period, data.last_date).periods, by=by, language=language)
+    return full_table(data, config, fp.resolve(period, data.last_date, config.week_ending).periods, by=by,
+                      language=language)

@@ -223,6 +223,16 @@ def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Tex
     return charts
 
 
+def pack_period(period: str, data: ProcessedData, config: Config) -> fp.AnyPeriod:
+    """The period `--period` names, if a committee pack can be made for it (weeks and days are for
+    `kpi indicators`: their packs would be all dashes and no trend)."""
+    chosen = fp.resolve(period, data.last_date, config.week_ending).latest
+    if fp.kind(chosen) not in PACK_PERIODS:
+        raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
+                            f"(2018-19Q1-Q3) or a year (2018-19), not '{period}' (use `kpi indicators` for it)")
+    return chosen
+
+
 def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",
                audience: str = "restricted", data: ProcessedData | None = None,
                reports_dir: Path | None = None) -> PackContent:
@@ -236,10 +246,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     data = data or load_processed(config)
     if not data.tables:
         raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
-    chosen = fp.resolve(period, data.last_date).latest
-    if fp.kind(chosen) not in PACK_PERIODS:
-        raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
-                            f"(2018-19Q1-Q3) or a year (2018-19), not '{period}'")
+    chosen = pack_period(period, data, config)
     indicators = catalogue(config.targets)
     policy = disclosure.Policy.from_config(config)
     table = full_table(data, config, [chosen], language=language, audience=audience)

@@ -25,7 +25,8 @@ from kpi.pack.disclosure_check import require_safe
 from kpi.errors import UnusableInput
 from kpi.data.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
-from kpi.time.periods import code, resolve
+from kpi.pack.build import pack_period
+from kpi.time.periods import code
 from kpi.data.processed import load_processed, require_covered
 from kpi.data.versions import STORE, VersionedFolder, refusal, refusals_as_one_line
 
@@ -223,7 +224,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     data = load_processed(config)
     if not data.tables:
         raise UnusableInput(f"{config.processed_dir}: no processed tables; run `kpi ingest` first")
-    chosen = resolve(period, data.last_date).latest
+    chosen = pack_period(period, data, config)  # a week or a day is refused here, before anything runs
     if not allow_empty:
         require_covered(data, chosen, hint="or add --allow-empty for an empty pack")
     out = (out or config.reports_dir).resolve()

@@ -1,4 +1,4 @@
-"""UK financial periods: one syntax everywhere.
+"""Periods: one syntax everywhere, for UK financial periods and the shorter ones an officer names.
 
 What `parse_period` and `resolve` read, and `code` writes (Q1 = April-June ... Q4 = January-March):
 
@@ -15,17 +15,23 @@ What `parse_period` and `resolve` read, and `code` writes (Q1 = April-June ... Q
     latest         (`resolve` only) the latest complete quarter in the data.
     A..B           (`resolve`, `parse_period_range`) every quarter, or every year, from A to B;
                    'latest' may stand for either end. Halves and years to date do not make ranges.
-    2018-07        a month, as `code` writes it (months are not typed by users).
+    2018-07        a month. 2010-11 is the financial year, not November 2010 (a financial year wins).
+    2017-W06, we2017-02-10, 2017-02-04/2017-02-10, 2018-12-17
+                   an ISO week, the reporting week ending on a date (kpi.yml `week_ending`), an interval of
+                   dates and one day (an as-at date): see kpi.time.short_periods. A range A..B of months,
+                   weeks or days gives every one ('2017-W01..2017-W06', 'we2017-01-06..we2017-02-10').
 
-Months, quarters and years are pandas Periods (freq "M", "Q-MAR", "Y-MAR"; the year of a Q-MAR or Y-MAR
+Months, quarters and years are pandas Periods (freq "M", "Q-MAR", "Y-MAR"; weeks "W-SUN", "W-FRI", ...;
+days "D"; the year of a Q-MAR or Y-MAR
 period is the year in which the financial year ends, so 2018-19 is 2019). Halves and years to date are
-`QuarterSpan`s, which answer the Period questions the package asks (start_time, end_time, freqstr,
+`QuarterSpan`s and intervals of dates `DateSpan`s, which answer the Period questions the package asks (start_time, end_time, freqstr,
 comparison, hashing). Ask `kind`, `previous`, `a_year_earlier`, `quarters_in`, `last_quarter` and
 `financial_year` rather than doing arithmetic that depends on `freqstr`.
 
 Display labels: "2018-19 Q2" in English and "Ch2 2018-19" in Welsh (chwarter = quarter); a year is "2018-19" in
 both. Halves and years to date are said as spans of quarters, so Welsh needs no new abbreviation:
 "2025-26 Q1-Q2" / "Ch1-Ch2 2025-26", "2025-26 Q3-Q4" / "Ch3-Ch4 2025-26", "2025-26 Q1-Q3" / "Ch1-Ch3 2025-26".
+Weeks and days are said in words: "week ending 10 February 2017" / "wythnos yn diweddu 10 Chwefror 2017".
 """
 
 from __future__ import annotations
@@ -38,12 +44,16 @@ from typing import Literal
 import pandas as pd
 
 from kpi.errors import UnusableInput
+from kpi.time import short_periods as short
+from kpi.time.short_periods import (DateSpan, as_at, days, latest_complete_week, week_of,  # noqa: F401
+                                    weeks_ending)
 
+SHORT = ("day", "days", "week", "iso_week", "month")  # the kinds kpi.time.short_periods holds
 QUARTER = "Q-MAR"
 YEAR = "Y-MAR"
 MONTH = "M"
 Aggregation = Literal["month", "quarter", "year", "rolling_12_months"]
-Kind = Literal["month", "quarter", "half", "year_to_date", "year"]
+Kind = Literal["day", "days", "week", "iso_week", "month", "quarter", "half", "year_to_date", "year"]
 
 _YEARS = r"(?P<start>\d{4})\s*[-/]\s*(?P<end>\d{2}|\d{4})"
 _PERIOD = re.compile(
@@ -118,21 +128,32 @@ class QuarterSpan:
         return f"QuarterSpan('{code(self)}')"
 
 
-AnyPeriod = pd.Period | QuarterSpan  # what every function here takes
+AnyPeriod = pd.Period | QuarterSpan | DateSpan  # what every function here takes
 
 
-def parse_period(text: str) -> AnyPeriod:
+def _follows(match: re.Match) -> bool:
+    start, end = int(match["start"]), match["end"]
+    return int(end) == (start + 1 if len(end) == 4 else (start + 1) % 100)
+
+
+def parse_period(text: str, week_ending: str | None = None) -> AnyPeriod:
     """'2018-19Q2' (or '2018-19 Q2', 'Ch2 2018-19') -> a Q-MAR quarter; '2018-19' -> a Y-MAR year;
-    '2025-26H1' -> a half; '2025-26Q1-Q3' -> a year to date (normalised, see the module docstring)."""
+    '2025-26H1' -> a half; '2025-26Q1-Q3' -> a year to date (normalised, see the module docstring);
+    '2017-02', '2017-W06', 'we2017-02-10', '2018-12-17', '2017-02-04/2017-02-10' -> a month, week, day or
+    interval. `week_ending` (kpi.yml) checks the weekday of a we-date typed by an officer; without it a
+    we-date is the week ending on the day written (as codes we wrote are read back)."""
     match = _PERIOD.match(str(text)) or _WELSH_QUARTER.match(str(text))
+    if not (match and _follows(match)):
+        found = short.parse_short(text, week_ending)
+        if found is not None:
+            return found
     if not match:
-        raise PeriodError(f"'{text}' is not a financial period (expected e.g. 2018-19Q2, 2018-19H1, "
-                          "2018-19Q1-Q3 or 2018-19)")
+        raise PeriodError(f"'{text}' is not a period (expected e.g. 2018-19Q2, 2018-19H1, 2018-19Q1-Q3, 2018-19, "
+                          "2017-02, 2017-W06, we2017-02-10, 2017-02-04/2017-02-10 or 2018-12-17)")
     parts = match.groupdict()  # the Welsh form has no half or YTD
     start = int(parts["start"])
     end = parts["end"]
-    follows = int(end) == (start + 1 if len(end) == 4 else (start + 1) % 100)
-    if not follows:
+    if not _follows(match):
         raise PeriodError(f"'{text}' is not a financial period: {end} should follow {start}")
     year = pd.Period(year=start + 1, freq=YEAR)
     if parts.get("ytd"):
@@ -178,16 +199,20 @@ def year_to_date(quarter: pd.Period) -> AnyPeriod:
     return QuarterSpan(quarter - (quarter.quarter - 1), quarter)
 
 
-def parse_period_range(text: str) -> list[AnyPeriod]:
-    """'2016-17Q4..2018-19Q3' -> every quarter from the first to the last; a single period -> [it]."""
+RANGED = ("day", "week", "iso_week", "month", "quarter", "year")  # kinds a range A..B steps through
+
+
+def parse_period_range(text: str, week_ending: str | None = None) -> list[AnyPeriod]:
+    """'2016-17Q4..2018-19Q3' -> every quarter from the first to the last (or every year, month, week or
+    day); a single period -> [it]."""
     if ".." not in str(text):
-        return [parse_period(text)]
-    first, last = (parse_period(part) for part in str(text).split("..", 1))
-    if kind(first) not in ("quarter", "year") or kind(last) not in ("quarter", "year"):
-        raise PeriodError(f"'{text}': a range runs over quarters or years; give a half-year or a year to date "
-                          "on its own")
-    if kind(first) != kind(last):
-        raise PeriodError(f"'{text}': both ends of a range must be quarters, or both years")
+        return [parse_period(text, week_ending)]
+    first, last = (parse_period(part, week_ending) for part in str(text).split("..", 1))
+    if kind(first) not in RANGED or kind(last) not in RANGED:
+        raise PeriodError(f"'{text}': a range runs over days, weeks, months, quarters or years; give a half-year, "
+                          "a year to date or an interval of dates on its own")
+    if kind(first) != kind(last) or first.freqstr != last.freqstr:
+        raise PeriodError(f"'{text}': both ends of a range must be of one kind (both quarters, both years, ...)")
     if last < first:
         raise PeriodError(f"'{text}': the range ends before it starts")
     return list(pd.period_range(first, last, freq=first.freq))
@@ -197,7 +222,11 @@ def parse_period_range(text: str) -> list[AnyPeriod]:
 
 
 def kind(period: AnyPeriod) -> Kind:
-    """'month', 'quarter', 'half', 'year_to_date' or 'year': ask this instead of reading freqstr."""
+    """'day', 'days' (an interval), 'week' (a reporting week), 'iso_week', 'month', 'quarter', 'half',
+    'year_to_date' or 'year': ask this instead of reading freqstr."""
+    shorter = short.short_kind(period)
+    if shorter is not None:
+        return shorter
     if isinstance(period, QuarterSpan):
         return "half" if period.is_half else "year_to_date"
     if isinstance(period, pd.Period):
@@ -207,30 +236,38 @@ def kind(period: AnyPeriod) -> Kind:
             return "quarter"
         if period.freqstr in (YEAR, "A-MAR"):
             return "year"
-    raise PeriodError(f"{period!r} is not a financial period (a month, a {QUARTER} quarter, a half-year, "
-                      f"a year to date or a {YEAR} year)")
+    raise PeriodError(f"{period!r} is not a period (a day, an interval of days, a week, a month, a {QUARTER} "
+                      f"quarter, a half-year, a year to date or a {YEAR} year)")
 
 
 def previous(period: AnyPeriod) -> AnyPeriod | None:
-    """The period just before, of the same kind (the previous month, quarter, half or year);
-    None for a year to date, which has no previous period of its kind (compare it a year earlier)."""
-    if kind(period) == "year_to_date":
+    """The period just before, of the same kind (the previous day, week, month, quarter, half or year, or
+    the interval of the same length just before); None for a year to date, which has no previous period
+    of its kind (compare it a year earlier)."""
+    which = kind(period)
+    if which == "year_to_date":
         return None
+    if which in SHORT:
+        return short.short_previous(period)
     return period - 1
 
 
 def a_year_earlier(period: AnyPeriod) -> AnyPeriod:
     """The same span a year earlier: 2025-26Q2 -> 2024-25Q2, 2025-26H1 -> 2024-25H1, 2025-26Q1-Q3 ->
-    2024-25Q1-Q3, 2025-07 -> 2024-07, 2025-26 -> 2024-25."""
-    steps = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+    2024-25Q1-Q3, 2025-07 -> 2024-07, 2025-26 -> 2024-25. A week: the week 52 weeks earlier (ending on
+    the same weekday); a day or an interval: the same dates a year earlier."""
+    steps = {"quarter": 4, "half": 2, "year": 1}
     which = kind(period)
+    if which in SHORT:
+        return short.short_a_year_earlier(period)
     if which == "year_to_date":
         return QuarterSpan(period.first - 4, period.last - 4)
     return period - steps[which]
 
 
 def quarters_in(period: AnyPeriod) -> list[pd.Period]:
-    """The Q-MAR quarters a period covers, in order (for a month, the quarter it falls in)."""
+    """The Q-MAR quarters a period covers, in order (for a month, week or day, the quarter it falls in;
+    a week or interval across two quarters touches both)."""
     kind(period)  # refuse anything that is not a financial period
     return list(pd.period_range(period.start_time, period.end_time, freq=QUARTER))
 
@@ -242,19 +279,20 @@ def last_quarter(period: AnyPeriod) -> pd.Period:
 
 
 def financial_year(period: AnyPeriod) -> pd.Period:
-    """The Y-MAR financial year the period belongs to."""
+    """The Y-MAR financial year the period belongs to (a week or interval: that of its last day)."""
     kind(period)
-    return pd.Period(period.start_time, freq=YEAR)
+    return pd.Period(period.end_time, freq=YEAR)
 
 
 # ---- Writing periods -------------------------------------------------------------------------------
 
 
 def code(period: AnyPeriod) -> str:
-    """The syntax we write everywhere: 2018-19Q2, 2018-19, 2025-26H1, 2025-26Q1-Q3, or 2018-07 for a month."""
+    """The syntax we write everywhere: 2018-19Q2, 2018-19, 2025-26H1, 2025-26Q1-Q3, 2018-07 for a month,
+    2017-W06, we2017-02-10, 2018-12-17 and 2017-02-04/2017-02-10."""
     which = kind(period)
-    if which == "month":
-        return period.strftime("%Y-%m")
+    if which in SHORT:
+        return short.short_code(period)
     fy = financial_year_label(period)
     if which == "quarter":
         return f"{fy}Q{period.quarter}"
@@ -267,12 +305,11 @@ def code(period: AnyPeriod) -> str:
 
 def label(period: AnyPeriod, language: str = "en") -> str:
     """'2018-19 Q2' in English, 'Ch2 2018-19' in Welsh; a half or year to date as its quarters
-    ('2025-26 Q1-Q2', 'Ch1-Ch2 2025-26'); a year is '2018-19' in both; a month 'Jul 2018'."""
+    ('2025-26 Q1-Q2', 'Ch1-Ch2 2025-26'); a year is '2018-19' in both; a month 'Jul 2018'; a week
+    'week ending 10 February 2017' (see kpi.time.short_periods for the others)."""
     which = kind(period)
-    if which == "month":
-        from babel.dates import format_date
-
-        return format_date(period.start_time.date(), "MMM y", locale="cy" if language == "cy" else "en_GB")
+    if which in SHORT:
+        return short.short_label(period, language)
     fy = financial_year_label(period)
     if which == "year":
         return fy
@@ -284,11 +321,16 @@ def label(period: AnyPeriod, language: str = "en") -> str:
 
 
 def months_label(period: AnyPeriod, language: str = "en") -> str:
-    """The months a period covers in words: 'July to September 2018', 'Gorffennaf – Medi 2018'."""
+    """The months a period covers in words: 'July to September 2018', 'Gorffennaf – Medi 2018'; a week,
+    day or interval says its days: '4 to 10 February 2017'."""
     from babel.dates import format_date
 
+    if kind(period) in SHORT and kind(period) != "month":
+        return short.dates_label(period, language)
     locale = "cy" if language == "cy" else "en_GB"
     first, last = period.start_time.date(), period.end_time.date()
+    if (first.year, first.month) == (last.year, last.month):
+        return format_date(last, "LLLL y", locale=locale)
     first_month = format_date(first, "LLLL", locale=locale)
     last_month = format_date(last, "LLLL y", locale=locale)
     joiner = " – " if language == "cy" else " to "  # a dash avoids Welsh mutation after "i"
@@ -328,7 +370,7 @@ def window(period: AnyPeriod, aggregation: Aggregation = "quarter") -> tuple[pd.
     of a quarter, half or year to date)."""
     if aggregation == "rolling_12_months":
         return rolling_12_months(period)
-    if aggregation == "year" and kind(period) != "month":
+    if aggregation == "year" and kind(period) not in SHORT:
         return bounds(financial_year(period))
     return bounds(period)
 
@@ -359,9 +401,10 @@ class PeriodChoice:
         return self.periods[-1]
 
 
-def resolve(text: str, last_date: pd.Timestamp | None) -> PeriodChoice:
+def resolve(text: str, last_date: pd.Timestamp | None, week_ending: str | None = None) -> PeriodChoice:
     """Resolve a period, a range, 'latest' (alone or as a range's end: '2016-17Q4..latest'),
-    or a year to date ('2025-26YTD') against the last date the data cover."""
+    or a year to date ('2025-26YTD') against the last date the data cover. `week_ending` (kpi.yml)
+    checks that a we-date is the configured weekday."""
     text = str(text).strip()
     needs_data = "latest" in text.lower() or _YEAR_TO_DATE.search(text)
     if needs_data and (last_date is None or pd.isna(last_date)):
@@ -372,7 +415,7 @@ def resolve(text: str, last_date: pd.Timestamp | None) -> PeriodChoice:
         text = _YEAR_TO_DATE.sub(lambda m: code(_year_to_date_in_data(m, last_date)), text)
     if "latest" in text.lower():
         text = re.sub("latest", code(latest_complete_quarter(last_date)), text, flags=re.IGNORECASE)
-    return PeriodChoice(parse_period_range(text))
+    return PeriodChoice(parse_period_range(text, week_ending))
 
 
 def _year_to_date_in_data(match: re.Match, last_date: pd.Timestamp) -> AnyPeriod:

@@ -1,4 +1,5 @@
-"""Accessibility of the published pack, checked by tools that are not ours (issue 12).
+"""Accessibility of the published pack, checked by tools that are not ours (issue 12), and of the weekly
+front-door report and the front-door screen (issue 14), made from the same demo project.
 
 Three real demo packs are built once for the module (English and Welsh public, English restricted);
 then `pdfua check` reads every PDF, axe-core (in Debian's Chromium) reads every HTML file for WCAG
@@ -33,6 +34,13 @@ VARIANTS = {"en": "pack.en", "cy": "pack.cy", "restricted": "restricted/pack.en.
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The weekly outputs (issue 14), under the demo project: the front-door report (restricted in English, public
+# in Welsh) as PDF and HTML, and the screen's page (HTML only).
+WEEK = "we2026-09-25"
+WEEKLY = {"front-door": f"reports/front-door/{WEEK}/restricted/front_door.en.RESTRICTED",
+          "front-door-cy": f"reports/front-door/{WEEK}/front_door.cy", "screen": "screen/index"}
+WITH_PDF = [*VARIANTS, "front-door", "front-door-cy"]
+WITH_HTML = [*VARIANTS, *WEEKLY]
 SMALLEST_TABLE_TEXT_PT = 8
 # In the browser: text wider than its own box (in a table, running into the next cell) ...
 OVERFLOWING = """[...document.querySelectorAll('th, td, caption, p, h1, h2, h3, h4, li, dt, dd')]
@@ -57,6 +65,17 @@ def packs(tmp_path_factory) -> dict[str, Path]:
     return {name: folder / stem for name, stem in VARIANTS.items()}
 
 
+@pytest.fixture(scope="module")
+def outputs(packs) -> dict[str, Path]:
+    """The packs and the weekly outputs of the same demo project, each without its extension."""
+    root = packs["en"].parents[2]
+    config = str(root / "kpi.yml")
+    assert main(["front-door", "--config", config, "--quiet"]) == 0
+    assert main(["front-door", "--config", config, "--audience", "public", "--language", "cy", "--quiet"]) == 0
+    assert main(["screen", "--config", config, "--out", str(root / "screen")]) == 0
+    return {**packs, **{name: root / stem for name, stem in WEEKLY.items()}}
+
+
 def _file(packs: dict[str, Path], variant: str, kind: str) -> Path:
     return packs[variant].with_name(f"{packs[variant].name}.{kind}")
 
@@ -71,13 +90,13 @@ def _unavailable(what: str, reason: str) -> None:
 
 # --- pdfua: the machine-checkable part of PDF/UA-1 -------------------------------------------------
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_pdfua_check_finds_nothing(packs, variant):
+@pytest.mark.parametrize("variant", WITH_PDF)
+def test_pdfua_check_finds_nothing(outputs, variant):
     try:
         import pdfua  # noqa: F401
     except ImportError:
         _unavailable("pdfua check", "the pdfua package is not installed (pip install -e '.[test]')")
-    pdf = _file(packs, variant, "pdf")
+    pdf = _file(outputs, variant, "pdf")
     run = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)],
                          capture_output=True, text=True, timeout=120)
     report = json.loads(run.stdout)
@@ -277,13 +296,13 @@ def browser(tmp_path_factory):
         context.close()
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_axe_finds_no_wcag_22_aa_violation(packs, browser, variant):
+@pytest.mark.parametrize("variant", WITH_HTML)
+def test_axe_finds_no_wcag_22_aa_violation(outputs, browser, variant):
     from axe_playwright_python.sync_playwright import Axe
 
     page = browser.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(_file(packs, variant, "html").as_uri())
+    page.goto(_file(outputs, variant, "html").as_uri())
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}}).response
     overlapping = page.evaluate(f"() => {OVERFLOWING}")
     page.close()
@@ -295,11 +314,11 @@ def test_axe_finds_no_wcag_22_aa_violation(packs, browser, variant):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_html_reflows_at_320_css_px_without_sideways_scroll(packs, browser, variant, tmp_path):
+@pytest.mark.parametrize("variant", WITH_HTML)
+def test_html_reflows_at_320_css_px_without_sideways_scroll(outputs, browser, variant, tmp_path):
     page = browser.new_page()
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(_file(packs, variant, "html").as_uri())
+    page.goto(_file(outputs, variant, "html").as_uri())
     page.screenshot(path=str(tmp_path / "320px.png"), full_page=False)
     width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     cut = page.evaluate(f"() => {CUT_OFF}")
@@ -322,3 +341,12 @@ def test_html_names_links_by_title_and_hides_icons_that_repeat_a_word(packs):
     regions = re.findall(r'<div[^>]*class="table-region"[^>]*>', html)
     assert len(regions) == html.count("<table"), "a table that cannot scroll in its own region"
     assert all('tabindex="0"' in region and "aria-labelledby=" in region for region in regions)
+
+
+@pytest.mark.parametrize("variant", ["front-door", "front-door-cy"])
+def test_the_front_door_pdf_is_one_tree(outputs, variant):
+    with pikepdf.open(_file(outputs, variant, "pdf")) as pdf:
+        _assert_one_tree(pdf)
+        html = _file(outputs, variant, "html").read_text(encoding="utf-8")
+        kinds = [str(element.S) for element, _ in _tree(pdf.Root.StructTreeRoot)]
+        assert kinds.count("/Table") == html.count("<table") and kinds.count("/Figure") == html.count("<img")

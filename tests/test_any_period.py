@@ -129,9 +129,9 @@ def _seed_project(project, name: str, frame: pd.DataFrame, extract_date: str) ->
     assert main(["ingest", "--config", str(project.config_path), "--quiet"]) == 0
 
 
-def _indicators(project, period: str) -> pd.DataFrame:
+def _indicators(project, period: str, option: str = "--period") -> pd.DataFrame:
     out = project.root / f"indicators-{period.replace('/', '_')}.csv"
-    args = ["indicators", "--period", period, "--format", "csv", "--out", str(out),
+    args = ["indicators", option, period, "--format", "csv", "--out", str(out),
             "--config", str(project.config_path)]
     assert main(args) == 0
     return pd.read_csv(out, comment="#").set_index("indicator_id")
@@ -158,9 +158,11 @@ def test_a_week_the_extract_does_not_reach_is_unavailable_not_zero(project):
     assert table.loc["contacts_received", "reason"] == "the contacts data do not cover this period"
 
 
-def test_the_december_snapshot_as_at_a_day(project):
+@pytest.mark.parametrize(("option", "when"), [("--period", "2018-12-17/2018-12-17"), ("--as-at", "2018-12-17"),
+                                               ("--as-at", "17/12/2018")])
+def test_the_december_snapshot_as_at_a_day(project, option, when):
     _seed_project(project, "assessments", seed_december_assessments(), "2018-12-17")
-    table = _indicators(project, "2018-12-17/2018-12-17")
+    table = _indicators(project, when, option)
     assert table.loc["assessments_open_at_period_end", "value"] == 159
     assert table.loc["assessments_open_over_timescale", ["numerator", "denominator"]].tolist() == [22, 159]
     assert table.loc["caseload_per_social_worker_fte", "status"] == "unavailable"
@@ -182,3 +184,10 @@ def test_a_pack_is_not_made_for_a_week(project, capsys):
     assert main(["pack", "--period", "we2017-02-10", "--config", str(project.config_path)]) == 2
     assert "a pack is for a quarter" in capsys.readouterr().err
 
+
+
+def test_as_at_and_period_together_are_refused_in_one_line(project, capsys):
+    _seed_project(project, "assessments", seed_december_assessments(), "2018-12-17")
+    assert main(["indicators", "--period", "2018-19Q3", "--as-at", "2018-12-17",
+                 "--config", str(project.config_path)]) == 2
+    assert "give --period or --as-at, not both" in capsys.readouterr().err

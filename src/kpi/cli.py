@@ -1,4 +1,5 @@
-"""The `kpi` command: init, demo, check, ingest, indicators, commentary, pack, check-disclosure, translations.
+"""The `kpi` command: init, demo, check, ingest, indicators, commentary, pack, check-disclosure, translations,
+front-door, screen.
 
 Tables a command produces go to standard output (or --out); messages go to standard error, so
 `kpi indicators ... --format csv > q3.csv` gives a clean file. A problem with the input ends the
@@ -132,7 +133,14 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         return EXIT_OK
     from kpi.compare.table import indicator_table
 
-    table = indicator_table(config, args.period, by=args.by)
+    period = args.period
+    if args.as_at:
+        from kpi.time import periods as fp
+
+        if period != "latest":
+            raise UnusableInput("give --period or --as-at, not both (--as-at 2018-12-17 is the period of that day)")
+        period = fp.code(fp.as_at(args.as_at))
+    table = indicator_table(config, period, by=args.by)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_csv(table, args.out) if args.format == "csv" else args.out.write_text(
@@ -145,9 +153,16 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     unavailable = int(table["status"].eq("unavailable").sum())
     if unavailable:
         message(f"{unavailable} value(s) unavailable; the reason column says why")
-    if args.by is None:
+    if args.by is None and _charted_quarterly(table["period"].iloc[-1]):
         _suggest_rebases(config, table)
     return EXIT_OK
+
+
+def _charted_quarterly(period_code: str) -> bool:
+    """Whether the pack's quarterly SPC charts speak of this period (not of a month, week or day)."""
+    from kpi.time import periods as fp
+
+    return fp.kind(fp.parse_period(period_code)) in ("quarter", "half", "year_to_date", "year")
 
 
 def _suggest_rebases(config, table) -> None:
@@ -177,7 +192,7 @@ def _cmd_commentary(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     data = load_processed(config)
-    require_covered(data, resolve(args.period, data.last_date).latest)
+    require_covered(data, resolve(args.period, data.last_date, config.week_ending).latest)
     table = indicator_table(config, args.period, data=data)
     period_code = table["period"].iloc[-1]
     table = table[table["period"].eq(period_code)]
@@ -257,6 +272,54 @@ def _cmd_translations(args: argparse.Namespace) -> int:
         message(f"not imported: {line}")
     for line in result.glossary_notes:
         message(f"glossary: {line} (imported as the reviewer wrote it; change the glossary if they prefer it)")
+    return EXIT_OK
+
+
+def _cmd_front_door(args: argparse.Namespace) -> int:
+    from kpi.officers.front_door_export import make_front_door
+    from kpi.pack.export import PackFailed
+
+    try:
+        written = make_front_door(args.config, args.week, language=args.language, audience=args.audience,
+                                  out=args.out, progress=progress_wanted(args.quiet), say=message)
+    except PackFailed as err:
+        message(f"kpi front-door: {err}")
+        return EXIT_PACK_FAILED
+    print(f"Front-door report for {written.folder.name} written to {written.folder}:")
+    for path in written.files:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from kpi.config import load_config
+    from kpi.data.processed import load_processed
+    from kpi.officers.screen import write_screen
+
+    config = load_config(args.config)
+
+    def rebuild_page() -> None:
+        page = write_screen(config, load_processed(config), args.out, as_at=args.as_at, language=args.language)
+        message(f"wrote {page}")
+
+    if not args.watch:
+        rebuild_page()
+        return EXIT_OK
+    from kpi.data.ingest import ingest
+    from kpi.officers.screen_watch import watch
+
+    if config.screen.watch is None:
+        message("kpi screen: --watch needs the folder to watch: set screen: watch: <folder> in kpi.yml")
+        return EXIT_UNUSABLE_INPUT
+
+    def ingest_and_rebuild() -> None:
+        ingest(config)
+        rebuild_page()
+
+    try:
+        watch(config.resolve(config.screen.watch), ingest_and_rebuild, every=args.every, say=message)
+    except KeyboardInterrupt:
+        message("stopped watching")
     return EXIT_OK
 
 
@@ -341,15 +404,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="no progress bars (there are none either when standard error is not a terminal)")
     ingest.set_defaults(run=_cmd_ingest)
 
-    indicators = _command(commands, "indicators", "the indicator table for a period or a range of quarters",
+    indicators = _command(commands, "indicators", "the indicator table for any period, or a range of periods",
                           examples=["kpi indicators --period 2018-19Q3",
                                     "kpi indicators --period 2016-17Q4..2018-19Q3 --format csv > quarters.csv",
+                                    "kpi indicators --period we2017-02-10",
+                                    "kpi indicators --as-at 2018-12-17",
                                     "kpi indicators --list"],
                           more="CSV is UTF-8 with a byte-order mark when it goes to a file (--out, or > file.csv), "
                                "so Excel shows Welsh letters; to a terminal or a pipe it has no mark.")
     _config_argument(indicators)
     indicators.add_argument("--period", default="latest",
-                            help="2018-19Q3, 2018-19, a range 2016-17Q4..2018-19Q3, or latest (default)")
+                            help="a quarter 2018-19Q3, half-year 2018-19H1 or year 2018-19; a month 2017-02, an ISO "
+                                 "week 2017-W06, a reporting week we2017-02-10 (ending on kpi.yml's week_ending "
+                                 "day), dates 2017-02-04/2017-02-10 or a day 2018-12-17; a range A..B; or latest "
+                                 "(default: the latest complete quarter)")
+    indicators.add_argument("--as-at", metavar="DATE",
+                            help="the figures for that day, e.g. 2018-12-17: the open assessments and those past "
+                                 "the timescale on that day (instead of --period)")
     indicators.add_argument("--format", choices=("csv", "table"), default="table",
                             help="table (default): aligned text; csv: for Excel or another program")
     indicators.add_argument("--out", type=Path, help="write to this file instead of standard output")
@@ -418,6 +489,43 @@ def build_parser() -> argparse.ArgumentParser:
     words.add_argument("--catalogue", type=Path, help="the Welsh .po catalogue (default: the one the pack uses)")
     words.add_argument("--indicators", type=Path, help="the indicator catalogue (default: the one the pack uses)")
     words.set_defaults(run=_cmd_translations)
+
+    front_door = _command(commands, "front-door", "the weekly front-door report: contacts, decisions, outcomes, "
+                          "the police's share and 52 weeks of SPC",
+                          examples=["kpi front-door", "kpi front-door --week we2017-02-10 --audience public"],
+                          exits=(0, 2, 3),
+                          more="Runs notebooks/front_door_weekly.ipynb and writes reports/front-door/<week>/"
+                               "front_door.<language>.{pdf,html,ipynb}. The restricted report (the default, for "
+                               "managers) lists the contacts awaiting a decision by pseudonym and goes to "
+                               "restricted/ with RESTRICTED in its names; a public one shows counts only, small "
+                               "numbers withheld.")
+    _config_argument(front_door)
+    front_door.add_argument("--week", default="latest", help="we2017-02-10 (the week's last day), 2017-W06, a date "
+                            "in the week, or latest (default: the latest complete week in the contacts)")
+    front_door.add_argument("--audience", default="restricted", choices=("restricted", "public"),
+                            help="restricted (default): for managers; public: counts only, small numbers withheld")
+    front_door.add_argument("--language", default="en", choices=("en", "cy"), help="en (English) or cy (Welsh)")
+    front_door.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
+    front_door.add_argument("--quiet", action="store_true",
+                            help="no progress bar (there is none either when standard error is not a terminal)")
+    front_door.set_defaults(run=_cmd_front_door)
+
+    screen = _command(commands, "screen", "write the front-door screen: one self-contained web page of today's and "
+                      "this week's contacts and the open-work traffic light",
+                      examples=["kpi screen --out screen/", "kpi screen --out screen/ --watch --every 60"],
+                      more="Writes <out>/index.html: no scripts and nothing fetched from elsewhere, large type, "
+                           "colours with words; it reloads itself every screen: refresh_minutes (kpi.yml) if set. "
+                           "--watch runs kpi ingest and rewrites the page whenever a new extract lands in the "
+                           "folder screen: watch names in kpi.yml; Ctrl+C stops it.")
+    _config_argument(screen)
+    screen.add_argument("--out", default=Path("screen"), type=Path, help="the folder for index.html (default: screen)")
+    screen.add_argument("--as-at", type=_iso_date, help="the day to show (default: today, or the last day with "
+                        "contacts if the data end before it)")
+    screen.add_argument("--language", default="en", choices=("en", "cy"), help="en (English) or cy (Welsh)")
+    screen.add_argument("--watch", action="store_true", help="keep watching for new extracts (until Ctrl+C)")
+    screen.add_argument("--every", type=float, default=30.0, metavar="SECONDS",
+                        help="with --watch: look for new extracts this often (default: 30 seconds)")
+    screen.set_defaults(run=_cmd_screen)
     return parser
 
 

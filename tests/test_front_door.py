@@ -233,3 +233,16 @@ def test_committed_weekly_notebook_is_thin_and_has_no_outputs():
     assert "parameters" in code[0].metadata["tags"] and 'audience = "restricted"' in code[0].source
     assert all(c.source.startswith("report.") and c.source.endswith("()") for c in code[2:])
     json.dumps(notebook)
+
+
+def test_the_welsh_report_has_no_english_left(demo):
+    """Cymraeg of equal standing: every word of the Welsh weekly report (and its charts' alt text) is Welsh."""
+    from english_words import english_in
+
+    assert main(["front-door", "--config", str(demo / "kpi.yml"), "--week", "we2026-09-11", "--audience", "public",
+                 "--language", "cy", "--quiet"]) == 0
+    page = (demo / "reports/front-door/we2026-09-11/front_door.cy.html").read_text(encoding="utf-8")
+    assert '<html lang="cy"' in page
+    seen = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    seen = " ".join(re.findall(r'alt="([^"]*)"', seen)) + " " + re.sub(r"<[^>]+>|&\w+;", " ", seen)
+    assert sorted(english_in(seen)) == []

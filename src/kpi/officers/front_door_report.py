@@ -154,13 +154,15 @@ class FrontDoorReport:
                                       corner=t("Type")),
                                 table(by_day, t("Contacts by day, {week}", week=self.week_label()), "contacts-day",
                                       corner=t("Day"))))
-        grid = fd.by_day_and_type(week, start, end)
-        grid.columns = [f"{t(TYPE_WORDS[kind])}: {t(ABOUT_WORDS[about]).lower()}" for kind, about in grid.columns]
-        grid.index = [t.date(day.date()) if isinstance(day, pd.Timestamp) else t("Total") for day in grid.index]
+        # Types down the side and the seven days across, so that the table fits a page (and a phone).
+        grid = fd.by_day_and_type(week, start, end).T
+        grid.index = [f"{t(TYPE_WORDS[kind])}: {t(ABOUT_WORDS[about]).lower()}" for kind, about in grid.index]
+        grid.columns = [t.short_day(day.date()) if isinstance(day, pd.Timestamp) else t("Total")
+                        for day in grid.columns]
         return HTML(section("contacts", heading,
                             table(grid.map(lambda v: f"{v:,}"),
                                   t("Contacts by day, type and whether about a child or an adult, {week}",
-                                    week=self.week_label()), "contacts-day", corner=t("Day"))))
+                                    week=self.week_label()), "contacts-day", corner=t("Type"))))
 
     def sources(self) -> HTML:
         t, counts = self.text, fd.by_source(self.week)
@@ -180,10 +182,13 @@ class FrontDoorReport:
                                                           f"{counts['same_day']:,}"}), shown.iloc[1:]])
         share = shown_share(counts["within_one"], counts["contacts"], self.policy) if self.public else \
             (f"{counts['within_one'] / counts['contacts']:.0%}" if counts["contacts"] else "–")
-        return HTML(section("decisions", t("Decisions within one working day"),
-                            paragraph(t("{share} of the week's contacts were decided within one working day of "
-                                        "coming in (a contact at the weekend decided on Monday counts as within "
-                                        "one).", share=share)),
+        if share == self.policy.symbol:  # a share whose rest is a small count: say so, not "c of the contacts"
+            said = t("The share of the week's contacts decided within one working day is withheld ({symbol}): the "
+                     "rest of it is a small number.", symbol=share)
+        else:
+            said = t("{share} of the week's contacts were decided within one working day of coming in (a contact at "
+                     "the weekend decided on Monday counts as within one).", share=share)
+        return HTML(section("decisions", t("Decisions within one working day"), paragraph(said),
                             table(shown.to_frame(t("Contacts")), t("Decisions on the week's contacts, as recorded "
                                   "by {as_at}", as_at=t.date(self.as_at.date())), "decisions-table",
                                   corner=t("Decision"))))

@@ -55,6 +55,10 @@ class Text:
         """22 November 2026 / 22 Tachwedd 2026."""
         return format_date(day, "d MMMM y", locale="cy" if self.language == "cy" else "en_GB")
 
+    def short_day(self, day: dt.date) -> str:
+        """'Sat 19' / 'Sad 19': a day of a week, short enough for a column heading."""
+        return format_date(day, "EEE d", locale="cy" if self.language == "cy" else "en_GB")
+
     @property
     def needs_review(self) -> bool:
         return bool(self.unreviewed)

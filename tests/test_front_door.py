@@ -152,7 +152,13 @@ def test_a_weekend_contact_decided_on_monday_is_within_one_working_day():
     week = fd.received_between(WEEK, pd.Timestamp("2017-02-04"), pd.Timestamp("2017-02-10"))
     assert len(week) == 4  # Friday 3 February is the week before
     counts = fd.decisions(WEEK, pd.Timestamp("2017-02-10"))
-    assert counts.to_dict() == {"contacts": 5, "same_day": 1, "within_one": 3, "later": 1, "awaiting": 1}
+    assert counts.to_dict() == {"contacts": 5, "same_day": 1, "within_one": 3, "later": 1, "awaiting": 1,
+                                "not_yet_due": 1}
+    # The Friday 17:00 contact still has until Monday: the share so far is 3 of the 4 that are due, not 3 of 5.
+    assert fd.share_in_time(counts) == (3, 4)
+    # At the end of Monday 13 February its working day has run out: it is late, and counts as such.
+    monday = fd.decisions(WEEK, pd.Timestamp("2017-02-13"))
+    assert (monday["awaiting"], monday["not_yet_due"], fd.share_in_time(monday)) == (1, 0, (3, 5))
 
 
 def test_by_day_type_source_and_the_police_share():

@@ -78,13 +78,25 @@ def working_days_to_decision(contacts: pd.DataFrame) -> pd.Series:
 
 def decisions(week: pd.DataFrame, as_at: pd.Timestamp) -> pd.Series:
     """contacts, decided the same day, within one working day, later, and awaiting a decision at the end
-    of `as_at`; within_one includes the same day's."""
+    of `as_at`; within_one includes the same day's. `not_yet_due`: those awaiting a decision whose working
+    day has not yet run out by the end of `as_at` (they may still be decided in time), so that a share for
+    a week still under way leaves them out rather than count them as late."""
     decided = decided_by(week, as_at)
     days = working_days_to_decision(week).where(decided)
     same_day = _day(week["received_at"]).eq(_day(week["decision_at"])) & decided
     within = days.le(DECISION_TIMESCALE).fillna(False).astype(bool)
+    waited = working_days_elapsed(_day(week["received_at"]), pd.Series(pd.Timestamp(as_at).normalize(),
+                                                                       index=week.index))
+    not_yet_due = ~decided & waited.lt(DECISION_TIMESCALE).fillna(False).astype(bool)
     return pd.Series({"contacts": len(week), "same_day": int(same_day.sum()), "within_one": int(within.sum()),
-                      "later": int((decided & ~within).sum()), "awaiting": int((~decided).sum())}, dtype="int64")
+                      "later": int((decided & ~within).sum()), "awaiting": int((~decided).sum()),
+                      "not_yet_due": int(not_yet_due.sum())}, dtype="int64")
+
+
+def share_in_time(counts: pd.Series) -> tuple[int, int]:
+    """(decided within one working day, contacts whose working day has run out): the share so far, which
+    leaves out the contacts still within their working day."""
+    return int(counts["within_one"]), int(counts["contacts"] - counts["not_yet_due"])
 
 
 def awaiting_decision(contacts: pd.DataFrame, as_at: pd.Timestamp, *, audience: str) -> pd.DataFrame:

@@ -180,8 +180,8 @@ class FrontDoorReport:
         if not self.public:
             shown = pd.concat([shown.iloc[:1], pd.Series({t("of which decided the same day"):
                                                           f"{counts['same_day']:,}"}), shown.iloc[1:]])
-        share = shown_share(counts["within_one"], counts["contacts"], self.policy) if self.public else \
-            (f"{counts['within_one'] / counts['contacts']:.0%}" if counts["contacts"] else "–")
+        in_time, due = fd.share_in_time(counts)  # contacts still within their working day are not yet late
+        share = shown_share(in_time, due, self.policy) if self.public else (f"{in_time / due:.0%}" if due else "–")
         if share == self.policy.symbol:  # a share whose rest is a small count: say so, not "c of the contacts"
             said = t("The share of the week's contacts decided within one working day is withheld ({symbol}): the "
                      "rest of it is a small number.", symbol=share)

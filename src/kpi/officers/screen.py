@@ -98,8 +98,7 @@ def front_door_part(contacts: pd.DataFrame, day: pd.Timestamp, week_ending: str,
                 _tiles(
             _tile(f"{len(week):,}", t("contacts received")),
             _tile(f"{int(referrals['all']):,}", t("referrals")),
-            _tile(_share(decided_week["within_one"], decided_week["contacts"]),
-                  t("decided within one working day")),
+            _tile(_share(*fd.share_in_time(decided_week)), t("decided within one working day")),
             _tile(_share(int(referrals["police"]), int(referrals["all"])), t("of referrals from the police")))),
     ]
 

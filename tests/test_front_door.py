@@ -218,7 +218,7 @@ def test_the_weekly_notebook_runs_on_the_demo_and_is_filed_as_restricted(demo):
                                                        if o.output_type == "error"]
     html = (folder / "front_door.en.RESTRICTED.html").read_text(encoding="utf-8")
     assert audience_of_html(html) == "restricted" and "week ending 25 September 2026" in html
-    assert "Contacts awaiting a decision" in html and html.count("<img") == 4
+    assert "Contacts awaiting a decision" in html and html.count("<img") == 5  # 4 weekly counts, the red count
     assert (folder / "front_door.en.RESTRICTED.pdf").stat().st_size > 10_000
 
 
@@ -252,3 +252,17 @@ def test_the_welsh_report_has_no_english_left(demo):
     seen = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
     seen = " ".join(re.findall(r'alt="([^"]*)"', seen)) + " " + re.sub(r"<[^>]+>|&\w+;", " ", seen)
     assert sorted(english_in(seen)) == []
+
+
+def test_the_report_shows_the_traffic_light_for_managers_and_only_band_counts_in_public(demo):
+    restricted = (demo / "reports/front-door/we2026-09-25/restricted/front_door.en.RESTRICTED.html")
+    if not restricted.exists():
+        assert main(["front-door", "--config", str(demo / "kpi.yml"), "--quiet"]) == 0
+    page = restricted.read_text(encoding="utf-8")
+    assert "Open assessments on 25 September 2026" in page and "Every open assessment, oldest first" in page
+    assert "Open assessments by team and band" in page and re.search(r"C-[0-9a-f]{20}", page)
+    assert main(["front-door", "--config", str(demo / "kpi.yml"), "--week", "we2026-09-18", "--audience", "public",
+                 "--quiet"]) == 0
+    public = (demo / "reports/front-door/we2026-09-18/front_door.en.html").read_text(encoding="utf-8")
+    assert "Open assessments by band, 18 September 2026" in public
+    assert "Every open assessment" not in public and "by team and band" not in public

@@ -20,12 +20,14 @@ from IPython.display import HTML
 
 from kpi.charts.style import to_png
 from kpi.charts.xmr import spc_chart
+from kpi.spc.xmr import spc
 from kpi.config import Config, load_config
 from kpi.data.processed import load_processed
 from kpi.errors import UnusableInput
 from kpi.indicators.disclosure import Policy
 from kpi.officers import front_door as fd
 from kpi.officers.html_parts import figure, paragraph, section, table
+from kpi.officers.open_work import ALL_TEAMS, BAND_WORDS, BANDS, OpenWork, band_limits
 from kpi.officers.records import check_audience
 from kpi.officers.small_numbers import shown_counts, shown_share
 from kpi.officers.weeks import latest_complete_week, parse_week, week_bounds, weeks_ending
@@ -75,6 +77,7 @@ class FrontDoorReport:
     contacts: pd.DataFrame
     language: str
     audience: str
+    open_work: OpenWork | None = None  # the traffic light at the end of the week (None: no assessments loaded)
 
     @classmethod
     def build(cls, config: str | Path | Config, week: str = "latest", *, language: str = "en",
@@ -88,7 +91,8 @@ class FrontDoorReport:
         contacts = data.tables["contacts"]
         week_end = choose_week(week, contacts, config.week_ending)
         as_at = min(last_contact_day(contacts), week_end + DECISIONS_AFTER_WEEK)
-        return cls(config, week_end, as_at, contacts, language, audience)
+        work = OpenWork.build(config, data, week_end) if data.has("assessments") else None
+        return cls(config, week_end, as_at, contacts, language, audience, work)
 
     # --- what every section shares --------------------------------------------------------------
 
@@ -251,6 +255,44 @@ class FrontDoorReport:
         return HTML(section("police", t("Contacts and referrals from the police"),
                             table(shown, t("The police's share of contacts and of referrals, {week}",
                                            week=self.week_label()), "police-table", corner=t("Of"))))
+
+    def open_work_section(self) -> HTML:
+        """The open-work traffic light at the end of the week: counts by band (public: only those, small
+        numbers withheld); for managers also by team, the red count week by week and every open
+        assessment, oldest first, by pseudonym."""
+        t, work = self.text, self.open_work
+        heading = t("Open assessments on {day}", day=t.date(self.week_end.date()))
+        if work is None:
+            return HTML(section("open-work", heading, paragraph(t("No assessments are loaded: add an assessments "
+                                                                  "source to kpi.yml and run kpi ingest."))))
+        limits = band_limits(work.bands, t)
+        words = {band: f"{t(BAND_WORDS[band])}: {limits[band]}" for band in BANDS}
+        if self.public:
+            shown = work.public().rename(index={**words, "total": t("All")})
+            return HTML(section("open-work", heading, table(shown.to_frame(t("Number")), t(
+                "Open assessments by band, {day}", day=t.date(self.week_end.date())), "open-work-bands",
+                corner=t("Band"))))
+        by_team = work.by_team().rename(columns={**{b: t(BAND_WORDS[b]) for b in BANDS}, "total": t("All")},
+                                        index={ALL_TEAMS: t("All teams")}).map(lambda v: f"{v:,}")
+        trend = work.trend()
+        title = t("Open assessments in the red band each week")
+        picture, alt = spc_chart(spc(trend["red"].astype("float64"), periods=list(trend["week_end"]),
+                                     improvement="decrease"), title=title, unit="count", decimals=0, text=t)
+        oldest = work.oldest(audience=self.audience)
+        listed = pd.DataFrame({
+            t("Team"): oldest["team"].astype("string"),
+            t("Referred"): oldest["referral_date"].dt.strftime("%d/%m/%Y"),
+            t("Working days since referral"): oldest["working_days"].astype("string"),
+            t("Band"): oldest["band"].map(lambda b: t(BAND_WORDS[b])).astype("string"),
+            t("Extract row"): oldest["source_row"].astype("string")})
+        listed.index = oldest["child_id"]
+        return HTML(section("open-work", heading,
+                            paragraph("; ".join(words.values()) + "."),
+                            table(by_team, t("Open assessments by team and band"), "open-work-teams",
+                                  corner=t("Team")),
+                            section("red-trend", title, figure(to_png(picture), alt), level=3, css="fd-chart"),
+                            table(listed, t("Every open assessment, oldest first"), "open-work-list",
+                                  corner=t("Pseudonym"))))
 
     def _one(self, count: int) -> str:
         if self.public and self.policy.is_small(count):

@@ -36,6 +36,14 @@ def band_of(working_days: pd.Series, bands: tuple[int, int]) -> pd.Series:
                   labels=list(BANDS), right=True)
 
 
+def band_limits(bands: tuple[int, int], t) -> dict[str, str]:
+    """Each band's working days in words ('up to 30 working days since referral'), in `t`'s language."""
+    green, amber = bands
+    return {"green": t("up to {n} working days since referral", n=green),
+            "amber": t("{first} to {last} working days", first=green + 1, last=amber),
+            "red": t("over {n} working days", n=amber)}
+
+
 def open_assessments(assessments: pd.DataFrame, as_at: pd.Timestamp, bands: tuple[int, int]) -> pd.DataFrame:
     """Every assessment open at the end of `as_at`, with its working days since referral and its band,
     oldest first (most working days; then earliest referral)."""

@@ -22,7 +22,7 @@ from kpi.data.processed import ProcessedData
 from kpi.errors import UnusableInput
 from kpi.officers import front_door as fd
 from kpi.officers.html_parts import escape, figure, section, table
-from kpi.officers.open_work import BAND_WORDS, BANDS, OpenWork
+from kpi.officers.open_work import BAND_WORDS, BANDS, OpenWork, band_limits
 from kpi.officers.weeks import week_bounds, week_end_of
 from kpi.spc.xmr import spc
 from kpi.words.text import Text
@@ -105,10 +105,7 @@ def front_door_part(contacts: pd.DataFrame, day: pd.Timestamp, week_ending: str,
 
 def open_work_part(work: OpenWork, t: Text) -> list[str]:
     """The traffic light: counts by band (colour and word), by team, and the red count week by week."""
-    green, amber = work.bands
-    limits = {"green": t("up to {n} working days since referral", n=green),
-              "amber": t("{first} to {last} working days", first=green + 1, last=amber),
-              "red": t("over {n} working days", n=amber)}
+    limits = band_limits(work.bands, t)
     by_team = work.by_team()
     totals = by_team.loc["All teams"]
     tiles = _tiles(*[_tile(f"{int(totals[band]):,}", f"{t(BAND_WORDS[band])}: {limits[band]}", f"band-{band}")

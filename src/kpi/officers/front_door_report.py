@@ -20,7 +20,6 @@ from IPython.display import HTML
 
 from kpi.charts.style import to_png
 from kpi.charts.xmr import spc_chart
-from kpi.spc.xmr import spc
 from kpi.config import Config, load_config
 from kpi.data.processed import load_processed
 from kpi.errors import UnusableInput
@@ -274,10 +273,7 @@ class FrontDoorReport:
                 corner=t("Band"))))
         by_team = work.by_team().rename(columns={**{b: t(BAND_WORDS[b]) for b in BANDS}, "total": t("All")},
                                         index={ALL_TEAMS: t("All teams")}).map(lambda v: f"{v:,}")
-        trend = work.trend()
-        title = t("Open assessments in the red band each week")
-        picture, alt = spc_chart(spc(trend["red"].astype("float64"), periods=list(trend["week_end"]),
-                                     improvement="decrease"), title=title, unit="count", decimals=0, text=t)
+        png, alt, title = work.red_trend_chart(t)
         oldest = work.oldest(audience=self.audience)
         listed = pd.DataFrame({
             t("Team"): oldest["team"].astype("string"),
@@ -290,7 +286,7 @@ class FrontDoorReport:
                             paragraph("; ".join(words.values()) + "."),
                             table(by_team, t("Open assessments by team and band"), "open-work-teams",
                                   corner=t("Team")),
-                            section("red-trend", title, figure(to_png(picture), alt), level=3, css="fd-chart"),
+                            section("red-trend", title, figure(png, alt), level=3, css="fd-chart"),
                             table(listed, t("Every open assessment, oldest first"), "open-work-list",
                                   corner=t("Pseudonym"))))
 

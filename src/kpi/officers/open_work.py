@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi.charts.style import to_png
+from kpi.charts.xmr import spc_chart
 from kpi.config import Config
 from kpi.data.processed import ProcessedData, assessments_open_on
 from kpi.errors import UnusableInput
@@ -21,6 +23,7 @@ from kpi.indicators.disclosure import Policy
 from kpi.officers.records import RestrictedUse, _pseudonyms_only, check_audience
 from kpi.officers.small_numbers import shown_counts
 from kpi.officers.weeks import weeks_ending
+from kpi.spc.xmr import spc
 from kpi.time.workdays import working_days_elapsed
 
 BANDS = ("green", "amber", "red")
@@ -124,3 +127,12 @@ class OpenWork:
 
     def public(self) -> pd.Series:
         return public_counts(self.still_open, Policy.from_config(self.config))
+
+    def red_trend_chart(self, t) -> tuple[bytes, str, str]:
+        """(PNG, alt text, title) of the red count week by week as an XmR chart (fewer is better), in `t`'s
+        language: the report and the screen draw the same chart."""
+        trend = self.trend()
+        title = t("Open assessments in the red band each week")
+        picture, alt = spc_chart(spc(trend["red"].astype("float64"), periods=list(trend["week_end"]),
+                                     improvement="decrease"), title=title, unit="count", decimals=0, text=t)
+        return to_png(picture), alt, title

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi.charts.style import to_png
-from kpi.charts.xmr import spc_chart
 from kpi.config import Config
 from kpi.data.processed import ProcessedData
 from kpi.errors import UnusableInput
@@ -24,7 +22,6 @@ from kpi.officers import front_door as fd
 from kpi.officers.html_parts import escape, figure, section, table
 from kpi.officers.open_work import BAND_WORDS, BANDS, OpenWork, band_limits
 from kpi.officers.weeks import week_bounds, week_end_of
-from kpi.spc.xmr import spc
 from kpi.words.text import Text
 
 PAGE = "index.html"
@@ -112,13 +109,10 @@ def open_work_part(work: OpenWork, t: Text) -> list[str]:
                      for band in BANDS])
     shown = by_team.rename(columns={**{b: t(BAND_WORDS[b]) for b in BANDS}, "total": t("All")},
                            index={"All teams": t("All teams")}).map(lambda v: f"{v:,}")
-    trend = work.trend()
-    title = t("Open assessments in the red band each week")
-    picture, alt = spc_chart(spc(trend["red"].astype("float64"), periods=list(trend["week_end"]),
-                                 improvement="decrease"), title=title, unit="count", decimals=0, text=t)
+    png, alt, title = work.red_trend_chart(t)
     return [section("open-work", t("Open assessments on {day}", day=t.date(work.as_at.date())), tiles,
                     table(shown, t("Open assessments by team and band"), "open-work-teams", corner=t("Team")),
-                    section("red-trend", title, figure(to_png(picture), alt), level=3))]
+                    section("red-trend", title, figure(png, alt), level=3))]
 
 
 def screen_html(config: Config, data: ProcessedData, *, day: pd.Timestamp, language: str = "en",

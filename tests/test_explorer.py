@@ -190,8 +190,11 @@ def test_records_that_pull_the_figure_down_come_first(data):
 
 
 def _agrees(indicator_id, records, tally):
-    if indicator_id == "caseload_per_social_worker_fte":
-        return (records["open_cases"].sum(), records["fte"].sum()) == pytest.approx(
+    if indicator_id == "caseload_per_social_worker_fte":  # DfE: the FTE of those holding a case
+        return (records["open_cases"].sum(), records.loc[records["open_cases"].ge(1), "fte"].sum()) == pytest.approx(
+            (tally["numerator"], tally["denominator"]))
+    if indicator_id == "caseload_agency_social_workers_pct":  # DfE: by FTE
+        return (records.loc[records["in_numerator"], "fte"].sum(), records["fte"].sum()) == pytest.approx(
             (tally["numerator"], tally["denominator"]))
     if indicator_id == "assessments_overdue_avg_working_days":
         return (records["working_days_to_complete"].sum(), len(records)) == (tally["numerator"], tally["denominator"])

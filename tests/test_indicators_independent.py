@@ -74,7 +74,7 @@ def extracts():
     caseloads = workers.merge(pd.DataFrame({"snapshot": month_ends}), how="cross")
     k = len(caseloads)
     caseloads["FTE"] = rng.choice([0.5, 0.8, 1.0], k)
-    caseloads["Caseload"] = rng.integers(5, 30, k)
+    caseloads["Caseload"] = rng.integers(0, 30, k)  # some hold no case: not in DfE's FTE
     caseloads["Agency Worker"] = rng.choice(["Yes", "No"], k, p=[0.15, 0.85])
     return contacts, assessments, caseloads
 
@@ -146,6 +146,12 @@ def _independent(contacts, assessments, caseloads) -> dict[str, tuple[float, flo
 
     snapshot = caseloads[caseloads["snapshot"] == PERIOD_END]
     holders = snapshot[snapshot["Job Title"].isin(["Social Worker", "Senior Practitioner"])]
+    # DfE's workforce statistics: every registered social worker, team managers included; FTE of those
+    # holding a case; the agency rate by FTE.
+    registered = snapshot[snapshot["Job Title"].isin(["Social Worker", "Senior Practitioner", "Team Manager"])]
+    holding_fte = registered.loc[registered["Caseload"] >= 1, "FTE"].sum()
+    agency_fte = registered.loc[registered["Agency Worker"] == "Yes", "FTE"].sum()
+    over_per_fte = int((holders["Caseload"] / holders["FTE"] > 20).sum())
     return {
         "contacts_received": (total, None, total),
         "contacts_change_on_last_year_pct": (total, last_year.sum(), (total / last_year.sum() - 1) * 100),
@@ -162,12 +168,11 @@ def _independent(contacts, assessments, caseloads) -> dict[str, tuple[float, flo
         "assessments_child_seen_pct": ((done["Child Seen"] == "Yes").sum(), len(done),
                                        (done["Child Seen"] == "Yes").sum() / len(done) * 100),
         "assessments_language_recorded_pct": (recorded, len(referred), recorded / len(referred) * 100),
-        "caseload_per_social_worker_fte": (holders["Caseload"].sum(), holders["FTE"].sum(),
-                                           holders["Caseload"].sum() / holders["FTE"].sum()),
-        "workers_over_caseload_threshold": ((holders["Caseload"] > 20).sum(), len(holders),
-                                            (holders["Caseload"] > 20).sum()),
-        "caseload_agency_social_workers_pct": ((holders["Agency Worker"] == "Yes").sum(), len(holders),
-                                               (holders["Agency Worker"] == "Yes").sum() / len(holders) * 100),
+        "caseload_per_social_worker_fte": (registered["Caseload"].sum(), holding_fte,
+                                           registered["Caseload"].sum() / holding_fte),
+        "workers_over_caseload_threshold": (over_per_fte, len(holders), over_per_fte),
+        "caseload_agency_social_workers_pct": (agency_fte, registered["FTE"].sum(),
+                                               agency_fte / registered["FTE"].sum() * 100),
     }
 
 

@@ -345,21 +345,28 @@ def test_each_completeness_row_counts_its_indicators_denominator(pack_data):
                                    "percent"]
     assert table["field"].tolist() == ["decision_at", "outcome", "language", "child_seen", "start_date", "agency"]
     for row in table.itertuples():
-        assert row.records == _measure(row.indicator, pack_data).denominator, row.field
+        if row.field == "agency":  # the agency rate's denominator is an FTE; the cohort is the workers behind it
+            registered = MEASURES["caseload_per_social_worker_fte"].counted(
+                PeriodData(pack_data.tables, pack_data.spans, start, end, Settings())).numerator
+            assert row.records == len(registered), row.field
+        else:
+            assert row.records == _measure(row.indicator, pack_data).denominator, row.field
     by_field = table.set_index("field")
     assert by_field["records"].to_dict() == {"decision_at": 3, "outcome": 3, "language": 3, "child_seen": 3,
-                                             "start_date": 3, "agency": 3}
+                                             "start_date": 3, "agency": 4}
     assert by_field["recorded"].to_dict() == {"decision_at": 2, "outcome": 2, "language": 2, "child_seen": 1,
-                                              "start_date": 2, "agency": 2}
+                                              "start_date": 2, "agency": 3}
 
 
 def test_recorded_language_and_agency_status_are_what_their_indicators_count(pack_data):
     start, end = bounds(Q2)
     by_field = quality.completeness(pack_data, start, end).set_index("field")
     assert by_field.loc["language", "recorded"] == _measure("assessments_language_recorded_pct", pack_data).numerator
-    # The agency rate is over the workers whose status is recorded.
-    assert by_field.loc["agency", "recorded"] == _measure("caseload_agency_social_workers_pct",
-                                                          pack_data).denominator
+    # The agency rate is over the registered social workers whose status is recorded (their FTE, as DfE).
+    start, end = bounds(Q2)
+    counted = MEASURES["caseload_agency_social_workers_pct"].counted(
+        PeriodData(pack_data.tables, pack_data.spans, start, end, Settings()))
+    assert by_field.loc["agency", "recorded"] == len(counted.denominator)
 
 
 def test_each_completeness_row_says_its_cohort_in_words(pack_data):
@@ -373,11 +380,15 @@ def test_each_completeness_row_says_its_cohort_in_words(pack_data):
         assert key.indicator in MEASURES, key.indicator
 
 
-def test_the_cohort_follows_the_settings_case_holding_roles(pack_data):
+def test_the_cohort_follows_the_workforce_definition(pack_data):
     start, end = bounds(Q2)
-    settings = Settings(case_holding_roles=("social_worker", "senior_practitioner", "team_manager"))
-    agency = quality.completeness(pack_data, start, end, settings).set_index("field").loc["agency"]
-    assert (agency["records"], agency["recorded"]) == (4, 3)
+    agency = quality.completeness(pack_data, start, end).set_index("field").loc["agency"]
+    assert (agency["records"], agency["recorded"]) == (4, 3)  # DfE: team managers are registered social workers
+    local = Settings(workforce_definition="local")  # social workers and senior practitioners only
+    agency = quality.completeness(pack_data, start, end, local).set_index("field").loc["agency"]
+    expected = MEASURES["caseload_agency_social_workers_pct"].counted(
+        PeriodData(pack_data.tables, pack_data.spans, start, end, local)).denominator
+    assert agency["recorded"] == len(expected) and agency["records"] < 4
 
 
 def test_completeness_over_time_gives_each_quarter_what_completeness_gives_it(pack_data):

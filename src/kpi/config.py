@@ -19,6 +19,9 @@ from kpi.errors import ConfigError
 
 DEFAULT_CONFIG = Path("kpi.yml")
 TIMESCALE_BY_NATION = {"wales": 42, "england": 45}
+# Where the assessment timescale is counted from: the referral in Wales (PM24), the assessment's start in
+# England (the CIN census; Data to Insight's validator rule 8670Q).
+TIMESCALE_FROM_BY_NATION = {"wales": "referral", "england": "start"}
 
 
 class _Strict(BaseModel):
@@ -187,6 +190,16 @@ class Config(_Strict):
     reports: str = "reports"
     timescale_working_days: int | None = Field(default=None, ge=1)
     caseload_threshold: float = 20
+    caseload_threshold_per: Literal["fte", "worker"] = Field(
+        default="fte", description="fte: a worker's open cases divided by their FTE are compared with the "
+        "threshold; worker: their open cases as they are")
+    timescale_from: Literal["referral", "start"] | None = Field(
+        default=None, description="the assessment timescale counts working days from the referral (Wales, "
+        "PM24) or from the assessment's start (England, the CIN census); default by nation")
+    workforce_definition: Literal["dfe", "local"] = Field(
+        default="dfe", description="dfe: caseload per FTE and the agency rate as DfE's workforce statistics "
+        "define them; local: the earlier local definitions (social workers and senior practitioners only, "
+        "agency rate by head)")
     extract_date: dt.date | None = None
     earliest_date: dt.date = dt.date(2000, 1, 1)
     targets: dict[str, Target] = Field(default_factory=dict)
@@ -211,6 +224,11 @@ class Config(_Strict):
     def timescale(self) -> int:
         """Assessment timescale in working days: 42 in Wales, 45 in England unless set."""
         return self.timescale_working_days or TIMESCALE_BY_NATION[self.authority.nation]
+
+    @property
+    def timescale_anchor(self) -> str:
+        """'referral' or 'start': the date the assessment timescale is counted from."""
+        return self.timescale_from or TIMESCALE_FROM_BY_NATION[self.authority.nation]
 
     @property
     def open_work_bands(self) -> tuple[int, int]:

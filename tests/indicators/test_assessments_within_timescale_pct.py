@@ -41,3 +41,19 @@ def test_the_records_are_those_in_time_among_those_completed():
 def test_a_quarter_with_no_completions_is_unavailable_not_zero():
     with pytest.raises(Unavailable, match="no assessments completed in the period"):
         MEASURE(period_data({"assessments": ASSESSMENTS}, parse_period("2018-19Q1")))  # April - June: none
+
+
+def test_in_england_the_timescale_counts_from_the_start_of_the_assessment():
+    # The CIN census (Data to Insight's rule 8670Q) counts from the assessment's start: A1 started on Wed 4 July,
+    # two working days after its referral, so it took 40 working days (in time); A2 started on 2 July, 43 (late);
+    # A3 has no start recorded, so it cannot be shown to be in time. 1 of 3.
+    started = [ASSESSMENTS[0],  # completed before the quarter (the extract reaches back before it)
+               assessment("A1", "2018-07-02", "2018-08-30", start_date="2018-07-04"),
+               assessment("A2", "2018-07-02", "2018-08-31", start_date="2018-07-02"),
+               assessment("A3", "2018-09-03", "2018-09-03"),
+               ASSESSMENTS[-1]]  # completed after the quarter (the extract reaches past it)
+    tally = MEASURE(period_data({"assessments": started}, timescale=42, timescale_from="start"))
+    assert (tally.numerator, tally.denominator) == (1, 3)
+    counted = MEASURE.counted(period_data({"assessments": started}, timescale=42, timescale_from="start"))
+    days = counted.denominator.set_index("assessment_id")["working_days_to_complete"]
+    assert (days["A1"], days["A2"], ids(counted.numerator)) == (40, 43, ["A1"])

@@ -50,7 +50,8 @@ LEVELS = {
                                        0.15),
 }
 CANDIDATE_ORDERS = 256  # ways of sharing the levels out, of which the one nearest the Wales figure is kept
-CASE_HOLDING_ROLES = ("social_worker", "senior_practitioner")  # as kpi.indicators.measures.Settings counts them
+# Registered social workers, as DfE's workforce statistics (and kpi.indicators.measures.Settings) count them.
+REGISTERED_ROLES = ("social_worker", "senior_practitioner", "team_manager")
 SUPPRESSED_CELLS = 3  # published as `*` (value and numerator withheld)
 COLUMNS = ["indicator_id", "area_code", "area_name", "area_type", "period", "value", "numerator", "denominator",
            "note"]
@@ -76,7 +77,7 @@ def demo_figures(span: Span, contacts: pd.DataFrame, assessments: pd.DataFrame,
     referral_year = referrals["received_at"].dt.to_period("Y-MAR")
     contact_year = contacts["received_at"].dt.to_period("Y-MAR")
 
-    social_workers = caseloads[caseloads["role"].isin(CASE_HOLDING_ROLES)]
+    social_workers = caseloads[caseloads["role"].isin(REGISTERED_ROLES)]
     for year in span.full_years:
         label = financial_year_label(year)
         mine = completed_year == year
@@ -91,8 +92,9 @@ def demo_figures(span: Span, contacts: pd.DataFrame, assessments: pd.DataFrame,
                      int(mine.sum()), ""))
         last = social_workers[social_workers["snapshot_date"].dt.to_period("Y-MAR") == year]
         last = last[last["snapshot_date"] == last["snapshot_date"].max()]
+        holding = last[last["open_cases"].ge(1) & last["fte"].gt(0)]  # DfE: the FTE of those holding a case
         rows.append(("caseload_per_social_worker_fte", label, int(last["open_cases"].sum()),
-                     round(float(last["fte"].sum()), 1), ""))
+                     round(float(holding["fte"].sum()), 1), ""))
     return pd.DataFrame(rows, columns=["indicator_id", "period", "numerator", "denominator", "note"])
 
 

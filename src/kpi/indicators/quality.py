@@ -58,8 +58,8 @@ KEY_FIELDS = [
     KeyField("assessments", "start_date", "Assessment start date recorded", ASSESSMENTS_COMPLETED,
              "assessments_within_timescale_pct", "completion_date"),
     KeyField("caseloads", "agency", "Agency status recorded",
-             "social workers and senior practitioners at the last snapshot in the period",
-             "workers_over_caseload_threshold", "snapshot_date", snapshot=True),
+             "registered social workers at the last snapshot in the period",
+             "caseload_agency_social_workers_pct", "snapshot_date", snapshot=True),
 ]
 
 
@@ -76,7 +76,7 @@ def cohort(data: ProcessedData, key: KeyField, start: pd.Timestamp, end: pd.Time
     frame = data.tables[key.table]
     if key.snapshot:
         snapshot = last_snapshot(frame, start, end)
-        return snapshot[snapshot["role"].isin((settings or Settings()).case_holding_roles)]
+        return snapshot[snapshot["role"].isin(_workforce_roles(settings or Settings()))]
     dates = frame[key.date]
     return frame[(dates >= start) & (dates < end + pd.Timedelta(days=1))]
 
@@ -87,7 +87,12 @@ def _cohorts_by_quarter(frame: pd.DataFrame, key: KeyField, settings: Settings) 
     if not key.snapshot:
         return frame[dates.notna()]
     last = dates.groupby(dates.dt.to_period(QUARTER)).transform("max")
-    return frame[dates.eq(last) & frame["role"].isin(settings.case_holding_roles)]
+    return frame[dates.eq(last) & frame["role"].isin(_workforce_roles(settings))]
+
+
+def _workforce_roles(settings: Settings) -> tuple[str, ...]:
+    """The roles the agency rate counts: registered social workers (DfE), or the local definition's."""
+    return settings.case_holding_roles if settings.workforce_definition == "local" else settings.registered_roles
 
 
 def completeness(data: ProcessedData, start: pd.Timestamp, end: pd.Timestamp,

@@ -36,8 +36,26 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
             t("Working days are counted from the day after the referral up to and including the day the "
               "assessment was completed: a referral on a Friday completed on the Monday took 1 working day, and "
               "one completed on the day of referral took 0. An assessment is within timescale when that count is "
-              "at most {days} working days.", days=content.config.timescale),
+              "at most {days} working days.", days=content.config.timescale)
+            if content.config.timescale_anchor == "referral" else
+            t("Working days are counted from the day after the assessment started up to and including the day "
+              "it was completed, as the children in need census counts them. An assessment is within timescale "
+              "when that count is at most {days} working days.", days=content.config.timescale),
             t("Working days are Monday to Friday, excluding England and Wales bank holidays."),
+        ]),
+        (t("Caseloads and workforce"), [
+            t("Caseload per FTE is as DfE's children's social work workforce statistics define it: the open cases "
+              "held by every registered social worker (team managers and agency workers included) divided by the "
+              "full-time equivalent (FTE) of those holding at least one case. The agency rate is the FTE of agency "
+              "social workers divided by the FTE of all social workers.")
+            if content.config.workforce_definition == "dfe" else
+            t("Caseload per FTE and the agency rate follow the local definitions set in the configuration: social "
+              "workers and senior practitioners only, the FTE of every one of them, and the agency rate by head."),
+            t("A social worker is over the caseload threshold when their open cases divided by their FTE are more "
+              "than {threshold}.", threshold=f"{content.config.caseload_threshold:g}")
+            if content.config.caseload_threshold_per == "fte" else
+            t("A social worker is over the caseload threshold when they hold more than {threshold} open cases.",
+              threshold=f"{content.config.caseload_threshold:g}"),
         ]),
         (t("Statistical process control"), [
             spc_text,

@@ -36,6 +36,7 @@ class HeadlineFacts:
     timescale: int
     threshold: float
     suppressed: bool = False
+    threshold_per: str = "fte"  # the caseload threshold is per FTE or per worker (kpi.yml caseload_threshold_per)
     monthly: bool = False  # the chart (and so SPC) is of monthly values
     missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
     nation_period: str | None = None  # the published period of the nation's figure ("2025-26")
@@ -129,7 +130,7 @@ def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
         value=fmt(facts.value), abs_value=fmt(abs(facts.value)),
         number=f"{facts.value:,.{indicator.decimals}f}", numerator=format_count(facts.numerator),
         denominator=format_count(facts.denominator) if pd.notna(facts.denominator) else "",
-        period=facts.period_label, timescale=facts.timescale, threshold=format_count(facts.threshold))
+        period=facts.period_label, timescale=facts.timescale, threshold=threshold_words(facts, text))
     sentences = [first[0].upper() + first[1:]]
     icon = facts.variation_icon
     if icon in _SPECIAL:
@@ -144,3 +145,9 @@ def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
         sentences.append(text("There are too few periods yet to tell real change from normal variation."))
     sentences += [s for s in (_target_sentence(indicator, facts, text, fmt), _nation_sentence(facts, text, fmt)) if s]
     return " ".join(sentences)
+
+
+def threshold_words(facts: HeadlineFacts, text) -> str:
+    """'20 open cases per FTE' or '20 open cases': the caseload threshold as it is computed, never the other."""
+    said = "{n} open cases per FTE" if facts.threshold_per == "fte" else "{n} open cases"
+    return text(said, n=format_count(facts.threshold))

@@ -66,7 +66,13 @@ def ratio(numerator: float, denominator: float, *, nothing: str) -> Tally:
 class Settings:
     timescale: int = 42
     caseload_threshold: float = 20
+    caseload_threshold_per: str = "fte"  # "fte": cases / FTE against the threshold; "worker": cases as they are
+    timescale_from: str = "referral"  # "referral" (Wales, PM24) or "start" (England, the CIN census)
+    workforce_definition: str = "dfe"  # "dfe" (DfE's workforce statistics) or "local"
+    # The local definitions count social workers and senior practitioners; DfE counts every registered
+    # children and family social worker, team managers included (support workers are not registered).
     case_holding_roles: tuple[str, ...] = ("social_worker", "senior_practitioner")
+    registered_roles: tuple[str, ...] = ("social_worker", "senior_practitioner", "team_manager")
 
 
 @dataclass

@@ -17,11 +17,19 @@ NONE_COMPLETED = "no assessments completed in the period"
 RECORDED_LANGUAGES = ["english", "welsh", "other"]  # a language preference recorded (not "not_recorded")
 
 
+def timescale_from(data: PeriodData) -> str:
+    """The column the timescale is counted from: the referral in Wales (PM24), the assessment's start in
+    England (the CIN census, as Data to Insight's validator rule 8670Q reads it); kpi.yml may say otherwise.
+    An assessment with no date to count from is not counted as within the timescale."""
+    return "start_date" if data.settings.timescale_from == "start" else "referral_date"
+
+
 def _completed(data: PeriodData) -> pd.DataFrame:
-    """Assessments completed in the period, with the working days from referral to completion."""
+    """Assessments completed in the period, with the working days from referral (or start) to completion."""
     _, frame = data.table("assessments")
     done = rows_where(frame, frame["completion_date"].notna() & data.during(frame, "completion_date"))
-    return done.assign(working_days_to_complete=working_days_elapsed(done["referral_date"], done["completion_date"]))
+    return done.assign(working_days_to_complete=working_days_elapsed(done[timescale_from(data)],
+                                                                     done["completion_date"]))
 
 
 def _open_at_end(data: PeriodData) -> pd.DataFrame:
@@ -62,7 +70,7 @@ def assessments_open_over_timescale(data: PeriodData) -> Counted:
     """A count (of those past the timescale), shown with the open assessments as its denominator."""
     still_open = data.once(_open_at_end)
     still_open = still_open.assign(working_days_open_at_period_end=working_days_elapsed(
-        still_open["referral_date"], pd.Series(data.end, index=still_open.index)))
+        still_open[timescale_from(data)], pd.Series(data.end, index=still_open.index)))
     over = rows_where(still_open, still_open["working_days_open_at_period_end"].gt(data.settings.timescale))
     return count_among(over, still_open)
 

@@ -141,17 +141,25 @@ def parts_to_withhold(series: pd.DataFrame, withheld: pd.Series, indicators: dic
     hidden_quarters = pd.DataFrame({"id": parts["indicator_id"], "quarter": quarter})[withheld[parts.index]]
     for indicator_id, each in hidden_quarters.drop_duplicates().itertuples(index=False):
         months = parts[(parts["indicator_id"] == indicator_id) & (quarter == each)]
-        hidden = withheld[months.index].copy()
-        total_hidden = float(months.loc[hidden, "value"].sum())
-        for label in months[~hidden].sort_values(["value", "period_object"]).index:
-            if total_hidden > threshold and hidden.sum() >= 2:
-                break
-            hidden[label] = True
-            total_hidden += float(months.at[label, "value"])
-        if total_hidden <= threshold:  # even the whole quarter is small: every month of it goes
+        shown = months[~withheld[months.index]].sort_values(["value", "period_object"]).index
+        hidden = withhold_until_safe(months["value"], withheld[months.index], shown, threshold)
+        if float(months.loc[hidden, "value"].sum()) <= threshold:  # even the whole quarter is small: all go
             hidden[:] = True
         extra[hidden[hidden].index] = True
     return extra & ~withheld
+
+
+def withhold_until_safe(values: pd.Series, hidden: pd.Series, candidates, threshold: int) -> pd.Series:
+    """Secondary suppression, as DfE does it: beside the counts already `hidden`, hide the `candidates` one at
+    a time (in the order given: the smallest first) until the hidden counts add up to more than the
+    threshold and at least two are hidden, so that none of them can be worked out from a total shown with
+    the rest. The pack's monthly points and the weekly reports' breakdowns both use it."""
+    hidden = hidden.astype(bool).copy()
+    for label in candidates:
+        if float(values[hidden].sum()) > threshold and hidden.sum() >= 2:
+            break
+        hidden[label] = True
+    return hidden
 
 
 def blank(frame: pd.DataFrame, withheld: pd.Series) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.indicators.disclosure import Policy, round_to_five
+from kpi.indicators.disclosure import Policy, round_to_five, withhold_until_safe
 
 
 def withheld_parts(counts: pd.Series, threshold: int) -> pd.Series:
@@ -21,10 +21,8 @@ def withheld_parts(counts: pd.Series, threshold: int) -> pd.Series:
     if not withheld.any():
         return withheld
     # Only a handful of categories: the smallest others, one at a time, until the withheld are safe.
-    for label in counts[~withheld & counts.gt(0)].sort_values(kind="stable").index:
-        if counts[withheld].sum() > threshold and withheld.sum() >= 2:
-            break
-        withheld[label] = True
+    withheld = withhold_until_safe(counts, withheld, counts[~withheld & counts.gt(0)].sort_values(kind="stable").index,
+                                   threshold)
     if counts[withheld].sum() <= threshold or withheld.sum() < 2:
         withheld = counts.gt(0)  # cannot be made safe: withhold every count that is not zero
     return withheld

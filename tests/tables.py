@@ -19,6 +19,8 @@ def canonical(name: str, rows: list[dict]) -> pd.DataFrame:
         frame[column.name] = frame[column.name].fillna(default)
         if column.type in ("datetime", "date", "month"):
             frame[column.name] = pd.to_datetime(frame[column.name])
+        if DTYPES[column.type] == "float64":  # a number not given (an empty agency FTE) is NaN
+            frame[column.name] = pd.to_numeric(frame[column.name])
         frame[column.name] = frame[column.name].astype(DTYPES[column.type])
     if name == "contacts":
         frame["strategy_discussion"] = frame["strategy_discussion"].fillna(False)
@@ -38,3 +40,26 @@ def assessment(aid, referral, completed=None, **extra):
 def worker(snapshot, wid, role, fte, cases, **extra):
     return {"snapshot_date": snapshot, "worker_id": wid, "team": extra.pop("team", "North"), "role": role,
             "fte": fte, "open_cases": cases, **extra}
+
+
+def registration(rid, child, registered, ended=None, **extra):
+    return {"registration_id": rid, "child_id": child, "registration_date": registered, "end_date": ended, **extra}
+
+
+def discussion(did, child, concern, held=None, s47=None, **extra):
+    return {"discussion_id": did, "child_id": child, "concern_date": concern, "discussion_date": held,
+            "section_47": s47, **extra}
+
+
+def episode(eid, child, start, end=None, **extra):
+    return {"episode_id": eid, "child_id": child, "start_date": start, "end_date": end, **extra}
+
+
+def case(cid, opened, allocated=None, closed=None, **extra):
+    return {"case_id": cid, "child_id": "K" + cid, "opened_date": opened, "allocated_date": allocated,
+            "closed_date": closed, **extra}
+
+
+def establishment(snapshot, team, funded, vacant, agency=None, sickness=None, **extra):
+    return {"snapshot_date": snapshot, "team": team, "funded_fte": funded, "vacant_fte": vacant,
+            "agency_fte": agency, "sickness_days": sickness, **extra}

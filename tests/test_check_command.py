@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 
 from conftest import GOOD_CONTACT, TEST_KEY, contacts_csv
+from kpi.catalogue import catalogue
 from kpi.config import load_config
 from kpi.data.dry_run import dry_run, dry_run_summary
 from kpi.data.ingest import ingest
 from kpi.data.ingest_outputs import summary_lines
 from kpi.data.pseudonym import KEY_VARIABLE
+from kpi.data.tables import TABLE_NAMES
 from kpi.demo import write_demo
 from kpi.officers.check import run_check
 
@@ -88,7 +90,8 @@ def test_a_clean_project_gives_exit_0(project):
     project.write_config({"contacts": {"path": "contacts.csv"}})
     console = Console()
     assert console.check(project.config_path) == 0
-    assert "indicators.yml, tables.yml and categories.yml are in order (17 indicators, 5 tables)" in console.said[0]
+    counts = f"({len(catalogue())} indicators, {len(TABLE_NAMES)} tables)"
+    assert f"indicators.yml, tables.yml and categories.yml are in order {counts}" in console.said[0]
     assert any(line.startswith("contacts ") and "contacts.csv" in line for line in console.shown)
 
 
@@ -202,7 +205,7 @@ def test_kpi_check_prints_the_summary_and_writes_nothing(mixed, capsys):
     assert _tree(mixed.root) == before
     out, err = capsys.readouterr()
     assert out.splitlines()[0].startswith("table ") and out.splitlines()[-1].startswith("Dry run: nothing was written")
-    assert err.splitlines()[0].endswith("are in order (17 indicators, 5 tables)")
+    assert err.splitlines()[0].endswith(f"are in order ({len(catalogue())} indicators, {len(TABLE_NAMES)} tables)")
     assert err.splitlines()[-1] == "4 row(s) would be rejected (`kpi ingest --strict` would exit 1)"
 
 

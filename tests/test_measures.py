@@ -30,7 +30,7 @@ def test_every_indicator_has_its_hand_checked_test():
 def test_catalogue_entries_are_complete():
     for indicator in catalogue().values():
         assert indicator.title["en"] and indicator.title["cy"], indicator.id
-        assert indicator.unit in ("count", "percent", "days", "ratio")
+        assert indicator.unit in ("count", "percent", "days", "ratio", "rate")
         assert indicator.polarity in ("higher_is_better", "lower_is_better", "neutral")
         if indicator.unit == "percent":
             assert indicator.denominator, f"{indicator.id} is a percentage without a denominator definition"

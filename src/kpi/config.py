@@ -74,6 +74,11 @@ class Sources(_Strict):
     contact_counts: Source | None = None
     assessments: Source | None = None
     caseloads: Source | None = None
+    child_protection: Source | None = None
+    strategy_discussions: Source | None = None
+    looked_after: Source | None = None
+    allocations: Source | None = None
+    establishment: Source | None = None
     comparators: Source | list[Source] | None = None
 
     def present(self) -> dict[str, list[Source]]:
@@ -200,6 +205,12 @@ class Config(_Strict):
         default="dfe", description="dfe: caseload per FTE and the agency rate as DfE's workforce statistics "
         "define them; local: the earlier local definitions (social workers and senior practitioners only, "
         "agency rate by head)")
+    strategy_discussion_working_days: int = Field(
+        default=1, ge=0, description="the local timescale for holding a strategy discussion, in working days from "
+        "the concern (0: the same day)")
+    child_population: int | None = Field(
+        default=None, ge=1, description="children aged 0 to 17 living in the area (the ONS mid-year estimate), for "
+        "children looked after per 10,000 children")
     extract_date: dt.date | None = None
     earliest_date: dt.date = dt.date(2000, 1, 1)
     targets: dict[str, Target] = Field(default_factory=dict)

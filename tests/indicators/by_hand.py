@@ -12,7 +12,8 @@ import pandas as pd
 from kpi.data.processed import ProcessedData
 from kpi.indicators.measures import PeriodData, Settings
 from kpi.time.periods import bounds, parse_period
-from tables import assessment, canonical, contact, worker  # noqa: F401  (the row builders the tests use)
+from tables import (assessment, canonical, case, contact, discussion, episode, establishment,  # noqa: F401
+                    registration, worker)  # (the row builders the tests use)
 
 Q2 = parse_period("2018-19Q2")  # Sunday 1 July to Sunday 30 September 2018
 
@@ -26,7 +27,15 @@ def period_data(tables: dict[str, list[dict]], period: pd.Period = Q2, *, extrac
     return PeriodData(data.tables, data.spans, start, end, Settings(**settings))
 
 
-def ids(records: pd.DataFrame) -> list[str]:
-    """The record ids (contact, assessment or worker id), sorted: which records a measure counted."""
-    column = next(c for c in ("contact_id", "assessment_id", "worker_id") if c in records)
+# A strategy discussion's row also has the contact_id it came in by: its own id is looked for first.
+ID_COLUMNS = ("registration_id", "discussion_id", "episode_id", "case_id", "contact_id", "assessment_id",
+              "worker_id")
+
+
+def ids(records: pd.DataFrame) -> list:
+    """The record ids (contact, assessment, worker, registration, discussion, episode or case id), sorted:
+    which records a measure counted. An establishment row has no id: its key, (snapshot date, team)."""
+    column = next((c for c in ID_COLUMNS if c in records), None)
+    if column is None:
+        return sorted(zip(records["snapshot_date"].dt.strftime("%Y-%m-%d"), records["team"]))
     return sorted(records[column])

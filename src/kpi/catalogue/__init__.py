@@ -19,15 +19,19 @@ from kpi.catalogue.checked import checked, mapping, read_yaml
 from kpi.errors import ConfigError
 
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
-Unit = Literal["count", "percent", "days", "ratio"]
-Domain = Literal["front_door", "assessments", "workforce"]
+Unit = Literal["count", "percent", "days", "ratio", "rate"]  # rate: per 10,000 children
+Domain = Literal["front_door", "assessments", "child_protection", "looked_after", "workforce"]
 DOMAINS = {
     "front_door": {"en": "Front door and contacts", "cy": "Y drws ffrynt a chysylltiadau"},
     "assessments": {"en": "Assessments", "cy": "Asesiadau"},
+    "child_protection": {"en": "Child protection and strategy discussions",
+                         "cy": "Amddiffyn plant a thrafodaethau strategaeth"},
+    "looked_after": {"en": "Children looked after", "cy": "Plant sy'n derbyn gofal"},
     "workforce": {"en": "Caseloads and workforce", "cy": "Llwyth achosion a'r gweithlu"},
 }
 # What kpi.pack.headlines fills into a headline; any other {name} would fail when the pack is made.
-HEADLINE_FIELDS = ("value", "number", "abs_value", "numerator", "denominator", "period", "timescale", "threshold")
+HEADLINE_FIELDS = ("value", "number", "abs_value", "numerator", "denominator", "period", "timescale", "threshold",
+                   "strategy_timescale")
 CHANGE_CASES = ("rose", "fell", "same")
 CATALOGUE_FILE = resources.files("kpi.catalogue").joinpath("indicators.yml")
 
@@ -37,7 +41,7 @@ class Indicator:
     id: str
     title: dict[str, str]
     domain: str
-    unit: Literal["count", "percent", "days", "ratio"]
+    unit: Unit
     polarity: Polarity
     numerator: str
     denominator: str | None
@@ -51,6 +55,7 @@ class Indicator:
     welsh_reviewed: bool = False
     proportion: bool | None = None  # None: true for percentages
     headline: dict[str, Any] = field(default_factory=dict)
+    short_title: dict[str, str] | None = None  # for the summary table, under the section's heading
 
     @property
     def is_proportion(self) -> bool:
@@ -59,6 +64,12 @@ class Indicator:
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["en"]
+
+    def short_title_in(self, language: str) -> str:
+        """The summary table's shorter title (its row sits under the section's heading), else the title."""
+        if self.short_title:
+            return self.short_title.get(language) or self.short_title["en"]
+        return self.title_in(language)
 
 
 # --- the schema of an entry in indicators.yml ---------------------------------------------------
@@ -77,6 +88,7 @@ class Entry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     title: Words
+    short_title: Words | None = None
     headline: dict[str, Any] = Field(default_factory=dict)
     welsh_reviewed: bool = False
     domain: Domain

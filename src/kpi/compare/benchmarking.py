@@ -138,7 +138,7 @@ def measure_for(config: Config, indicator_id: str, rows: pd.DataFrame | None = N
             break
     stated = rows.loc[rows["indicator_id"].eq(indicator_id), "unit"].dropna().unique() if (
         rows is not None and "unit" in rows) else []
-    if len(stated) == 1 and stated[0] in ("percent", "count", "ratio", "days"):
+    if len(stated) == 1 and stated[0] in ("percent", "count", "ratio", "rate", "days"):
         unit = str(stated[0])  # as the file or published_measures.yml says (kpi.data.published.units)
     if decimals is None:
         from kpi.data.published.checks import decimals_of

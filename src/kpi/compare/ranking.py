@@ -176,7 +176,7 @@ def _nation_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
 
 
 def _nation_value(rows: pd.DataFrame, authorities: pd.DataFrame, area: Area, unit: str) -> tuple[float, str]:
-    scale = 100 if unit == "percent" else 1
+    scale = {"percent": 100, "rate": 10_000}.get(unit, 1)  # a rate is per 10,000 children
     nation = _nation_rows(rows, area)
     published = not nation.empty and pd.notna(nation["value"].iloc[0])
     if area.nation == "england" and published:

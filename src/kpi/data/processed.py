@@ -23,12 +23,22 @@ MAIN_DATE = {
     "contact_counts": "month",
     "assessments": "referral_date",
     "caseloads": "snapshot_date",
+    "child_protection": "registration_date",
+    "strategy_discussions": "concern_date",
+    "looked_after": "start_date",
+    "allocations": "opened_date",
+    "establishment": "snapshot_date",
 }
 ALL_DATES = {
     "contacts": ("received_at", "decision_at"),
     "contact_counts": ("month",),
     "assessments": ("referral_date", "start_date", "completion_date"),
     "caseloads": ("snapshot_date",),
+    "child_protection": ("registration_date", "end_date"),
+    "strategy_discussions": ("concern_date", "discussion_date"),
+    "looked_after": ("start_date", "end_date"),
+    "allocations": ("opened_date", "allocated_date", "closed_date"),
+    "establishment": ("snapshot_date",),
 }
 
 

@@ -79,8 +79,10 @@ def build_schema(table: Table, *, earliest: dt.date, latest: dt.date) -> tuple[p
             unique=(name == table.id),
             required=True,
         )
-    frame_checks = [_order_check(c.column, c.other, c.reason) for c in table.checks if c.check == "not_before"]
-    codes.update({check.error: "dates_out_of_order" for check in frame_checks})
+    frame_checks = []
+    for check in table.checks:
+        frame_checks.append(_order_check(check.column, check.other, check.reason))
+        codes[check.reason] = "dates_out_of_order" if check.check == "not_before" else "out_of_range"
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False), codes
 
 

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 from kpi.catalogue.checked import checked, mapping, read_yaml
 from kpi.errors import ConfigError
 
-TABLE_NAMES = ("contacts", "contact_counts", "assessments", "caseloads", "comparators")
+TABLE_NAMES = ("contacts", "contact_counts", "assessments", "caseloads", "child_protection", "strategy_discussions",
+               "looked_after", "allocations", "establishment", "comparators")
 
 # Columns that identify a person. They are never loaded, even when an extract carries them;
 # the ingest report lists them so an officer can ask for a leaner extract.
@@ -107,7 +108,7 @@ def _check_default(column: Column) -> None:
 
 
 class Check(_Entry):
-    check: Literal["not_before"]
+    check: Literal["not_before", "at_least"]  # not_before: two dates in order; at_least: two numbers
     column: str
     other: str
     reason: str = Field(min_length=1)
@@ -154,10 +155,11 @@ class Table(_Entry):
             if name not in self.columns:
                 raise ValueError(f"key: '{name}' is not a column of {self.name}")
         for number, check in enumerate(self.checks):
+            types, kind = (DATE_TYPES, "date") if check.check == "not_before" else (LIMITED_TYPES, "number")
             for name in (check.column, check.other):
                 column = self.columns.get(name)
-                if column is None or column.type not in DATE_TYPES:
-                    raise ValueError(f"checks[{number}]: '{name}' is not a date column of {self.name}")
+                if column is None or column.type not in types:
+                    raise ValueError(f"checks[{number}]: '{name}' is not a {kind} column of {self.name}")
         return self
 
 

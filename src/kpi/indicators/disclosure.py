@@ -35,7 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CHILD_DOMAINS = ("front_door", "assessments")
+# The tables whose records are about children (or their cases); the others are about staff.
+CHILD_TABLES = ("contacts", "contact_counts", "assessments", "child_protection", "strategy_discussions", "looked_after",
+                "allocations")
 SYMBOLS = {"dfe": "c", "welsh_government": "*"}
 # Columns that say something about a withheld figure and go with it.
 NUMBERS_OF_A_FIGURE = ("numerator", "denominator", "value", "ci_lower", "ci_upper")
@@ -72,7 +74,7 @@ class Policy:
     def figure_rule(self, indicator) -> Callable[[float, float], bool] | None:
         """For one figure of an indicator: a test of (numerator, denominator) saying it must be withheld,
         or None for figures about staff, which are shown as they are."""
-        if indicator.domain not in CHILD_DOMAINS:
+        if not about_children(indicator):
             return None
         counts_numerator, share = numerator_counts_children(indicator), is_share(indicator)
 
@@ -91,13 +93,13 @@ class Policy:
     def to_withhold(self, frame: pd.DataFrame, indicators: dict) -> pd.Series:
         """True for each row (one indicator and period) whose figure must be withheld."""
         ids = frame["indicator_id"]
-        about_children = ids.map({i: ind.domain in CHILD_DOMAINS for i, ind in indicators.items()}).fillna(False)
+        children = ids.map({i: about_children(ind) for i, ind in indicators.items()}).fillna(False)
         counts_numerator = ids.map({i: numerator_counts_children(ind) for i, ind in indicators.items()}).fillna(True)
         share = ids.map({i: is_share(ind) for i, ind in indicators.items()}).fillna(False)
         numerator, denominator = frame["numerator"].astype("float64"), frame["denominator"].astype("float64")
         primary = (self.small(numerator) & counts_numerator.astype(bool)) | self.small(denominator)
         complement = share.astype(bool) & self.small(denominator - numerator)
-        return (about_children.astype(bool) & (primary | complement)).astype(bool)
+        return (children.astype(bool) & (primary | complement)).astype(bool)
 
     def withhold(self, frame: pd.DataFrame, indicators: dict) -> pd.DataFrame:
         """A copy with every figure that could reveal a small count of children withheld (`suppressed`
@@ -116,12 +118,12 @@ class Policy:
         """Welsh Government style: counts of children shown to the nearest 5 (rates are not rounded)."""
         if self.style != "welsh_government":
             return frame
-        about_children = frame["indicator_id"].map({i: ind.domain in CHILD_DOMAINS
-                                                    for i, ind in indicators.items()}).fillna(False).astype(bool)
+        children = frame["indicator_id"].map({i: about_children(ind)
+                                              for i, ind in indicators.items()}).fillna(False).astype(bool)
         frame = frame.copy()
         for column in ("numerator", "denominator"):
-            frame.loc[about_children, column] = round_to_five(frame.loc[about_children, column])
-        counts = about_children & frame["indicator_id"].map({i: ind.unit == "count" for i, ind in
+            frame.loc[children, column] = round_to_five(frame.loc[children, column])
+        counts = children & frame["indicator_id"].map({i: ind.unit == "count" for i, ind in
                                                              indicators.items()}).fillna(False).astype(bool)
         frame.loc[counts, "value"] = round_to_five(frame.loc[counts, "value"])
         return frame
@@ -182,6 +184,12 @@ def round_to_five(values: pd.Series) -> pd.Series:
     return np.floor(values.astype("float64") / 5 + 0.5) * 5
 
 
+def about_children(indicator) -> bool:
+    """Its figures count children or their cases (any table it needs is about children), so small counts are
+    withheld in public; figures about staff (caseloads, establishment) are shown as they are."""
+    return any(name in CHILD_TABLES for alternatives in indicator.tables for name in alternatives)
+
+
 def numerator_counts_children(indicator) -> bool:
     """The numerator is a count of children's records (not a sum of working days)."""
     return indicator.unit != "days"
@@ -197,9 +205,9 @@ def withhold_completeness(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     of children's records too (\"4 / 3 / 75.0%\" would reveal 1 child without a language recorded)."""
     if frame.empty:
         return frame
-    about_children = frame["table"].isin(["contacts", "contact_counts", "assessments"])
+    children = frame["table"].isin(CHILD_TABLES)
     records, recorded = frame["records"].astype("float64"), frame["recorded"].astype("float64")
-    withheld = about_children & (policy.small(records) | policy.small(recorded) | policy.small(records - recorded))
+    withheld = children & (policy.small(records) | policy.small(recorded) | policy.small(records - recorded))
     frame = frame.copy()
     frame["suppressed"] = withheld
     for column in ("records", "recorded", "percent"):

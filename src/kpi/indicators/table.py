@@ -37,7 +37,9 @@ WITHHELD = ["suppressed", "previous_suppressed", "last_year_suppressed"]  # in a
 def settings_from(config: Config) -> Settings:
     return Settings(timescale=config.timescale, caseload_threshold=config.caseload_threshold,
                     caseload_threshold_per=config.caseload_threshold_per, timescale_from=config.timescale_anchor,
-                    workforce_definition=config.workforce_definition)
+                    workforce_definition=config.workforce_definition,
+                    strategy_timescale=config.strategy_discussion_working_days,
+                    child_population=config.child_population)
 
 
 def _tables_for_group(data: ProcessedData, by: str | None, group: str) -> dict[str, pd.DataFrame]:

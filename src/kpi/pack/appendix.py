@@ -56,6 +56,22 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
             if content.config.caseload_threshold_per == "fte" else
             t("A social worker is over the caseload threshold when they hold more than {threshold} open cases.",
               threshold=f"{content.config.caseload_threshold:g}"),
+            t("Where the teams' establishment is supplied, the agency rate and the vacancy rate come from its last "
+              "snapshot in the period, as DfE defines them: agency FTE divided by agency FTE plus the FTE of social "
+              "workers in post (funded posts less vacancies); vacant FTE divided by funded FTE. A post covered by an "
+              "agency worker is still vacant."),
+        ]),
+        (t("Child protection and children looked after"), [
+            t("A re-registration is a registration of a child whose previous registration on the child protection "
+              "register ended in the 12 months before it (Wales PM27). The average time on the register is of the "
+              "registrations that ended in the period, in days (PM28)."),
+            t("A strategy discussion is in time when it is held within {days} working days of the concern, counted "
+              "as assessments are; one not yet held is not in time.",
+              days=content.config.strategy_discussion_working_days),
+            t("Children looked after are counted once each at the end of the last day of the period; children "
+              "other authorities have placed here are counted separately, never as ours. A placement is a row of "
+              "the looked-after extract; three or more placements counts those a child had in the 12 months up to "
+              "the end of the period, the one they were in when the 12 months began included."),
         ]),
         (t("Statistical process control"), [
             spc_text,

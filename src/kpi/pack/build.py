@@ -183,6 +183,7 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
         since_label=_since_label(result, content_text.language), normal_low=low, normal_high=high,
         target=row["target"], nation_value=row.get("nation_value"), nation_name=nation,
         timescale=config.timescale, threshold=config.caseload_threshold, threshold_per=config.caseload_threshold_per,
+        strategy_timescale=config.strategy_discussion_working_days,
         suppressed=bool(row.get("suppressed", False)), monthly=indicator.chart == "monthly",
         missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None,
         nation_period=fp.label(fp.parse_period(row["comparator_period"]), content_text.language)

@@ -32,7 +32,7 @@ import pandas as pd
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 # Sheets (by code) that hold figures of ours about children: the summary and the chart data.
-FIGURE_SHEETS = ("summary", "front_door", "assessments", "workforce")
+FIGURE_SHEETS = ("summary", "front_door", "assessments", "child_protection", "looked_after", "workforce")
 
 
 class DisclosureRisk(Exception):

@@ -36,6 +36,7 @@ class HeadlineFacts:
     timescale: int
     threshold: float
     suppressed: bool = False
+    strategy_timescale: int = 1  # working days from a concern to its strategy discussion (kpi.yml)
     threshold_per: str = "fte"  # the caseload threshold is per FTE or per worker (kpi.yml caseload_threshold_per)
     monthly: bool = False  # the chart (and so SPC) is of monthly values
     missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
@@ -45,7 +46,10 @@ class HeadlineFacts:
 
 # Sources in words, for "no data: caseloads not supplied".
 SOURCE_WORDS = {"contacts": "contacts", "contact_counts": "monthly contact counts", "assessments": "assessments",
-                "caseloads": "caseloads", "comparators": "published comparator figures"}
+                "caseloads": "caseloads", "child_protection": "child protection registrations",
+                "strategy_discussions": "strategy discussions", "looked_after": "periods of care",
+                "allocations": "case allocations", "establishment": "team establishment",
+                "comparators": "published comparator figures"}
 
 
 def missing_source_words(missing: str, text: Text) -> str:
@@ -100,7 +104,7 @@ def _possible_range(indicator: Indicator, low: float, high: float) -> tuple[floa
     """Process limits can fall outside what is possible (below 0%, above 100%): say what is possible."""
     if indicator.is_proportion:
         return max(low, 0.0), min(high, 100.0)
-    if indicator.unit in ("count", "ratio", "days"):
+    if indicator.unit in ("count", "ratio", "rate", "days"):
         return max(low, 0.0), high
     return low, high
 
@@ -130,7 +134,8 @@ def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
         value=fmt(facts.value), abs_value=fmt(abs(facts.value)),
         number=f"{facts.value:,.{indicator.decimals}f}", numerator=format_count(facts.numerator),
         denominator=format_count(facts.denominator) if pd.notna(facts.denominator) else "",
-        period=facts.period_label, timescale=facts.timescale, threshold=threshold_words(facts, text))
+        period=facts.period_label, timescale=facts.timescale, threshold=threshold_words(facts, text),
+        strategy_timescale=strategy_timescale_words(facts.strategy_timescale, text))
     sentences = [first[0].upper() + first[1:]]
     icon = facts.variation_icon
     if icon in _SPECIAL:
@@ -145,6 +150,13 @@ def headline(indicator: Indicator, facts: HeadlineFacts, text: Text) -> str:
         sentences.append(text("There are too few periods yet to tell real change from normal variation."))
     sentences += [s for s in (_target_sentence(indicator, facts, text, fmt), _nation_sentence(facts, text, fmt)) if s]
     return " ".join(sentences)
+
+
+def strategy_timescale_words(days: int, text) -> str:
+    """'the same day', 'one working day' or '3 working days': the local timescale for a strategy discussion."""
+    if days == 0:
+        return text("the same day")
+    return text("one working day") if days == 1 else text("{n} working days", n=days)
 
 
 def threshold_words(facts: HeadlineFacts, text) -> str:

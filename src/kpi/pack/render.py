@@ -169,9 +169,11 @@ def summary_rows(content: PackContent) -> list[dict]:
         variation = view.spc.variation_icon if view.spc is not None else None
         assurance = view.spc.assurance_icon if view.spc is not None else None
         no_figure = _no_figure(content, view)
+        if no_figure and isinstance(view.row.get("missing_source"), str):
+            no_figure = content.text("no data: not supplied")  # the section says which extract
         rows.append({
-            "id": view.indicator.id,
-            "title": view.indicator.title_in(content.language),
+            "id": view.indicator.id, "domain": view.indicator.domain,
+            "title": view.indicator.short_title_in(content.language),
             "value": _value(view), "count": _count(view), "target": _target(view),
             "no_figure": no_figure,
             "rag": rag, "rag_class": rag_class,
@@ -183,7 +185,9 @@ def summary_rows(content: PackContent) -> list[dict]:
             "assurance_icon": _icon("assurance", assurance, content.language)
             if assurance in ASSURANCE_ICON_STYLE else None,
             "nation": _nation(content, view),
-            "travel": view.travel.lines if view.travel else [],
+            # The steps only: the row's Variation cell already says whether the change is real, and one line
+            # a row keeps every indicator on one page.
+            "travel": view.travel.lines[:1] if view.travel else [],
         })
     return rows
 
@@ -200,8 +204,22 @@ def _headings(content: PackContent) -> dict[str, str]:
     return {"previous_heading": t(PREVIOUS_HEADINGS[fp.kind(content.period)]), "change_heading": change}
 
 
+# The summary's column widths (%), by language: set so that most rows take one line and every indicator fits one
+# landscape page (Welsh words for the variation and the change are longer).
+SUMMARY_COLUMNS = {"en": (19, 5.5, 7.5, 4.5, 6.5, 14, 12, 17, 14),
+                   "cy": (16, 5.5, 7, 4.5, 7, 13, 12, 15, 20)}
+
+
+def summary_groups(content: PackContent) -> list[tuple[str, list[dict]]]:
+    """The summary's rows under their section's heading, in the order of the sections."""
+    rows = summary_rows(content)
+    return [(content.text(DOMAINS[domain]["en"]), [row for row in rows if row["domain"] == domain])
+            for domain in content.domains]
+
+
 def summary(content: PackContent) -> str:
-    return _render("summary.html.j2", content, rows=summary_rows(content), period_label=content.period_label,
+    return _render("summary.html.j2", content, groups=summary_groups(content), period_label=content.period_label,
+                   column_widths=SUMMARY_COLUMNS.get(content.language, SUMMARY_COLUMNS["en"]),
                    nation=content.nation_name, public=content.audience == "public",
                    restated_count=len(restated_rows(content)), symbol=content.policy.symbol,
                    threshold=content.policy.threshold, **_headings(content))
@@ -217,9 +235,25 @@ def _commentary(content: PackContent, view: IndicatorView) -> tuple[str | None, 
     return None, None
 
 
+def _no_data_for_domain(content: PackContent, views: list[IndicatorView]) -> str | None:
+    """One line instead of a page of empty figures when none of a section's extracts was supplied."""
+    missing = [view.row.get("missing_source") for view in views]
+    if not views or not all(isinstance(m, str) and m for m in missing):
+        return None
+    sources = " / ".join(dict.fromkeys(missing_source_words(m, content.text) for m in missing))
+    titles = "; ".join(view.indicator.title_in(content.language) for view in views)
+    return content.text("No data: {source} not supplied, so this section has no figures ({titles}).",
+                        source=sources, titles=titles)
+
+
 def domain_section(content: PackContent, domain: str) -> str:
+    views = content.domain_views(domain)
+    no_data = _no_data_for_domain(content, views)
+    if no_data:
+        return _render("domain.html.j2", content, anchor=domain, title=content.text(DOMAINS[domain]["en"]),
+                       items=[], no_data=no_data, nation=content.nation_name, **_headings(content))
     items = []
-    for view in content.domain_views(domain):
+    for view in views:
         rag, rag_class = _rag(content, view)
         text, placeholder = _commentary(content, view)
         trend = view.trend
@@ -299,7 +333,10 @@ def comparisons_section(content: PackContent) -> str:
 
 
 TABLE_WORDS = {"contacts": "Contacts", "contact_counts": "Monthly contact counts", "assessments": "Assessments",
-               "caseloads": "Caseloads", "comparators": "Published comparator figures"}
+               "caseloads": "Caseloads", "child_protection": "Child protection registrations",
+               "strategy_discussions": "Strategy discussions", "looked_after": "Periods of care",
+               "allocations": "Case allocations", "establishment": "Team establishment",
+               "comparators": "Published comparator figures"}
 
 
 def quality_section(content: PackContent) -> str:

@@ -16,7 +16,7 @@ from kpi.words.text import Text
 from kpi.words.formatting import format_count
 
 ARROWS = {"up": "▲", "down": "▼"}
-UNIT_OF_CHANGE = {"percent": "{amount} pts", "days": "{amount} days", "count": "{amount}", "ratio": "{amount}"}
+UNIT_OF_CHANGE = {"percent": "{amount} pts", "days": "{amount} days", "count": "{amount}", "ratio": "{amount}", "rate": "{amount}"}
 # What SPC says about the latest point, as the end of the change's sentence.
 SIGNAL = {
     "common_cause": "within normal variation",

@@ -20,14 +20,14 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from kpi.data.cells import append_row
 from kpi.data.sheets import style_headings
-from kpi.indicators.disclosure import CHILD_DOMAINS, is_share, numerator_counts_children
+from kpi.indicators.disclosure import CHILD_TABLES, about_children, is_share, numerator_counts_children
 from kpi.pack.build import PackContent
 from kpi.pack.render import section_titles
 from kpi.pack.workbook_words import CODED, heading, in_words, sheet_name
 from kpi.data.provenance import provenance_by_source, reasons_in_words
 
 # Values are stored as numbers in the indicator's unit (86.2 for 86.2%), shown with the unit's format.
-NUMBER_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "ratio": "0.0", "days": "0.0"}
+NUMBER_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "ratio": "0.0", "rate": "0.0", "days": "0.0"}
 VALUE_COLUMNS = ("value", "previous_value", "last_year_value", "target", "mean", "lpl", "upl", "nation_value",
                  "lower_quartile", "median", "upper_quartile", "comparator_value", "change_on_previous",
                  "change_on_last_year", "region_value", "neighbours_median", "published_value", "ci_lower", "ci_upper")
@@ -115,7 +115,7 @@ def _with_disclosure(frame: pd.DataFrame, content: PackContent) -> pd.DataFrame:
     indicators = {i: v.indicator for i, v in content.views.items()}
     ids = frame["indicator_id"]
     frame = frame.copy()
-    frame["about_children"] = ids.map({i: ind.domain in CHILD_DOMAINS for i, ind in indicators.items()})
+    frame["about_children"] = ids.map({i: about_children(ind) for i, ind in indicators.items()})
     frame["share"] = ids.map({i: is_share(ind) for i, ind in indicators.items()})
     frame["numerator_counts_children"] = ids.map({i: numerator_counts_children(ind) for i, ind in indicators.items()})
     withheld = frame["suppressed"] if "suppressed" in frame else pd.Series(False, index=frame.index)
@@ -186,7 +186,7 @@ def _completeness(content: PackContent) -> pd.DataFrame:
     frame = content.completeness.copy()
     if frame.empty:
         return frame
-    frame["about_children"] = frame["table"].isin(["contacts", "contact_counts", "assessments"])
+    frame["about_children"] = frame["table"].isin(CHILD_TABLES)
     frame = frame.drop(columns=["field"], errors="ignore")  # a code; `description` says it in words
     for column in ("description", "cohort"):
         frame[column] = frame[column].map(lambda v: content.text(v) if isinstance(v, str) else v)

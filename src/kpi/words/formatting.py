@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-UNIT_SUFFIX = {"percent": "%", "days": " days", "ratio": "", "count": ""}
+UNIT_SUFFIX = {"percent": "%", "days": " days", "ratio": "", "rate": "", "count": ""}
 # A unit's word in each language (the number comes first in both: "56.6 days", "56.6 diwrnod").
 UNIT_SUFFIX_BY_LANGUAGE = {"en": UNIT_SUFFIX, "cy": {**UNIT_SUFFIX, "days": " diwrnod"}}
 

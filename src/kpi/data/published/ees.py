@@ -165,7 +165,10 @@ def read_ees(table: Table, source: Source, path: Path):
             position(column, what=f" (options.values.{mapping.indicator_id}.where)")
             mine &= common.matches_any(text(column), allowed)
         matched |= mine
-        part = base[mine].assign(indicator_id=mapping.indicator_id, published_id=mapping.value, _order=order)
+        value_at = position(mapping.value, what=f" (options.values.{mapping.indicator_id}.value)")
+        # The column's name as published (options may spell it in another case): published_measures.yml knows it so.
+        part = base[mine].assign(indicator_id=mapping.indicator_id, published_id=headers[value_at].strip(),
+                                 _order=order)
         for canonical in ("value", "numerator", "denominator"):
             column = getattr(mapping, canonical)
             if column is None:

@@ -73,6 +73,8 @@ class Settings:
     # children and family social worker, team managers included (support workers are not registered).
     case_holding_roles: tuple[str, ...] = ("social_worker", "senior_practitioner")
     registered_roles: tuple[str, ...] = ("social_worker", "senior_practitioner", "team_manager")
+    strategy_timescale: int = 1  # working days from the concern to the strategy discussion (kpi.yml)
+    child_population: int | None = None  # children aged 0 to 17 in the area (kpi.yml), for rates per 10,000
 
 
 @dataclass
@@ -183,4 +185,5 @@ def measure(function: Callable[[PeriodData], Counted]) -> Measure:
     return MEASURES[function.__name__]
 
 
-from kpi.indicators.measures import assessments, front_door, workforce  # noqa: E402,F401  (registers the measures)
+from kpi.indicators.measures import (assessments, child_protection, front_door, looked_after,  # noqa: E402,F401
+                                     workforce)  # (importing them registers the measures)

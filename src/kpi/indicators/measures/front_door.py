@@ -59,6 +59,17 @@ def contacts_from_police_pct(data: PeriodData) -> Counted:
 
 
 @measure
+def referrals_from_police_pct(data: PeriodData) -> Counted:
+    """Of the contacts received in the period that were referrals, those from the police (as DfE's
+    referrals by source count them)."""
+    received = data.once(_received)
+    referrals = rows_where(received, received["contact_type"].eq("referral"))
+    police = rows_where(referrals, referrals["source"].eq("police"))
+    return Counted(percent(_how_many(police), _how_many(referrals), nothing="no referrals received in the period"),
+                   police, referrals)
+
+
+@measure
 def contacts_decided_within_1wd_pct(data: PeriodData) -> Counted:
     """Same-day decisions count (0 working days); a contact not yet decided counts as not in time."""
     received = data.once(_record_level)

@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from kpi.config import load_config
+from kpi.data.tables import TABLE_NAMES
 from kpi.demo import write_demo
 from kpi.demo.span import span_for
 
@@ -48,6 +49,11 @@ EXPECTED_BAD = sorted([
     ("contacts", "invalid_date"), ("contacts", "unknown_category"), ("contacts", "dates_out_of_order"),
     ("contacts", "duplicate_row"), ("assessments", "dates_out_of_order"), ("assessments", "invalid_date"),
     ("assessments", "duplicate_row"), ("caseloads", "invalid_count"), ("caseloads", "totals_row"),
+    ("strategy_discussions", "invalid_date"), ("strategy_discussions", "duplicate_row"),
+    ("child_protection", "dates_out_of_order"), ("child_protection", "unknown_category"),
+    ("looked_after", "unknown_category"), ("looked_after", "missing_value"),
+    ("allocations", "dates_out_of_order"), ("allocations", "invalid_date"),
+    ("establishment", "out_of_range"), ("establishment", "totals_row"),
 ])
 WALES_AUTHORITY_CODES = {f"W060000{n:02d}" for n in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20,
                                                     21, 22, 23, 24)}
@@ -167,7 +173,7 @@ def ingested(demo):
     status = _INGEST[root].wait(timeout=600)
     processed = root / "data/processed"
     rejected = {name: pd.read_csv(processed / "rejected" / f"{name}.csv", dtype=str, keep_default_na=False)
-                for name in ("contacts", "contact_counts", "assessments", "caseloads", "comparators")}
+                for name in TABLE_NAMES}
     report = pd.read_csv(processed / "ingest_report.csv", keep_default_na=False)
     return status, processed, rejected, report
 

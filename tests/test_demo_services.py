@@ -198,8 +198,17 @@ def test_headers_are_the_systems_and_dates_are_day_first(out):
                                            "Category of Abuse", "Team Name"]
     assert headers["establishment"][:2] == ["As At Date", "Team Name"]
     assert "Date of Concern" in headers["strategy_discussions"] and "Out of County" in headers["looked_after"]
-    text = (out / "child_protection.csv").read_text(encoding="utf-8")
-    assert "/" in text.splitlines()[1] and "-" not in text.splitlines()[1].split(",")[2]
+    for name, columns in (("child_protection", ["Date Registered", "Deregistration Date"]),
+                          ("strategy_discussions", ["Date of Concern", "Strategy Discussion Date"]),
+                          ("looked_after", ["Placement Start Date", "Placement End Date"]),
+                          ("allocations", ["Date Opened", "Date Allocated", "Date Closed"]),
+                          ("establishment", ["As At Date"])):
+        frame = pd.read_csv(out / NEW_FILES[name], dtype=str, keep_default_na=False)
+        for column in columns:
+            cells = frame[column][frame[column].ne("")]
+            # Day first, as the system writes them (a planted row or two aside).
+            assert cells.str.fullmatch(r"\d{2}/\d{2}/\d{4}").mean() > 0.99, (name, column)
+            assert pd.to_numeric(cells.str[:2], errors="coerce").gt(12).any(), (name, column)
 
 
 def test_the_config_names_every_new_source_and_the_child_population(demo):

@@ -120,11 +120,12 @@ def summary_lines(result: IngestResult, files_per_table: int = 3) -> list[str]:
                       "rows_read": files["rows_read"].sum(), "rows_accepted": files["rows_accepted"].sum(),
                       "rows_rejected": files["rows_rejected"].sum(), "commonest_reasons": commonest(rejected)})
     width = max(12, max(len(row["file"]) for row in shown))
-    lines = [f"{'table':<15}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
+    names = max(13, max(len(row["table"]) for row in shown)) + 2  # the longest table name, then two spaces
+    lines = [f"{'table':<{names}}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
     for row in shown:
-        lines.append(f"{row['table']:<15}{row['file']:<{width + 2}}{row['rows_read']:>9,}{row['rows_accepted']:>10,}"
-                     f"{row['rows_rejected']:>10,}  {row['commonest_reasons']}")
-    lines.append(f"{'total':<15}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
+        lines.append(f"{row['table']:<{names}}{row['file']:<{width + 2}}{row['rows_read']:>9,}"
+                     f"{row['rows_accepted']:>10,}{row['rows_rejected']:>10,}  {row['commonest_reasons']}")
+    lines.append(f"{'total':<{names}}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
                  f"{report['rows_accepted'].sum():>10,}{report['rows_rejected'].sum():>10,}")
     for row in report.itertuples():
         if row.identifying_columns_not_loaded:

@@ -11,6 +11,16 @@ latest complete quarter before today, in the shapes officers really get them:
 - `assessments.xlsx`: sheet "Assessments" with a title row above the headers and real date cells;
 - `caseloads.csv`: month-end caseload snapshots for about 60 workers in 6 teams;
 - `comparators.csv`: synthetic annual figures for the 22 Welsh authorities and Wales;
+- `strategy_discussions.csv`: a strategy discussion for every contact that went to one, and for each
+  re-registration on the register (which arose during work with the family: no contact);
+- `child_protection.csv`: every registration on the child protection register open at any time from
+  12 months before the data start, with a planted rise in re-registrations within 12 months over the
+  last ten quarters (see kpi.demo.child_protection);
+- `looked_after.csv`: children looked after, one row per placement episode (as at the last day of
+  the data), including children other authorities placed in the area;
+- `allocations.csv`: cases opened to the long-term teams and when each was allocated to a worker;
+- `establishment.csv`: each team's funded posts, vacancies, agency cover and sickness at each month
+  end, consistent with the caseload snapshots;
 - a `kpi.yml` for all of them, written only if there is none (an officer's config is never
   overwritten).
 
@@ -31,9 +41,12 @@ import pandas as pd
 
 from kpi.demo import assessments as assessment_model
 from kpi.demo import caseloads as caseload_model
+from kpi.demo import child_protection as child_protection_model
 from kpi.demo import comparators as comparator_model
 from kpi.demo import contacts as contact_model
+from kpi.demo import establishment as establishment_model
 from kpi.demo import extracts
+from kpi.demo import looked_after as looked_after_model
 from kpi.demo.config_file import config_text
 from kpi.data.files import write_bytes_atomically
 from kpi.demo.files import csv_bytes, xlsx_bytes
@@ -54,10 +67,19 @@ ASSESSMENTS_FILE = "assessments.xlsx"
 ASSESSMENTS_SHEET = "Assessments"
 CASELOADS_FILE = "caseloads.csv"
 COMPARATORS_FILE = "comparators.csv"
+CHILD_PROTECTION_FILE = "child_protection.csv"
+STRATEGY_FILE = "strategy_discussions.csv"
+LOOKED_AFTER_FILE = "looked_after.csv"
+ALLOCATIONS_FILE = "allocations.csv"
+ESTABLISHMENT_FILE = "establishment.csv"
+# Children aged 0-17 in the area (ONS mid-year estimates put Wrexham's at about 29,000).
+CHILD_POPULATION = 29_000
 
 # Each part of the data set draws from its own stream, so changing one leaves the others alone.
 _STREAMS = {"contacts": 1, "assessments": 2, "caseloads": 3, "comparators": 4, "contacts_bad": 5,
-            "assessments_bad": 6, "caseloads_bad": 7}
+            "assessments_bad": 6, "caseloads_bad": 7, "strategy_discussions": 8, "child_protection": 9,
+            "looked_after": 10, "allocations": 11, "establishment": 12, "strategy_discussions_bad": 13,
+            "child_protection_bad": 14, "looked_after_bad": 15, "allocations_bad": 16, "establishment_bad": 17}
 
 
 @dataclass(frozen=True)
@@ -124,7 +146,14 @@ def generate(seed: int = 2017, today: dt.date | None = None) -> dict[str, pd.Dat
     caseloads = caseload_model.generate(span, _rng(seed, "caseloads"))
     demo = comparator_model.demo_figures(span, contacts, assessments, caseloads)
     comparators = comparator_model.generate(span, demo, _rng(seed, "comparators"))
-    return {"contacts": contacts, "assessments": assessments, "caseloads": caseloads, "comparators": comparators}
+    discussions, register = child_protection_model.generate(
+        span, contacts, assessments, _rng(seed, "strategy_discussions"), _rng(seed, "child_protection"))
+    looked_after = looked_after_model.generate(span, assessments, register, _rng(seed, "looked_after"))
+    allocations = establishment_model.allocations(span, assessments, _rng(seed, "allocations"))
+    establishment = establishment_model.establishment(span, caseloads, _rng(seed, "establishment"))
+    return {"contacts": contacts, "assessments": assessments, "caseloads": caseloads, "comparators": comparators,
+            "strategy_discussions": discussions, "child_protection": register, "looked_after": looked_after,
+            "allocations": allocations, "establishment": establishment}
 
 
 def improvement_board_date(span: Span) -> dt.date:
@@ -181,16 +210,45 @@ def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path:
     write_bytes_atomically(out / COMPARATORS_FILE, csv_bytes(comparators))
     result.files.append(WrittenFile(COMPARATORS_FILE, "comparators", len(comparators)))
 
+    _write_services(out, seed, tables, result)
+
     if not config_path.exists():
         text = config_text(out=out, config_path=config_path, seed=seed, name=AUTHORITY_NAME, code=AUTHORITY_CODE,
                            committee=COMMITTEE, welsh_name=WELSH_NAME, extract_date=today,
                            improvement_board=improvement_board_date(span),
+                           child_population=CHILD_POPULATION, looked_after_day=span.end.date(),
                            files={"contacts": CONTACTS_FILE, "contact_counts": COUNTS_GLOB,
                                   "assessments": ASSESSMENTS_FILE, "caseloads": CASELOADS_FILE,
-                                  "comparators": COMPARATORS_FILE})
+                                  "comparators": COMPARATORS_FILE, "strategy_discussions": STRATEGY_FILE,
+                                  "child_protection": CHILD_PROTECTION_FILE, "looked_after": LOOKED_AFTER_FILE,
+                                  "allocations": ALLOCATIONS_FILE, "establishment": ESTABLISHMENT_FILE})
         _write_new(config_path, text)
         result.config_written = True
     return result
+
+
+def _write_services(out: Path, seed: int, tables: dict[str, pd.DataFrame], result: DemoResult) -> None:
+    """The child protection, looked-after, allocation and establishment extracts, each with its bad rows."""
+    discussions, register = tables["strategy_discussions"], tables["child_protection"]
+    episodes, cases = tables["looked_after"], tables["allocations"]
+    parts = [
+        ("strategy_discussions", STRATEGY_FILE, "\n", extracts.STRATEGY_HEADERS,
+         extracts.strategy_discussions_extract(discussions, _rng(seed, "strategy_discussions_bad"),
+                                               52_001 + len(discussions))),
+        ("child_protection", CHILD_PROTECTION_FILE, "\r\n", extracts.CHILD_PROTECTION_HEADERS,
+         extracts.child_protection_extract(register, _rng(seed, "child_protection_bad"), 30_001 + len(register))),
+        ("looked_after", LOOKED_AFTER_FILE, "\r\n", extracts.LOOKED_AFTER_HEADERS,
+         extracts.looked_after_extract(episodes, _rng(seed, "looked_after_bad"), 40_001 + len(episodes))),
+        ("allocations", ALLOCATIONS_FILE, "\n", extracts.ALLOCATION_HEADERS,
+         extracts.allocations_extract(cases, _rng(seed, "allocations_bad"), 120_001 + len(cases))),
+        ("establishment", ESTABLISHMENT_FILE, "\n", extracts.ESTABLISHMENT_HEADERS,
+         extracts.establishment_extract(tables["establishment"], _rng(seed, "establishment_bad"))),
+    ]
+    for table, name, line_end, headers, (rows, placed) in parts:  # a loop over five files
+        rows = rows.rename(columns=headers)
+        write_bytes_atomically(out / name, csv_bytes(rows, line_end=line_end))
+        result.files.append(WrittenFile(name, table, len(rows)))
+        result.bad_rows += _bad_rows(table, name, 1, placed)
 
 
 def _write_new(path: Path, text: str) -> None:

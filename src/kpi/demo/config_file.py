@@ -65,6 +65,27 @@ sources:
   # area and financial year, in the canonical comparators layout.
   comparators:
     path: {comparators}
+  # Strategy discussions and meetings, one row each: the concern they are about ("Date of Concern"),
+  # when the discussion was held (empty until it is) and whether it led to a section 47 enquiry.
+  strategy_discussions:
+    path: {strategy_discussions}
+  # The child protection register: one row per registration, open (no "Deregistration Date") or ended.
+  child_protection:
+    path: {child_protection}
+  # Children looked after: one row per placement episode; a child's period of care is the run of their
+  # episodes with no gap. Children other authorities placed here are marked "Placed by Other LA".
+  # The extract was taken as at {looked_after_day:%d/%m/%Y}: it covers that day even when nothing
+  # started or ended on it.
+  looked_after:
+    path: {looked_after}
+    extract_date: {looked_after_day:%Y-%m-%d}
+  # Cases open to the teams, with the date each was allocated to a worker (empty while it waits).
+  allocations:
+    path: {allocations}
+  # Each team's funded posts, vacancies and agency cover (FTE) and working days lost to sickness,
+  # at the same month ends as the caseload snapshots.
+  establishment:
+    path: {establishment}
 
 # Where `kpi ingest` writes the checked tables (and rejected rows, with reasons), and where packs go.
 processed: data/processed
@@ -72,6 +93,14 @@ reports: reports
 
 # Open cases per social worker FTE above which a worker counts as over the threshold.
 caseload_threshold: 20
+
+# Children aged 0 to 17 living in the area (the ONS mid-year estimate), for children looked after
+# per 10,000 children.
+child_population: {child_population}
+
+# The local timescale for holding a strategy discussion, in working days from the concern
+# (0: the same day).
+strategy_discussion_working_days: 1
 
 # Known changes in how the service works. SPC limits are recalculated from each one (the first
 # quarter or month starting on or after its date), and the pack names it on the charts and says
@@ -111,7 +140,7 @@ def _quoted(text: str) -> str:
 
 def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str], name: str, code: str,
                 committee: dict[str, str], welsh_name: str, improvement_board: dt.date,
-                extract_date: dt.date | None = None
+                child_population: int, looked_after_day: dt.date, extract_date: dt.date | None = None
                 ) -> str:
     """The demo config; `files` maps each source to its path under `out` (a glob for contact_counts).
 
@@ -124,5 +153,6 @@ def config_text(*, out: Path, config_path: Path, seed: int, files: dict[str, str
     return TEMPLATE.format(out=relative_path(out, config_path), seed=seed, name=name, code=code,
                            committee="{" + ", ".join(f"{k}: {_quoted(v)}" for k, v in committee.items()) + "}",
                            welsh_name=welsh_name, custom_words=custom,
-                           improvement_board=improvement_board,
+                           improvement_board=improvement_board, child_population=child_population,
+                           looked_after_day=looked_after_day,
                            extract_date=EXTRACT_DATE.format(day=extract_date) if extract_date else "", **paths)

@@ -28,6 +28,28 @@ CASELOAD_HEADERS = {
     "snapshot_date": "As At Date", "worker_id": "Staff ID", "team": "Team Name", "role_label": "Job Title",
     "fte": "FTE", "open_cases": "Open Allocated Cases", "agency_word": "Agency Worker",
 }
+CHILD_PROTECTION_HEADERS = {
+    "registration_id": "Registration Ref", "child_id": "Person ID", "registration_date": "Date Registered",
+    "end_date": "Deregistration Date", "category_label": "Category of Abuse", "team": "Team Name",
+}
+STRATEGY_HEADERS = {
+    "discussion_id": "Strategy Discussion ID", "child_id": "Person ID", "contact_id": "Contact Ref",
+    "concern_date": "Date of Concern", "discussion_date": "Strategy Discussion Date",
+    "kind_label": "Discussion or Meeting", "section_47_word": "S47 Enquiry", "team": "Team Name",
+}
+LOOKED_AFTER_HEADERS = {
+    "episode_id": "Episode Ref", "child_id": "Person ID", "start_date": "Placement Start Date",
+    "end_date": "Placement End Date", "legal_status_label": "Legal Status", "placement_label": "Placement Type",
+    "outside_word": "Out of County", "other_authority_word": "Placed by Other LA", "team": "Team Name",
+}
+ALLOCATION_HEADERS = {
+    "case_id": "Case Ref", "child_id": "Person ID", "opened_date": "Date Opened", "allocated_date": "Date Allocated",
+    "closed_date": "Date Closed", "team": "Team Name",
+}
+ESTABLISHMENT_HEADERS = {
+    "snapshot_date": "As At Date", "team": "Team Name", "funded_fte": "Funded Posts FTE",
+    "vacant_fte": "Vacancies FTE", "agency_fte": "Agency FTE", "sickness_days": "Working Days Lost",
+}
 ASSESSMENT_HEADER_ROW = 3  # a title row and a blank row stand above the header
 
 SOURCE_LABELS = {"police": "Police", "health": "Health", "education": "Education", "self_or_family": "Self or family",
@@ -173,6 +195,150 @@ def caseloads_extract(caseloads: pd.DataFrame, rng: np.random.Generator
     rows = _with_rows(np.array([fractional]),
                       [("invalid_count", "an open case count of 4.5 (cases are whole numbers)")])
     rows.append((len(out), "totals_row", "a totals row at the bottom (a sum, not a worker)"))
+    return pd.concat([out, total], ignore_index=True), rows
+
+
+def _yes_no(values: pd.Series) -> np.ndarray:
+    """Yes, No, or empty where not recorded."""
+    known = values.notna().to_numpy()
+    answer = values.fillna(False).astype(bool).to_numpy()
+    return np.where(known, np.where(answer, "Yes", "No"), "").astype(object)
+
+
+def child_protection_extract(register: pd.DataFrame, rng: np.random.Generator, first_new_id: int
+                             ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """The child protection register as text, with a deregistration before its registration and a
+    category no synonym knows."""
+    out = pd.DataFrame({
+        "registration_id": register["registration_id"],
+        "child_id": register["child_id"],
+        "registration_date": _uk(register["registration_date"], False),
+        "end_date": _uk(register["end_date"], False),
+        "category_label": register["category_label"],
+        "team": register["team"],
+    })
+    reversed_dates, unknown = _pick(rng, register["end_date"].notna(), 2)
+    after = np.array([reversed_dates, unknown])
+    bad = out.iloc[after].copy().reset_index(drop=True)
+    bad["registration_id"] = [f"CP{first_new_id + i}" for i in range(2)]
+    bad.loc[0, "end_date"] = (register["registration_date"].iloc[reversed_dates] - pd.Timedelta(days=28)).strftime(
+        "%d/%m/%Y")
+    bad.loc[1, "category_label"] = "Domestic Abuse"
+    reasons = [
+        ("dates_out_of_order", "a deregistration dated four weeks before the registration"),
+        ("unknown_category", "a category of abuse that no synonym knows ('Domestic Abuse')"),
+    ]
+    return _insert(out, after, bad), _with_rows(after, reasons)
+
+
+def strategy_discussions_extract(discussions: pd.DataFrame, rng: np.random.Generator, first_new_id: int
+                                 ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """The strategy discussions as text, with a discussion date typed as the 31st of a 30-day month and
+    a row exported twice."""
+    out = pd.DataFrame({
+        "discussion_id": discussions["discussion_id"],
+        "child_id": discussions["child_id"],
+        "contact_id": discussions["contact_id"].fillna(""),
+        "concern_date": _uk(discussions["concern_date"], False),
+        "discussion_date": _uk(discussions["discussion_date"], False),
+        "kind_label": discussions["kind_label"],
+        "section_47_word": _yes_no(discussions["section_47"]),
+        "team": discussions["team"],
+    })
+    held = discussions["discussion_date"]
+    thirtieth = held.dt.month.isin([4, 6, 9, 11]) & held.dt.day.eq(30)
+    impossible = _pick(rng, thirtieth, 1)[0]
+    duplicate = _pick(rng, held.notna(), 1)[0]
+    after = np.array([impossible, duplicate])
+    order = np.argsort(after, kind="stable")
+    after = after[order]
+    bad = out.iloc[after].copy().reset_index(drop=True)
+    typo = int(np.flatnonzero(order == 0)[0])
+    bad.loc[typo, "discussion_id"] = f"SD{first_new_id}"
+    bad.loc[typo, "discussion_date"] = "31" + bad.loc[typo, "discussion_date"][2:]
+    reasons = [("invalid_date", "a discussion date typed as the 31st of a month with 30 days"),
+               ("duplicate_row", "an exact copy of the row above it")]
+    return _insert(out, after, bad), _with_rows(after, [reasons[i] for i in order])
+
+
+def looked_after_extract(episodes: pd.DataFrame, rng: np.random.Generator, first_new_id: int
+                         ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """The looked-after episodes as text, with an order that means the child has left care and an episode
+    with no person id."""
+    out = pd.DataFrame({
+        "episode_id": episodes["episode_id"],
+        "child_id": episodes["child_id"],
+        "start_date": _uk(episodes["start_date"], False),
+        "end_date": _uk(episodes["end_date"], False),
+        "legal_status_label": episodes["legal_status_label"],
+        "placement_label": episodes["placement_label"],
+        "outside_word": _yes_no(episodes["placed_outside"]),
+        "other_authority_word": np.where(episodes["placed_by_other_authority"], "Yes", "No"),
+        "team": episodes["team"].fillna(""),
+    })
+    special_guardianship, no_person = _pick(rng, ~episodes["placed_by_other_authority"], 2)
+    after = np.array([special_guardianship, no_person])
+    bad = out.iloc[after].copy().reset_index(drop=True)
+    bad["episode_id"] = [f"EP{first_new_id + i}" for i in range(2)]
+    bad.loc[0, "legal_status_label"] = "Special Guardianship Order"
+    bad.loc[1, "child_id"] = ""
+    reasons = [
+        ("unknown_category", "a legal status that no synonym knows ('Special Guardianship Order', which ends care)"),
+        ("missing_value", "an episode with no Person ID"),
+    ]
+    return _insert(out, after, bad), _with_rows(after, reasons)
+
+
+def allocations_extract(cases: pd.DataFrame, rng: np.random.Generator, first_new_id: int
+                        ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """The cases as text, with an allocation dated before the case opened and one typed as 'TBC'."""
+    out = pd.DataFrame({
+        "case_id": cases["case_id"],
+        "child_id": cases["child_id"],
+        "opened_date": _uk(cases["opened_date"], False),
+        "allocated_date": _uk(cases["allocated_date"], False),
+        "closed_date": _uk(cases["closed_date"], False),
+        "team": cases["team"],
+    })
+    before_opened, to_be_confirmed = _pick(rng, cases["allocated_date"].notna(), 2)
+    after = np.array([before_opened, to_be_confirmed])
+    bad = out.iloc[after].copy().reset_index(drop=True)
+    bad["case_id"] = [f"CS{first_new_id + i}" for i in range(2)]
+    bad.loc[0, "allocated_date"] = (cases["opened_date"].iloc[before_opened] - pd.Timedelta(days=7)).strftime(
+        "%d/%m/%Y")
+    bad.loc[1, "allocated_date"] = "TBC"
+    reasons = [
+        ("dates_out_of_order", "a case allocated a week before it was opened"),
+        ("invalid_date", "an allocation date typed as 'TBC'"),
+    ]
+    return _insert(out, after, bad), _with_rows(after, reasons)
+
+
+def establishment_extract(establishment: pd.DataFrame, rng: np.random.Generator
+                          ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+    """The establishment as text (FTE to one decimal), with a new team's row whose funded posts were not
+    yet entered and a totals row at the bottom."""
+    out = pd.DataFrame({
+        "snapshot_date": _uk(establishment["snapshot_date"], False),
+        "team": establishment["team"],
+        "funded_fte": establishment["funded_fte"].map("{:.1f}".format),
+        "vacant_fte": establishment["vacant_fte"].map("{:.1f}".format),
+        "agency_fte": establishment["agency_fte"].map("{:.1f}".format),
+        "sickness_days": establishment["sickness_days"].map("{:.1f}".format),
+    })
+    last_team = establishment["team"].eq(establishment["team"].iloc[-1])
+    new_team = _pick(rng, last_team, 1)[0]
+    bad = out.iloc[[new_team]].copy().reset_index(drop=True)
+    bad.loc[0, ["team", "funded_fte", "vacant_fte", "agency_fte", "sickness_days"]] = [
+        "Leaving Care Team", "0.0", "2.0", "0.0", "0.0"]
+    out = _insert(out, np.array([new_team]), bad)
+    last = establishment["snapshot_date"] == establishment["snapshot_date"].max()
+    total = pd.DataFrame([{"snapshot_date": "Total", "team": "",
+                           **{c: f"{establishment.loc[last, c].sum():.1f}"
+                              for c in ("funded_fte", "vacant_fte", "agency_fte", "sickness_days")}}])
+    rows = _with_rows(np.array([new_team]),
+                      [("out_of_range", "a new team with 2.0 FTE vacant and its funded posts not yet entered (0.0)")])
+    rows.append((len(out), "totals_row", "a totals row at the bottom (a sum, not a team)"))
     return pd.concat([out, total], ignore_index=True), rows
 
 

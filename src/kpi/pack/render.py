@@ -206,8 +206,8 @@ def _headings(content: PackContent) -> dict[str, str]:
 
 # The summary's column widths (%), by language: set so that most rows take one line and every indicator fits one
 # landscape page (Welsh words for the variation and the change are longer).
-SUMMARY_COLUMNS = {"en": (19, 5.5, 7.5, 4.5, 6.5, 14, 12, 17, 14),
-                   "cy": (16, 5.5, 7, 4.5, 7, 13, 12, 15, 20)}
+SUMMARY_COLUMNS = {"en": (20, 5.5, 7, 4.5, 6, 12.5, 14, 17, 13.5),
+                   "cy": (16.5, 6.5, 6.8, 3.7, 7.5, 13, 11.2, 15, 19.8)}
 
 
 def summary_groups(content: PackContent) -> list[tuple[str, list[dict]]]:

@@ -14,6 +14,17 @@ from kpi.data.ingest_outputs import IngestResult
 
 TEST_KEY = "test-pseudonym-key-of-at-least-32-bytes"
 
+# The real published statistics, beside the checkout (../shared/data/published); never copied into it.
+PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
+
+
+@pytest.fixture(scope="module")
+def published() -> Path:
+    if not PUBLISHED.is_dir():
+        pytest.fail(f"{PUBLISHED} is missing: these tests read the real published statistics from "
+                    "../shared/data/published beside the checkout (CI has it)")
+    return PUBLISHED
+
 
 @pytest.fixture(autouse=True)
 def _pseudonym_key(monkeypatch):

@@ -19,9 +19,11 @@ WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ][A-Za-zÀ-ÿŵŷŴŶ'’-]*")
 # Names, not words: the method's and the tools' names, the demo's synthetic authorities.
 ALLOWED = {"making", "data", "count", "nhsrplotthedots", "wilson", "xmr", "dfe", "lait", "statswales", "explore",
            "education", "statistics", "python", "kpi", "synthetic", "demo", "isle", "vale", "port", "merthyr",
-           "neath", "talbot", "rhondda", "cynon", "taf", "blaenau", "gwent", "glamorgan", "anglesey"}
+           "neath", "talbot", "rhondda", "cynon", "taf", "blaenau", "gwent", "glamorgan", "anglesey",
+           "county"}  # the demo's own English name, "Demo County Borough Council", in the published figures
 # Things that are not words at all: paths, file names, hashes, codes with underscores.
-NOT_WORDS = re.compile(r"\S*[/\\_]\S*|\S+\.(?:csv|xlsx|parquet|yml|py)\b|\b[0-9a-f]{16,}\b")
+NOT_WORDS = re.compile(r"\S*[/\\_]\S*|\S+\.(?:csv|xlsx|parquet|yml|py)\b|\b[0-9a-f]{16,}\b"
+                       r"|\b\d+(?:\.\w+)+")  # and version numbers: 2.9.0.post0
 
 
 def _words(text: str) -> set[str]:

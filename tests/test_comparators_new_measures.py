@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import TEST_KEY
+from conftest import PUBLISHED, TEST_KEY
 
 from kpi.catalogue import catalogue
 from kpi.compare.areas import area_for
@@ -25,7 +25,6 @@ from kpi.data.published.units import unit_of_measure
 from kpi.errors import UnusableInput
 from kpi.time.periods import parse_period
 
-PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
 DFE = PUBLISHED / "dfe-csc-outcomes"
 D3 = DFE / "d3_cpps_subsequent_plan_2013_to_2025.csv"
 CLA = DFE / "cla_number_and_rate_per_10k_children.csv"
@@ -101,14 +100,6 @@ def _ees_source(path: Path, **options) -> dict:
         if file == path:
             values[mapped_id(indicator)] = {"value": column, **({"where": {"population_type": where}} if where else {})}
     return {"path": str(path), "format": "ees", "options": {"values": values, **options}}
-
-
-@pytest.fixture(scope="module")
-def published() -> Path:
-    if not PUBLISHED.is_dir():
-        pytest.fail(f"{PUBLISHED} is missing: these tests read the real published statistics from "
-                    "../shared/data/published beside the checkout (CI has it)")
-    return PUBLISHED
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import TEST_KEY
+from conftest import PUBLISHED, TEST_KEY
 from kpi import charts
 from kpi.compare import benchmarking
 from kpi.catalogue import catalogue
@@ -26,7 +26,6 @@ from kpi.config import load_config
 from kpi.data.ingest import ingest
 from kpi.time.periods import parse_period
 
-PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
 DFE = PUBLISHED / "dfe-csc-outcomes"
 C1 = DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 CSWW = DFE / "csww_indicators_2017_to_2025.csv"
@@ -44,14 +43,6 @@ def raw_rows(path: Path) -> list[dict[str, str]]:
     """The published rows as the csv module reads them; row n of the list is row n + 2 in Excel."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def published() -> Path:
-    if not PUBLISHED.is_dir():
-        pytest.fail(f"{PUBLISHED} is missing: these tests read the real published statistics from "
-                    "../shared/data/published beside the checkout (CI has it)")
-    return PUBLISHED
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,12 @@ from kpi.indicators.measures import MEASURES, PeriodData, Settings, Unavailable
 from kpi.time.periods import bounds, parse_period
 from kpi.data.processed import ProcessedData
 from kpi.spc.xmr import spc
-from tables import assessment, canonical, contact, worker
+from tables import assessment, canonical, case, contact, discussion, episode, establishment, registration, worker
 
 Q1, Q2 = parse_period("2018-19Q1"), parse_period("2018-19Q2")  # Q2: July - September 2018
 INDICATORS = catalogue()
 TIMELINESS = INDICATORS["assessments_within_timescale_pct"]
-SETTINGS = Settings(timescale=42, caseload_threshold=20)
+SETTINGS = Settings(timescale=42, caseload_threshold=20, child_population=2_000)
 
 
 def child(letter: str) -> str:
@@ -60,8 +60,43 @@ def data() -> ProcessedData:
         worker("2018-09-30", "W-" + "3" * 20, "social_worker", 0.8, 14, agency=None, team="South"),
         worker("2018-09-30", "W-" + "4" * 20, "team_manager", 1.0, 3),  # not a case holder
     ])
-    return ProcessedData.from_tables({"contacts": contacts, "assessments": assessments, "caseloads": caseloads},
-                                     extract_dates={"contacts": "2018-10-05", "assessments": "2018-10-31"})
+    registrations = canonical("child_protection", [
+        registration("R0", child("e"), "2017-06-01", "2018-03-01"),  # ended 1 March 2018 ...
+        registration("R1", child("e"), "2018-07-10"),  # ... so this is a re-registration within 12 months
+        registration("R2", child("f"), "2018-08-01", "2018-09-20"),  # registered and ended in Q2: 50 days
+        registration("R3", child("g"), "2017-09-01", "2018-09-30"),  # ended on the quarter's last day: 394 days
+    ])
+    discussions = canonical("strategy_discussions", [
+        discussion("S0", child("z"), "2017-07-01", "2017-07-01", s47=False),  # history
+        discussion("S1", child("c"), "2018-08-01", "2018-08-01", s47=True),  # the same day
+        discussion("S2", child("d"), "2018-09-28", "2018-10-02", s47=False),  # Friday to Tuesday: 2 working days
+        discussion("S3", child("b"), "2018-07-03", "2018-07-04", s47=False),  # the next working day
+    ])
+    episodes = canonical("looked_after", [
+        episode("E0", child("h"), "2017-08-01", "2018-02-01", placed_outside=False),
+        episode("E1", child("h"), "2018-02-01", "2018-08-15", placed_outside=False),
+        episode("E2", child("h"), "2018-08-15", None, placed_outside=True),  # a third placement in the year
+        episode("E3", child("i"), "2018-07-20", None, placed_outside=False),  # came into care in Q2
+        episode("E4", child("j"), "2018-05-01", None, placed_by_other_authority=True),  # another authority's
+    ])
+    cases = canonical("allocations", [
+        case("C0", "2017-07-01", "2017-07-02"),  # history
+        case("C1", "2018-09-01"),  # still waiting on 30 September: 29 days
+        case("C2", "2018-08-01", "2018-08-03"),
+        case("C3", "2018-09-20", None, "2018-09-25"),  # closed before it was allocated
+    ])
+    teams = canonical("establishment", [
+        establishment("2018-06-30", "North", 10, 1, agency=1, sickness=5),
+        establishment("2018-07-31", "North", 10, 2, agency=1, sickness=4),
+        establishment("2018-08-31", "North", 10, 2, agency=1, sickness=3),
+        establishment("2018-09-30", "North", 10, 2, agency=1.5, sickness=6),
+        establishment("2018-09-30", "South", 5, 1, agency=0, sickness=2),
+    ])
+    return ProcessedData.from_tables(
+        {"contacts": contacts, "assessments": assessments, "caseloads": caseloads, "child_protection": registrations,
+         "strategy_discussions": discussions, "looked_after": episodes, "allocations": cases, "establishment": teams},
+        extract_dates={"contacts": "2018-10-05", "assessments": "2018-10-31", "looked_after": "2018-10-31",
+                       "allocations": "2018-10-31"})
 
 
 # ------------------------------------------------------------------------------- by team, by month, by quarter
@@ -193,11 +228,19 @@ def _agrees(indicator_id, records, tally):
     if indicator_id == "caseload_per_social_worker_fte":  # DfE: the FTE of those holding a case
         return (records["open_cases"].sum(), records.loc[records["open_cases"].ge(1), "fte"].sum()) == pytest.approx(
             (tally["numerator"], tally["denominator"]))
-    if indicator_id == "caseload_agency_social_workers_pct":  # DfE: by FTE
-        return (records.loc[records["in_numerator"], "fte"].sum(), records["fte"].sum()) == pytest.approx(
+    if indicator_id == "caseload_agency_social_workers_pct":  # DfE, from the establishment: agency over all FTE
+        return (records.loc[records["in_numerator"], "agency_fte"].sum(),
+                (records["agency_fte"] + records["in_post_fte"]).sum()) == pytest.approx(
             (tally["numerator"], tally["denominator"]))
-    if indicator_id == "assessments_overdue_avg_working_days":
-        return (records["working_days_to_complete"].sum(), len(records)) == (tally["numerator"], tally["denominator"])
+    if indicator_id == "vacancy_rate_pct":  # FTE: vacant of funded
+        return (records.loc[records["in_numerator"], "vacant_fte"].sum(), records["funded_fte"].sum()) == pytest.approx(
+            (tally["numerator"], tally["denominator"]))
+    if indicator_id == "sickness_days_per_fte":  # the days lost in the period's snapshots (the FTE is the teams')
+        return records["sickness_days"].sum() == pytest.approx(tally["numerator"])
+    averages = {"assessments_overdue_avg_working_days": "working_days_to_complete",
+                "cp_average_days_on_register": "days_on_register", "unallocated_average_days_waiting": "days_waiting"}
+    if indicator_id in averages:
+        return (records[averages[indicator_id]].sum(), len(records)) == (tally["numerator"], tally["denominator"])
     if "in_numerator" in records:
         return (records["in_numerator"].sum(), len(records)) == (tally["numerator"], tally["denominator"])
     return len(records) == tally["numerator"]  # a count, or this period's side of a change on last year

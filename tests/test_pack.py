@@ -80,8 +80,11 @@ def pages(pack) -> list[str]:
     return [page.extract_text() for page in PdfReader(pack / "pack.en.pdf").pages]
 
 
-def _first_page_with(pages: list[str], heading: str) -> int:
-    return next(i for i, text in enumerate(pages) if any(line.strip() == heading for line in text.splitlines()))
+def _first_page_with(pages: list[str], heading: str, after: int = -1) -> int:
+    """The first page after `after` with a line that is `heading` (the summary's group rows carry the
+    sections' titles too, so a section is looked for after the summary)."""
+    return next(i for i, text in enumerate(pages)
+                if i > after and any(line.strip() == heading for line in text.splitlines()))
 
 
 def test_pack_writes_pdf_html_workbook_and_executed_notebook(pack):
@@ -96,16 +99,20 @@ def test_pack_writes_pdf_html_workbook_and_executed_notebook(pack):
 def test_every_section_starts_on_its_own_page_in_order(pages):
     headings = ["Contents", "Summary", *(d["en"] for d in DOMAINS.values()), "Comparisons", "Data quality",
                 "Appendix: definitions, methods and provenance"]
-    starts = [_first_page_with(pages, heading) for heading in headings]
+    summary = _first_page_with(pages, "Summary")
+    starts = [_first_page_with(pages, heading, after=-1 if heading in ("Contents", "Summary") else summary)
+              for heading in headings]
     assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(zip(headings, starts))
 
 
 def test_summary_fits_one_page_and_names_every_indicator(pages):
     summary = _first_page_with(pages, "Summary")
-    assert _first_page_with(pages, "Front door and contacts") == summary + 1
+    assert _first_page_with(pages, "Front door and contacts", after=summary) == summary + 1
     text = " ".join(pages[summary].split())
     for indicator in catalogue().values():
-        assert indicator.title["en"] in text, indicator.id
+        assert indicator.short_title_in("en") in text, indicator.id
+    for domain in DOMAINS.values():  # each row under its section's heading
+        assert domain["en"] in text
 
 
 def test_pdf_holds_no_code_or_python_artefacts(pages):
@@ -440,3 +447,28 @@ def test_the_welsh_pack_has_no_english_left(demo_project, pack):
     assert re.search(r"\b(Medi|Gorffennaf|Awst)\b", pdf)  # months in Welsh
     assert "Pwyllgor Craffu Gwasanaethau Plant" in pdf and '<html lang="cy">' in (pack / "pack.cy.html").read_text(
         encoding="utf-8")
+
+
+@pytest.mark.parametrize("language, sections, sentence", [
+    ("en", ["Child protection and strategy discussions", "Children looked after"],
+     r"(\d+) children were looked after at the end of 2026-27 Q2\."),
+    ("cy", ["Amddiffyn plant a thrafodaethau strategaeth", "Plant sy'n derbyn gofal"],
+     r"Roedd (\d+) o blant yn derbyn gofal ar ddiwedd Ch2 2026-27\."),
+])
+def test_the_new_sections_are_in_both_packs_with_their_figures(demo_project, pack, language, sections, sentence):
+    """Issue 15: child protection and children looked after have their own sections, in English and in Welsh,
+    each indicator with a figure from the demo's data (the figure the workbook's summary gives)."""
+    pages = [page.extract_text() for page in PdfReader(pack / f"pack.{language}.pdf").pages]
+    summary = _first_page_with(pages, "Summary" if language == "en" else "Crynodeb")
+    starts = [_first_page_with(pages, heading, after=summary) for heading in sections]
+    assert starts == sorted(starts)
+    looked_after = " ".join(" ".join(pages[starts[1]:starts[1] + 3]).split())
+    found = re.search(sentence, looked_after)
+    assert found, looked_after[:400]
+    figures = pd.read_csv(pack / f"pack.{language}.figures.csv")
+    shown = figures.loc[figures["indicator_id"].eq("looked_after_at_end") & figures["period"].eq(PERIOD),
+                        "value"].iloc[0]
+    assert int(found.group(1)) == shown > 0
+    for indicator in catalogue().values():
+        if indicator.domain in ("child_protection", "looked_after"):
+            assert indicator.title_in(language) in " ".join(" ".join(pages[starts[0]:]).split()), indicator.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import shutil
 
 import numpy as np
 import openpyxl
@@ -316,10 +317,13 @@ def test_a_source_not_supplied_keeps_its_target_and_says_so(project):
     content = build_pack(project.config_path, "2018-19Q4", audience="public")
     rows = {r["id"]: r for r in render.summary_rows(content)}
     decided = rows["contacts_decided_within_1wd_pct"]
-    assert decided["no_figure"] == "no data: contacts not supplied"
+    assert decided["no_figure"] == "no data: not supplied"  # the summary's short words; the section names it
     assert decided["target"] == "95%"
-    assert rows["contacts_received"]["no_figure"] == "no data: contacts / monthly contact counts not supplied"
+    assert rows["contacts_received"]["no_figure"] == "no data: not supplied"
     assert content.views["contacts_received"].headline == "No data: contacts / monthly contact counts not supplied."
+    section = html.unescape(render.domain_section(content, "front_door"))
+    assert "No data: contacts / monthly contact counts / contacts not supplied" not in section  # each named once
+    assert "No data: contacts / monthly contact counts not supplied, so this section has no figures" in section
     assert rows["caseload_per_social_worker_fte"]["no_figure"] is None
 
 
@@ -397,3 +401,26 @@ def test_welsh_words_that_changed_the_meaning_stay_fixed():
     assert "yn ail-atgyfeiriadau" in said and "uwchlaw" not in said and "sylweddol" not in said
     late = catalogue()["assessments_overdue_avg_working_days"]
     assert format_value(56.6, late.unit, 1, "cy") == "56.6 diwrnod"
+
+
+def test_a_section_whose_extracts_were_not_supplied_says_so_and_never_shows_0(demo, tmp_path):
+    """Issue 15: the new tables are optional. Without them their indicators have no figure, the summary says
+    "no data" and the section says which extracts were not supplied, in one line; nothing reads 0."""
+    project = tmp_path / "project"
+    shutil.copytree(demo, project, ignore=shutil.ignore_patterns("reports"))
+    for name in ("child_protection", "strategy_discussions", "looked_after"):
+        (project / "data/processed" / f"{name}.parquet").unlink()
+    content = build_pack(project / "kpi.yml", PERIOD, audience="public")
+    section = render.domain_section(content, "child_protection")
+    assert "No data: child protection registrations / strategy discussions not supplied" in html.unescape(section)
+    assert "<article" not in section  # no empty chart, headline or key figures
+    looked_after = html.unescape(render.domain_section(content, "looked_after"))
+    assert "No data: periods of care not supplied" in looked_after
+    rows = {row["id"]: row for row in render.summary_rows(content)}
+    for indicator in catalogue().values():
+        if indicator.domain in ("child_protection", "looked_after"):
+            row = rows[indicator.id]
+            assert row["no_figure"] == "no data: not supplied" and row["value"] != "0", indicator.id
+            assert content.views[indicator.id].row["status"] != "ok"
+    # The other new sections, whose extracts are there, still have their figures.
+    assert rows["vacancy_rate_pct"]["no_figure"] is None and rows["vacancy_rate_pct"]["value"].endswith("%")

@@ -32,7 +32,8 @@ SHORT_VARIATION = {"common_cause": "No significant change", "improvement_high": 
                    "improvement_low": "Improving (lower)", "concern_high": "Concern (higher)",
                    "concern_low": "Concern (lower)", "neutral_high": "Higher (special cause)",
                    "neutral_low": "Lower (special cause)"}
-SHORT_ASSURANCE = {"pass": "Consistently meets target", "fail": "Consistently misses target",
+# The Assurance column is about the target (its heading and the key say so): the words need not repeat it.
+SHORT_ASSURANCE = {"pass": "Consistently meets", "fail": "Consistently misses",
                    "inconsistent": "Hit and miss", None: "No target"}
 POLARITY_WORDS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "neutral": "Neither"}
 
@@ -207,7 +208,7 @@ def _headings(content: PackContent) -> dict[str, str]:
 # The summary's column widths (%), by language: set so that most rows take one line and every indicator fits one
 # landscape page (Welsh words for the variation and the change are longer).
 SUMMARY_COLUMNS = {"en": (20, 5.5, 7, 4.5, 6, 12.5, 14, 17, 13.5),
-                   "cy": (16.5, 6.5, 6.8, 3.7, 7.5, 13, 11.2, 15, 19.8)}
+                   "cy": (16.3, 6.5, 6.9, 3.7, 7.6, 13.2, 11, 14.6, 20.2)}
 
 
 def summary_groups(content: PackContent) -> list[tuple[str, list[dict]]]:
@@ -240,7 +241,8 @@ def _no_data_for_domain(content: PackContent, views: list[IndicatorView]) -> str
     missing = [view.row.get("missing_source") for view in views]
     if not views or not all(isinstance(m, str) and m for m in missing):
         return None
-    sources = " / ".join(dict.fromkeys(missing_source_words(m, content.text) for m in missing))
+    tables = dict.fromkeys(name for m in missing for name in m.split(" or "))  # each extract named once
+    sources = missing_source_words(" or ".join(tables), content.text)
     titles = "; ".join(view.indicator.title_in(content.language) for view in views)
     return content.text("No data: {source} not supplied, so this section has no figures ({titles}).",
                         source=sources, titles=titles)

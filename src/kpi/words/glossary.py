@@ -49,6 +49,12 @@ class Term:
             return f"'{self.en[0]}' is '{self.cy[0]}' (or a form the glossary lists)"
         return None
 
+    def without(self, english: str) -> str:
+        """`english` with this term's every use blanked out."""
+        for pattern in self._english:
+            english = pattern.sub(" ", english)
+        return english
+
 
 @dataclass(frozen=True)
 class Forbidden:
@@ -82,5 +88,11 @@ class Glossary:
     def problems(self, english: str, welsh: str) -> list[str]:
         """Where a Welsh translation of `english` strays from the glossary (empty when it does not)."""
         english, welsh = _plain(english), _plain(welsh)
-        found = [t.problem(english, welsh) for t in self.terms] + [f.problem(english, welsh) for f in self.forbidden]
+        found, left = [], english
+        # Longest terms first; a term found is then taken out, so that 'child' inside 'child protection
+        # register' is that term's word, not one of its own (the register is 'cofrestr amddiffyn plant').
+        for term in sorted(self.terms, key=lambda t: -len(t.en[0])):
+            found.append(term.problem(left, welsh))
+            left = term.without(left)
+        found += [f.problem(english, welsh) for f in self.forbidden]
         return [p for p in found if p]

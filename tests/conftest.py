@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,41 @@ from kpi.data.ingest import ingest
 from kpi.data.ingest_outputs import IngestResult
 
 TEST_KEY = "test-pseudonym-key-of-at-least-32-bytes"
+
+@dataclass(frozen=True)
+class DemoPacks:
+    root: Path  # the demo project: kpi.yml, data/raw/demo, data/processed, reports
+    folder: Path  # reports/<period>
+    public_before_restricted: dict[str, str]  # the public files' SHA-256, taken before the restricted run
+
+
+DEMO_TODAY = dt.date(2026, 11, 22)
+DEMO_PERIOD = "2026-27Q2"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file directly in `folder`, by name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def demo_packs(tmp_path_factory) -> DemoPacks:
+    """The demo's packs for 2026-27 Q2 as `make pack` and an officer make them: the public packs in Welsh and
+    English in one run, then the restricted draft. Made once for the whole run (a pack takes half a minute):
+    the pack and accessibility tests read the same files."""
+    from kpi.cli import main
+    from kpi.demo import write_demo
+
+    root = tmp_path_factory.mktemp("demo_packs")
+    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=DEMO_TODAY)
+    config = str(root / "kpi.yml")
+    assert main(["ingest", "--config", config, "--quiet"]) == 0
+    assert main(["pack", "--config", config, "--period", DEMO_PERIOD, "--language", "both", "--quiet"]) == 0
+    folder = root / "reports" / DEMO_PERIOD
+    before = digest(folder)
+    assert main(["pack", "--config", config, "--period", DEMO_PERIOD, "--audience", "restricted", "--quiet"]) == 0
+    return DemoPacks(root, folder, before)
+
 
 # The real published statistics, beside the checkout (../shared/data/published); never copied into it.
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"

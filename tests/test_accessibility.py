@@ -26,7 +26,6 @@ import pikepdf
 import pytest
 
 from kpi.cli import main
-from kpi.demo import write_demo
 
 TODAY = dt.date(2026, 11, 22)
 PERIOD = "2026-27Q2"
@@ -53,16 +52,9 @@ CUT_OFF = """[...document.querySelectorAll('img, figure, p, h1, h2, h3, h4, li, 
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory) -> dict[str, Path]:
+def packs(demo_packs) -> dict[str, Path]:
     """Each variant's files without their extension: `.pdf` and `.html` beside each other."""
-    root = tmp_path_factory.mktemp("accessible")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=TODAY)
-    config = str(root / "kpi.yml")
-    assert main(["ingest", "--config", config, "--quiet"]) == 0
-    assert main(["pack", "--config", config, "--period", PERIOD, "--language", "both", "--quiet"]) == 0
-    assert main(["pack", "--config", config, "--period", PERIOD, "--audience", "restricted", "--quiet"]) == 0
-    folder = root / "reports" / PERIOD
-    return {name: folder / stem for name, stem in VARIANTS.items()}
+    return {name: demo_packs.folder / stem for name, stem in VARIANTS.items()}
 
 
 @pytest.fixture(scope="module")

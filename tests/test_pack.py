@@ -17,45 +17,37 @@ import openpyxl
 import pandas as pd
 import pikepdf
 import pytest
+from conftest import DEMO_PERIOD, DEMO_TODAY, digest
 from pypdf import PdfReader
 
 from kpi.catalogue import DOMAINS, catalogue
 from kpi.cli import main
 from kpi.config import load_config
-from kpi.demo import write_demo
 from kpi.compare.table import indicator_table
 from kpi.pack.outputs import audience_of_html
 from kpi.pack.workbook_words import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 22)
-PERIOD = "2026-27Q2"
+TODAY = DEMO_TODAY
+PERIOD = DEMO_PERIOD
 
 
 @pytest.fixture(scope="module")
-def demo_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pack")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=TODAY)
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root
+def demo_project(demo_packs):
+    return demo_packs.root
 
 
 @pytest.fixture(scope="module")
-def pack(demo_project):
+def pack(demo_packs):
     """The public packs in Welsh and English, made in one run as a Welsh council would."""
-    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--language", "both",
-                 "--quiet"]) == 0
-    return demo_project / "reports" / PERIOD
+    return demo_packs.folder
 
 
 @pytest.fixture(scope="module")
-def restricted(demo_project, pack):
+def restricted(demo_packs):
     """The officers' draft of the same period, made after the public packs; returns the public files'
     digests from before it was made."""
-    before = _digest(pack)
-    assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--audience", "restricted",
-                 "--quiet"]) == 0
-    return before
+    return demo_packs.public_before_restricted
 
 
 def test_no_published_file_names_a_folder_of_the_officers_machine(demo_project, pack):
@@ -184,23 +176,19 @@ def test_chart_data_in_the_workbook_ends_with_the_pack_period(pack):
     assert {"mean", "lpl", "upl", "point_type"} <= set(chart.columns)
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
 def test_broken_config_fails_in_one_line_and_leaves_the_pack(demo_project, pack, capsys, tmp_path):
-    before = _digest(pack)
+    before = digest(pack)
     broken = tmp_path / "kpi.yml"
     text = (demo_project / "kpi.yml").read_text(encoding="utf-8").replace("sources:", "sourcez:", 1)
     broken.write_text(text, encoding="utf-8")
     assert main(["pack", "--config", str(broken), "--period", PERIOD, "--out", str(pack.parent), "--quiet"]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "unknown key 'sourcez'" in error[0]
-    assert _digest(pack) == before
+    assert digest(pack) == before
 
 
 def test_failing_notebook_names_the_cell_and_leaves_the_pack(demo_project, pack, capsys, monkeypatch, tmp_path):
-    before = _digest(pack)
+    before = digest(pack)
     notebook = nbformat.read(ROOT / "notebooks/quarterly_pack.ipynb", as_version=4)
     notebook.cells.insert(5, nbformat.v4.new_code_cell('raise ValueError("the summary broke")'))
     broken = tmp_path / "quarterly_pack.ipynb"
@@ -209,7 +197,7 @@ def test_failing_notebook_names_the_cell_and_leaves_the_pack(demo_project, pack,
     assert main(["pack", "--config", str(demo_project / "kpi.yml"), "--period", PERIOD, "--quiet"]) == 3
     error = capsys.readouterr().err
     assert 'raise ValueError("the summary broke")' in error and "ValueError: the summary broke" in error
-    assert _digest(pack) == before
+    assert digest(pack) == before
     assert not [p for p in pack.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -247,7 +235,7 @@ def _public_files(folder: Path) -> list[Path]:
 
 
 def test_a_restricted_run_leaves_the_public_packs_byte_for_byte(pack, restricted):
-    after = _digest(pack)
+    after = digest(pack)
     assert {name: after[name] for name in restricted if name.startswith("pack.")} == {
         name: digest for name, digest in restricted.items() if name.startswith("pack.")}
     assert sorted(p.name for p in (pack / "restricted").iterdir()) == sorted(
@@ -328,7 +316,7 @@ def test_a_pack_from_which_a_small_count_could_be_worked_out_is_never_published(
     # publication must find them and stop the run, whatever the policy upstream did.
     import kpi.pack.export
 
-    before = _digest(pack)
+    before = digest(pack)
     real_check = kpi.pack.export.require_safe
     monkeypatch.setattr("kpi.pack.export.require_safe",
                         lambda path, threshold, style: real_check(path, 1_000_000, style))
@@ -336,7 +324,7 @@ def test_a_pack_from_which_a_small_count_could_be_worked_out_is_never_published(
     error = capsys.readouterr().err.strip().splitlines()[-1]  # after the progress lines, one line says why
     assert error.startswith("kpi pack: refusing to publish: a count of 1 to 1000000 children could be worked out")
     assert error.endswith("Nothing was written.")
-    assert _digest(pack) == before
+    assert digest(pack) == before
 
 
 def test_every_workbook_sheet_is_one_excel_table_with_plain_headings(pack):

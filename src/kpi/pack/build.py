@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import platform
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -50,8 +53,7 @@ class IndicatorView:
     row: pd.Series  # this period's line of the indicator table (after any suppression)
     series: pd.DataFrame  # the chart's data: period, value, numerator, denominator and SPC columns
     spc: SpcResult | None
-    chart_png: bytes | None
-    alt_text: str
+    draw: Callable[[], tuple[bytes | None, str]]  # the chart as PNG and its alt text, drawn when first asked for
     headline: str
     commentary: Commentary
     travel: Travel | None = None  # the change column (None when the figure is withheld)
@@ -63,6 +65,19 @@ class IndicatorView:
     def withheld(self) -> bool:
         """Built on fewer than 5 children in a public pack: nothing about it may be shown."""
         return bool(self.row.get("suppressed", False))
+
+    @cached_property
+    def _drawn(self) -> tuple[bytes | None, str]:
+        return self.draw()
+
+    @property
+    def chart_png(self) -> bytes | None:
+        """Drawn once, when a section shows it: a pack built for one section draws only that section's charts."""
+        return self._drawn[0]
+
+    @property
+    def alt_text(self) -> str:
+        return self._drawn[1]
 
     @property
     def chart_data_uri(self) -> str:
@@ -266,11 +281,11 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
         view_trend = trend(indicator, pd.DataFrame(columns=["value", "period_object"]), config, None) if bool(
             row.get("suppressed", False)) else trends_by_id[indicator.id]
         result, chart_data = view_trend.spc, view_trend.series
-        png, alt = _chart(view_trend, text, row["target"])
         if result is not None and not spc_settings:
             spc_settings = {k: v for k, v in result.settings.items() if k != "target"}
         views[indicator.id] = IndicatorView(
-            indicator=indicator, row=row, series=chart_data, spc=result, chart_png=png, alt_text=alt,
+            indicator=indicator, row=row, series=chart_data, spc=result,
+            draw=functools.partial(_chart, view_trend, text, row["target"]),
             headline=_headline(indicator, row, result, text, config, nation, period_label),
             commentary=commentary.get(indicator.id, Commentary(None, None)),
             travel=travel(row, indicator.unit, indicator.decimals, result.variation_icon if result else None,

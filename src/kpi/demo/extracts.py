@@ -125,6 +125,15 @@ def contacts_extract(contacts: pd.DataFrame, rng: np.random.Generator, first_new
     return _insert(out, after, bad), _with_rows(after, reasons)
 
 
+def _renumbered_copies(out: pd.DataFrame, after: np.ndarray, id_column: str, prefix: str, first_new_id: int
+                       ) -> pd.DataFrame:
+    """Copies of the rows at `after`, each with a new id (prefix and a number after every real one), to be
+    spoilt and planted after the row they copy."""
+    bad = out.iloc[after].copy().reset_index(drop=True)
+    bad[id_column] = [f"{prefix}{first_new_id + i}" for i in range(len(bad))]
+    return bad
+
+
 def _with_rows(after: np.ndarray, reasons) -> list[tuple[int, str, str]]:
     """The position each inserted row ends up at (0-based among data rows), with its reason."""
     order = np.argsort(after, kind="stable")
@@ -219,8 +228,7 @@ def child_protection_extract(register: pd.DataFrame, rng: np.random.Generator, f
     })
     reversed_dates, unknown = _pick(rng, register["end_date"].notna(), 2)
     after = np.array([reversed_dates, unknown])
-    bad = out.iloc[after].copy().reset_index(drop=True)
-    bad["registration_id"] = [f"CP{first_new_id + i}" for i in range(2)]
+    bad = _renumbered_copies(out, after, "registration_id", "CP", first_new_id)
     bad.loc[0, "end_date"] = (register["registration_date"].iloc[reversed_dates] - pd.Timedelta(days=28)).strftime(
         "%d/%m/%Y")
     bad.loc[1, "category_label"] = "Domestic Abuse"
@@ -278,8 +286,7 @@ def looked_after_extract(episodes: pd.DataFrame, rng: np.random.Generator, first
     })
     special_guardianship, no_person = _pick(rng, ~episodes["placed_by_other_authority"], 2)
     after = np.array([special_guardianship, no_person])
-    bad = out.iloc[after].copy().reset_index(drop=True)
-    bad["episode_id"] = [f"EP{first_new_id + i}" for i in range(2)]
+    bad = _renumbered_copies(out, after, "episode_id", "EP", first_new_id)
     bad.loc[0, "legal_status_label"] = "Special Guardianship Order"
     bad.loc[1, "child_id"] = ""
     reasons = [
@@ -302,8 +309,7 @@ def allocations_extract(cases: pd.DataFrame, rng: np.random.Generator, first_new
     })
     before_opened, to_be_confirmed = _pick(rng, cases["allocated_date"].notna(), 2)
     after = np.array([before_opened, to_be_confirmed])
-    bad = out.iloc[after].copy().reset_index(drop=True)
-    bad["case_id"] = [f"CS{first_new_id + i}" for i in range(2)]
+    bad = _renumbered_copies(out, after, "case_id", "CS", first_new_id)
     bad.loc[0, "allocated_date"] = (cases["opened_date"].iloc[before_opened] - pd.Timedelta(days=7)).strftime(
         "%d/%m/%Y")
     bad.loc[1, "allocated_date"] = "TBC"

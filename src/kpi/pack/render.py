@@ -66,13 +66,16 @@ def _value(view: IndicatorView, column: str = "value") -> str:
     return format_value(row[column], view.indicator.unit, view.indicator.decimals, view.language)
 
 
-def _no_figure(content: PackContent, view: IndicatorView) -> str | None:
-    """Why there is no figure, in words fit for a public page: withheld, or a source not supplied."""
+def _no_figure(content: PackContent, view: IndicatorView, *, short: bool = False) -> str | None:
+    """Why there is no figure, in words fit for a public page: withheld, or a source not supplied (`short`:
+    without naming the source, for the summary, whose section says which)."""
     if view.withheld:
         return content.text("withheld ({symbol}): it could reveal a count of 1 to {threshold} children",
                             symbol=content.policy.symbol, threshold=content.policy.threshold)
     missing = view.row.get("missing_source")
     if isinstance(missing, str) and missing:
+        if short:
+            return content.text("no data: not supplied")
         return content.text("no data: {source} not supplied", source=missing_source_words(missing, content.text))
     return None
 
@@ -169,9 +172,7 @@ def summary_rows(content: PackContent) -> list[dict]:
         rag, rag_class = _rag(content, view)
         variation = view.spc.variation_icon if view.spc is not None else None
         assurance = view.spc.assurance_icon if view.spc is not None else None
-        no_figure = _no_figure(content, view)
-        if no_figure and isinstance(view.row.get("missing_source"), str):
-            no_figure = content.text("no data: not supplied")  # the section says which extract
+        no_figure = _no_figure(content, view, short=True)
         rows.append({
             "id": view.indicator.id, "domain": view.indicator.domain,
             "title": view.indicator.short_title_in(content.language),

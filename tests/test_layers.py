@@ -6,7 +6,8 @@
     charts          SPC and comparison charts
     compare         rank and band, the indicator table with comparisons, benchmarking
     spc             XmR engine, phases of change, trends
-    indicators      catalogue, measures, indicator table, judgements, disclosure, data quality
+    indicators,     catalogue, measures, indicator table, judgements, disclosure, data quality;
+    engine          the SQL engine that computes the measures for every authority and period at once
     demo            the synthetic authority (uses time only)
     data            readers, parsing, schemas, ingest, processed tables, safe files
     words, config,  the pack's language and number formats; kpi.yml; the indicator catalogue
@@ -30,7 +31,7 @@ LAYERS = [
     {"words", "config", "catalogue"},
     {"data"},
     {"demo"},
-    {"indicators"},
+    {"indicators", "engine"},
     {"spc"},
     {"compare"},
     {"charts"},

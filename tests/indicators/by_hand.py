@@ -24,7 +24,13 @@ def period_data(tables: dict[str, list[dict]], period: pd.Period = Q2, *, extrac
     covering the dates their rows (or `extract_dates`) reach, with `Settings(**settings)`."""
     data = ProcessedData.from_tables({name: canonical(name, rows) for name, rows in tables.items()}, extract_dates)
     start, end = bounds(period)
-    return PeriodData(data.tables, data.spans, start, end, Settings(**settings))
+    made = PeriodData(data.tables, data.spans, start, end, Settings(**settings))
+    MADE.append((data, period, made))
+    return made
+
+
+# Every period's data a test made, so that conftest.py can ask the SQL engine the same question afterwards.
+MADE: list[tuple[ProcessedData, pd.Period, PeriodData]] = []
 
 
 # A strategy discussion's row also has the contact_id it came in by: its own id is looked for first.

@@ -8,11 +8,13 @@ kpi.indicators.measures, over the records it counts.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from kpi.config import Config
 from kpi.data.tables import TABLE_NAMES
@@ -42,12 +44,57 @@ ALL_DATES = {
 }
 
 
+class TablesOnDisk(Mapping):
+    """The processed tables by name, each read from its parquet file the first time it is asked for: a
+    national analyst's 25 million contacts are read into pandas only when a chart or list needs them (the
+    SQL engine reads the files itself)."""
+
+    def __init__(self, files: dict[str, Path]):
+        self.files = files
+        # Each file is opened now, so that a table read later is this version's even if a `kpi ingest` has
+        # since switched the folder and removed it (an open file lives on until it is closed).
+        self._open = {name: file.open("rb") for name, file in files.items()}
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            handle = self._open[name]
+            handle.seek(0)
+            self._read[name] = pd.read_parquet(handle)
+        return self._read[name]
+
+    def dates(self, name: str) -> pd.DataFrame:
+        """Only the table's date columns (what its span needs), without reading the rest."""
+        if name in self._read:
+            return self._read[name]
+        handle = self._open[name]
+        handle.seek(0)
+        present = set(pq.read_schema(handle).names)
+        handle.seek(0)
+        return pd.read_parquet(handle, columns=[c for c in ALL_DATES.get(name, ()) if c in present])
+
+    def __del__(self):
+        for handle in getattr(self, "_open", {}).values():
+            handle.close()
+
+    def __iter__(self):
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
 @dataclass
 class ProcessedData:
     """The canonical tables that exist and the dates they cover."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
+
+    @property
+    def files(self) -> dict[str, Path]:
+        """The parquet file of each table, when the tables are read from disk (else empty)."""
+        return self.tables.files if isinstance(self.tables, TablesOnDisk) else {}
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -62,8 +109,9 @@ class ProcessedData:
         came on the 28th).
         """
         spans = {}
-        for name, frame in tables.items():
-            span = _span(name, frame) if name in MAIN_DATE else None
+        for name in tables:
+            source = tables.dates(name) if isinstance(tables, TablesOnDisk) else tables[name]
+            span = _span(name, source) if name in MAIN_DATE else None
             if span:
                 extract = (extract_dates or {}).get(name)
                 end = max(span[1], pd.Timestamp(extract)) if extract is not None else span[1]
@@ -78,17 +126,23 @@ class ProcessedData:
 
 
 def _span(name: str, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first main date and the last of any date."""
     if frame.empty:
         return None
     start = frame[MAIN_DATE[name]].min()
     end = max(frame[c].max() for c in ALL_DATES[name] if c in frame and frame[c].notna().any())
+    return _whole_days(name, start, end)
+
+
+def _whole_days(name: str, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     if name == "contact_counts":
         end = end + pd.offsets.MonthEnd(0)
     return start.normalize(), end.normalize()
 
 
 def load_processed(config: Config) -> ProcessedData:
-    """Every processed table that exists for this config (a table never ingested is simply absent)."""
+    """Every processed table that exists for this config (a table never ingested is simply absent), each read
+    when first asked for."""
     tables = _read_tables(config.processed_dir)
     extract_dates = {}
     for name, sources in config.sources.present().items():
@@ -114,10 +168,10 @@ def _read_tables(processed_dir: Path, attempts: int = 3) -> dict[str, pd.DataFra
     return _read_version(version)
 
 
-def _read_version(folder: Path) -> dict[str, pd.DataFrame]:
+def _read_version(folder: Path) -> TablesOnDisk:
     """The tables the folder holds, listed first: a table gone part way through is then an error, not absent."""
     present = set(os.listdir(folder)) if folder.is_dir() else set()
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLE_NAMES if f"{name}.parquet" in present}
+    return TablesOnDisk({name: folder / f"{name}.parquet" for name in TABLE_NAMES if f"{name}.parquet" in present})
 
 
 def assessments_open_on(assessments: pd.DataFrame, day: pd.Timestamp) -> pd.Series:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.time import periods as fp
+from kpi import engine
 from kpi.catalogue import Indicator, catalogue
 from kpi.config import Config
 from kpi.indicators.disclosure import Policy
@@ -67,7 +68,37 @@ def _applies_to_group(indicator: Indicator, tables: dict[str, pd.DataFrame], by:
 
 def compute_values(data: ProcessedData, indicators: dict[str, Indicator], periods: Iterable[pd.Period],
                    settings: Settings, by: str | None = None) -> pd.DataFrame:
-    """numerator, denominator and value (or the reason it is unavailable) for every combination."""
+    """numerator, denominator and value (or the reason it is unavailable) for every combination.
+
+    The SQL engine (kpi.engine) computes every indicator it has a query for, for the whole of the data or for
+    each authority, in one query each; the pandas measures compute the rest and every breakdown by team."""
+    periods = list(periods)
+    if by in (None, "authority"):
+        in_sql = {i: indicator for i, indicator in indicators.items() if engine.has_rule(i)}
+        others = {i: indicator for i, indicator in indicators.items() if i not in in_sql}
+        if in_sql:
+            frames = [engine.compute_values(data, in_sql, periods, settings, by)]
+            if others:
+                frames.append(measure_values(data, others, periods, settings, by))
+            frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            return frame if not others else _in_order(frame, indicators, periods, by)
+    return measure_values(data, indicators, periods, settings, by)
+
+
+def _in_order(frame: pd.DataFrame, indicators: dict[str, Indicator], periods: list, by: str | None) -> pd.DataFrame:
+    """Rows by group (the whole first), period and indicator, as the measures give them."""
+    keys = {"period": {fp.code(p): n for n, p in enumerate(periods)}, "indicator_id": {i: n for n, i in
+                                                                                     enumerate(indicators)}}
+    if by:
+        keys = {by: {g: n for n, g in enumerate([ALL, *sorted(set(frame[by]) - {ALL})])}, **keys}
+    return frame.sort_values(list(keys), key=lambda column: column.map(keys[column.name]),
+                             kind="stable").reset_index(drop=True)
+
+
+def measure_values(data: ProcessedData, indicators: dict[str, Indicator], periods: Iterable[pd.Period],
+                   settings: Settings, by: str | None = None) -> pd.DataFrame:
+    """compute_values by the pandas measures, one period and group at a time (the reference the engine is
+    checked against, and the route for a breakdown by team)."""
     rows = []
     for group in groups_of(data, by):
         tables = _tables_for_group(data, by, group)

@@ -1,0 +1,296 @@
+"""The columnar compute core: every indicator for every authority and period in one query each, in SQL.
+
+Each indicator's numerator and denominator are a DuckDB query in `sql/<id>.sql`, readable by an analyst and
+portable to a national body's own SQL warehouse; kpi.engine.rules says how the top lines of a file turn them
+into a figure. The pandas measures in kpi.indicators.measures stay the hand-checked definitions and list
+the records behind a figure (the explorer); tests/test_engine_matches_measures.py checks that the two agree
+on every indicator, period and authority.
+
+What a query may read (all dates are TIMESTAMPs at midnight, or with a time of day where the table has one):
+- the canonical tables by name (`contacts`, `assessments`, ...), every column of tables.yml, with
+  `authority` never NULL ('' when the data are one authority's and say no more). A table not supplied is
+  there, empty, so a query may read a table it only sometimes needs;
+- views shared by several queries, from `sql/views/` (e.g. `received_contacts`);
+- `periods`: one row per period: `period` (its code), `period_start`, `period_end` (first and last day),
+  `period_after` (the day after the last: a time falls in the period when >= period_start and <
+  period_after), `year_before_start` (12 months before the start), `year_to_end_start` (the first day of the
+  12 months ending with the period), `earlier_start`, `earlier_end`, `earlier_after` (the same period a year
+  earlier);
+- `grid`: every `authority` with every period (the columns of `periods` too), for a query that must say
+  something about an authority and period with no rows;
+- `calendar`: `day` (DATE) and `working_day`: the working days in (a, b] are
+  `working_day(b) - working_day(a)` (kpi.engine.calendar);
+- `settings`: one row: `timescale`, `caseload_threshold`, `caseload_threshold_per`, `timescale_from`,
+  `workforce_definition`, `case_holding_roles` and `registered_roles` (lists), `strategy_timescale`,
+  `child_population`, and `has_<table>` (true when that table was supplied).
+What it returns: `authority`, `period`, `numerator`, `denominator` (NULL for a count), and optionally
+`reason` (why there is no figure, when it says so itself); one row per authority and period at most.
+
+`--by authority` gives each authority's figures and the nation's: the sum of the numerators over the sum of
+the denominators of the authorities with a figure (so a national figure never counts a child twice because
+two authorities use the same id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kpi.catalogue import Indicator
+from kpi.data.processed import ProcessedData
+from kpi.data.tables import TABLE_NAMES, table as canonical_table
+from kpi.engine.calendar import calendar_table
+from kpi.engine.rules import COVERS, Rule, rule_for, shared_views
+from kpi.indicators.measures import NoSource, Settings
+from kpi.time import periods as fp
+
+ALL = "All"
+RECORD_TABLES = tuple(t for t in TABLE_NAMES if t != "comparators")
+SQL_TYPES = {"id": "VARCHAR", "person_id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR",
+             "datetime": "TIMESTAMP", "date": "TIMESTAMP", "month": "TIMESTAMP", "period": "VARCHAR",
+             "bool": "BOOLEAN", "number": "DOUBLE", "count": "BIGINT"}
+YEAR = pd.DateOffset(years=1)
+MONTHS_12 = pd.DateOffset(months=12)
+
+
+def has_rule(indicator_id: str) -> bool:
+    return rule_for(indicator_id) is not None
+
+
+# ------------------------------------------------------------------------------------------ the database
+
+
+def _columns_sql(name: str, present: Iterable[str]) -> str:
+    """The canonical columns of a table, each from the data or NULL of its type, authority never NULL."""
+    have = set(present)
+    parts = []
+    for column in canonical_table(name).columns.values():
+        sql_type = SQL_TYPES[column.type]
+        if column.name == "authority":
+            parts.append("coalesce(CAST(authority AS VARCHAR), '') AS authority" if "authority" in have
+                         else "'' AS authority")
+        elif column.name in have:
+            parts.append(f'CAST("{column.name}" AS {sql_type}) AS "{column.name}"')
+        else:
+            parts.append(f'CAST(NULL AS {sql_type}) AS "{column.name}"')
+    if "authority" not in canonical_table(name).columns:
+        parts.append("coalesce(CAST(authority AS VARCHAR), '') AS authority" if "authority" in have
+                     else "'' AS authority")
+    return ", ".join(parts)
+
+
+def _periods_frame(periods: list) -> pd.DataFrame:
+    rows = []
+    for period in periods:
+        start, end = fp.bounds(period)
+        rows.append({
+            "period": fp.code(period), "period_start": start, "period_end": end,
+            "period_after": end + pd.Timedelta(days=1), "year_before_start": start - MONTHS_12,
+            "year_to_end_start": end - MONTHS_12 + pd.Timedelta(days=1),
+            "earlier_start": start - YEAR, "earlier_end": end - YEAR,
+            "earlier_after": end - YEAR + pd.Timedelta(days=1),
+        })
+    frame = pd.DataFrame(rows, columns=["period", "period_start", "period_end", "period_after", "year_before_start",
+                                        "year_to_end_start", "earlier_start", "earlier_end", "earlier_after"])
+    for column in frame.columns[1:]:
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+    return frame
+
+
+def _settings_frame(settings: Settings, present: set[str]) -> pa.Table:
+    values = {
+        "timescale": [settings.timescale], "caseload_threshold": [float(settings.caseload_threshold)],
+        "caseload_threshold_per": [settings.caseload_threshold_per], "timescale_from": [settings.timescale_from],
+        "workforce_definition": [settings.workforce_definition],
+        "case_holding_roles": [list(settings.case_holding_roles)],
+        "registered_roles": [list(settings.registered_roles)],
+        "strategy_timescale": [settings.strategy_timescale],
+        "child_population": pa.array([settings.child_population], type=pa.int64()),
+    }
+    values.update({f"has_{name}": [name in present] for name in RECORD_TABLES})
+    return pa.table(values)
+
+
+class Database:
+    """One DuckDB connection holding the tables, the periods, the calendar and the settings."""
+
+    def __init__(self, data: ProcessedData, periods: list, settings: Settings):
+        self.connection = duckdb.connect()
+        self.present = {name for name in RECORD_TABLES if data.has(name)}
+        con = self.connection
+        for name in RECORD_TABLES:
+            if name in data.files:  # read by DuckDB from the parquet file, never through pandas
+                source = "read_parquet('" + str(data.files[name]).replace("'", "''") + "')"
+                columns = pq.read_schema(data.files[name]).names
+                con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, columns)} FROM {source}")
+            elif name in self.present:
+                frame = data.tables[name]
+                con.register(f"input_{name}", frame)
+                con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, frame.columns)} FROM input_{name}")
+            else:
+                con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, ())} WHERE false")
+        con.register("input_periods", _periods_frame(periods))
+        con.execute("CREATE TABLE periods AS SELECT * FROM input_periods")
+        con.register("input_calendar", calendar_table())
+        con.execute("CREATE TABLE calendar AS SELECT * FROM input_calendar")
+        con.register("input_settings", _settings_frame(settings, self.present))
+        con.execute("CREATE TABLE settings AS SELECT * FROM input_settings")
+        self.authorities = self._authorities()
+        con.register("input_authorities", pd.DataFrame({"authority": self.authorities}, dtype=object))
+        con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
+        for view, query in shared_views():
+            con.execute(f"CREATE VIEW {view} AS {query}")
+        self.spans = data.spans
+
+    def _authorities(self) -> list[str]:
+        """Every authority in the record-level tables ('' when they name none)."""
+        if not self.present:
+            return [""]
+        union = " UNION ".join(f"SELECT DISTINCT authority FROM {name}" for name in sorted(self.present))
+        found = sorted(row[0] for row in self.connection.execute(union).fetchall())
+        return found or [""]
+
+    def run(self, rule: Rule) -> pd.DataFrame:
+        frame = self.connection.execute(rule.sql).df()
+        if "reason" not in frame:
+            frame["reason"] = None
+        return frame[["authority", "period", "numerator", "denominator", "reason"]]
+
+
+# ------------------------------------------------------------------------------------------ the figures
+
+
+def _value(kind: str, numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """The figure from its numerator and denominator, with the same arithmetic as the pandas measures."""
+    n, d = numerator.to_numpy(dtype="float64"), denominator.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = {
+            "count": n, "count_among": n, "share": n / d * 100, "ratio": n / d, "per_10000": n / d * 10_000,
+            "change": (n / d - 1) * 100,
+        }[kind]
+    return pd.Series(value, index=numerator.index)
+
+
+def _needs_denominator(kind: str) -> bool:
+    return kind not in ("count", "count_among")
+
+
+def _cover_reasons(rule: Rule, table: str, spans: dict, periods: pd.DataFrame) -> pd.Series:
+    """Per period, why the table's dates do not reach far enough (the first span that fails), or NA."""
+    reasons = pd.Series(pd.NA, index=periods.index, dtype="object")
+    first, last = spans.get(table, (None, None))
+    for span in rule.covers:
+        start_column, end_column = COVERS[span]
+        if first is None:
+            failing = pd.Series(True, index=periods.index)
+        else:
+            failing = (periods[start_column] < first) | (periods[end_column] > last)
+        reasons = reasons.where(reasons.notna() | ~failing, f"the {table} data do not cover {span}")
+    return reasons
+
+
+def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods: pd.DataFrame) -> pd.DataFrame:
+    """Every authority and period of one indicator: numerator, denominator, value, status and reason."""
+    grid = pd.MultiIndex.from_product([database.authorities, periods["period"]], names=["authority", "period"])
+    frame = pd.DataFrame(index=grid).reset_index()
+    frame["numerator"] = np.nan
+    frame["denominator"] = np.nan
+    frame["reason"] = pd.Series(pd.NA, index=frame.index, dtype="object")
+    frame["missing_source"] = None
+    missing = [alternatives for alternatives in indicator.tables
+               if not any(t in database.present for t in alternatives)]
+    if missing:
+        why = NoSource(missing[0])
+        return frame.assign(reason=str(why), missing_source=" or ".join(why.tables), value=np.nan,
+                            status="unavailable")
+    table = next(t for t in indicator.tables[0] if t in database.present)
+    cover = _cover_reasons(rule, table, database.spans, periods).set_axis(periods["period"])
+    frame["reason"] = frame["period"].map(cover)
+    result = database.run(rule)
+    found = frame[["authority", "period"]].merge(result, on=["authority", "period"], how="left", indicator=True)
+    has_row = found["_merge"].eq("both").to_numpy()
+    frame["numerator"] = found["numerator"].to_numpy(dtype="float64")
+    frame["denominator"] = found["denominator"].to_numpy(dtype="float64")
+    own_reason = found["reason"].where(found["reason"].notna(), pd.NA).to_numpy(dtype=object)
+    if rule.empty:
+        frame["reason"] = frame["reason"].where(frame["reason"].notna() | has_row, rule.empty)
+    elif rule.kind in ("count", "count_among"):
+        frame.loc[~has_row, "numerator"] = 0.0
+        if rule.kind == "count_among":
+            frame.loc[~has_row, "denominator"] = 0.0
+    frame["reason"] = frame["reason"].where(frame["reason"].notna(), pd.Series(own_reason, index=frame.index))
+    if _needs_denominator(rule.kind):
+        nothing = ~(frame["denominator"].fillna(0) != 0)
+        frame["reason"] = frame["reason"].where(frame["reason"].notna() | ~nothing, rule.nothing)
+    frame["value"] = _value(rule.kind, frame["numerator"], frame["denominator"])
+    unavailable = frame["reason"].notna()
+    frame.loc[unavailable, ["numerator", "denominator", "value"]] = np.nan
+    if rule.kind == "count":
+        frame["denominator"] = np.nan
+    frame["status"] = np.where(unavailable, "unavailable", "ok")
+    frame["reason"] = frame["reason"].where(unavailable, None)
+    return frame
+
+
+def _nation(frame: pd.DataFrame, rules: dict[str, Rule]) -> pd.DataFrame:
+    """Each indicator and period over all authorities: the sums of the numerators and denominators of the
+    authorities with a figure. One authority's figures are the nation's as they are."""
+    if frame["authority"].nunique() <= 1:
+        return frame.assign(authority=ALL)
+    ok = frame[frame["status"].eq("ok")]
+    sums = ok.groupby(["indicator_id", "period"], sort=False)[["numerator", "denominator"]].sum(min_count=1)
+    reasons = frame.groupby(["indicator_id", "period"], sort=False).agg(
+        reason=("reason", "first"), missing_source=("missing_source", "first"))
+    nation = reasons.join(sums).reset_index()
+    nation["authority"] = ALL
+    kinds = nation["indicator_id"].map({i: r.kind for i, r in rules.items()})
+    nation["value"] = np.nan
+    for kind, rows in nation.groupby(kinds, sort=False).groups.items():
+        nation.loc[rows, "value"] = _value(kind, nation.loc[rows, "numerator"], nation.loc[rows, "denominator"])
+    has_figure = nation["numerator"].notna()
+    nation["status"] = np.where(has_figure, "ok", "unavailable")
+    nation["reason"] = nation["reason"].where(~has_figure, None)
+    nation["missing_source"] = nation["missing_source"].where(~has_figure, None)
+    is_count = kinds.eq("count")
+    nation.loc[is_count, "denominator"] = np.nan
+    return nation
+
+
+def compute_values(data: ProcessedData, indicators: dict[str, Indicator], periods: list, settings: Settings,
+                   by: str | None = None) -> pd.DataFrame:
+    """numerator, denominator and value (or the reason there is none) of every indicator and period, for the
+    whole of the data (by=None) or for each authority and the nation (by="authority"): the columns of
+    kpi.indicators.table.compute_values."""
+    periods = list(periods)
+    database = Database(data, periods, settings)
+    period_frame = _periods_frame(periods)
+    rules = {i: rule_for(i) for i in indicators}
+    parts = []
+    for indicator_id, indicator in indicators.items():
+        part = _one_indicator(database, indicator, rules[indicator_id], period_frame)
+        parts.append(part.assign(indicator_id=indicator_id))
+    frame = pd.concat(parts, ignore_index=True)
+    nation = _nation(frame, rules)
+    if by == "authority":
+        frame = pd.concat([nation, frame[frame["authority"].ne("")]], ignore_index=True) \
+            if frame["authority"].nunique() > 1 or frame["authority"].iloc[0] != "" else nation
+    else:
+        frame = nation.drop(columns="authority")
+    by_period = dict(zip((fp.code(p) for p in periods), periods))
+    frame["_period"] = frame["period"].map(by_period)
+    # In the order of the pandas route: the nation, then each authority; each period; each indicator.
+    order = {"authority": lambda a: a.map({n: i for i, n in enumerate([ALL, *sorted(set(a) - {ALL})])}),
+             "period": lambda p: p.map({code: n for n, code in enumerate(by_period)}),
+             "indicator_id": lambda i: i.map({code: n for n, code in enumerate(indicators)})}
+    keys = [k for k in order if k in frame]
+    frame = frame.sort_values(keys, key=lambda column: order[column.name](column), kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame["denominator"] = frame["denominator"].astype("float64")
+    columns = ["indicator_id", "period", "_period", *(["authority"] if by else []), "numerator", "denominator",
+               "value", "status", "reason", "missing_source"]
+    return frame[columns]

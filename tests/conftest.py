@@ -52,6 +52,18 @@ def demo_packs(tmp_path_factory) -> DemoPacks:
     return DemoPacks(root, folder, before)
 
 
+@pytest.fixture(scope="session")
+def demo_processed(tmp_path_factory) -> Path:
+    """The demo authority made and ingested (no pack): its kpi.yml. For tests that only read the tables."""
+    from kpi.cli import main
+    from kpi.demo import write_demo
+
+    root = tmp_path_factory.mktemp("demo_processed")
+    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=DEMO_TODAY)
+    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
+    return root / "kpi.yml"
+
+
 # The real published statistics, beside the checkout (../shared/data/published); never copied into it.
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "published"
 

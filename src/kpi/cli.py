@@ -140,20 +140,21 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         if period != "latest":
             raise UnusableInput("give --period or --as-at, not both (--as-at 2018-12-17 is the period of that day)")
         period = fp.code(fp.as_at(args.as_at))
-    table = indicator_table(config, period, by=args.by)
+    table = indicator_table(config, period, by=args.by, authority=args.authority)
+    by = "authority" if args.authority else args.by
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_csv(table, args.out) if args.format == "csv" else args.out.write_text(
-            as_text_table(table, by=args.by) + "\n", encoding="utf-8")
+            as_text_table(table, by=by) + "\n", encoding="utf-8")
         message(f"wrote {len(table)} rows to {args.out}")
     elif args.format == "csv":
         write_csv(table, sys.stdout)
     else:
-        print(as_text_table(table, by=args.by))
+        print(as_text_table(table, by=by))
     unavailable = int(table["status"].eq("unavailable").sum())
     if unavailable:
         message(f"{unavailable} value(s) unavailable; the reason column says why")
-    if args.by is None and _charted_quarterly(table["period"].iloc[-1]):
+    if by is None and _charted_quarterly(table["period"].iloc[-1]):
         _suggest_rebases(config, table)
     return EXIT_OK
 
@@ -424,7 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--format", choices=("csv", "table"), default="table",
                             help="table (default): aligned text; csv: for Excel or another program")
     indicators.add_argument("--out", type=Path, help="write to this file instead of standard output")
-    indicators.add_argument("--by", choices=("team", "authority"), help="also break down by team or authority")
+    indicators.add_argument("--by", choices=("team", "authority"),
+                            help="also break down by team or authority (data holding several authorities' records: "
+                                 "each authority and the nation, in one pass)")
+    indicators.add_argument("--authority", metavar="CODE",
+                            help="only this authority's figures, from data holding several authorities' records")
     indicators.add_argument("--list", action="store_true", help="list the indicators in the catalogue")
     indicators.set_defaults(run=_cmd_indicators)
 

@@ -43,3 +43,13 @@ def test_unavailable_outside_the_data_or_without_looked_after_children():
         MEASURE(period_data({"looked_after": EPISODES}, parse_period("2018-19Q3")))
     with pytest.raises(NoSource):
         MEASURE(period_data({}))
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["E2_first", "E1_first"])
+def test_of_two_placements_begun_the_same_day_the_later_episode_id_counts_whatever_the_row_order(order):
+    # L1 has two open placements from 1 March (recorded twice by mistake): E2 (inside) is the later id, so
+    # L1 is inside at the end: 0 / 1, whichever row comes first in the extract
+    rows = [episode("E2", "L1", "2018-03-01", placed_outside=False),
+            episode("E1", "L1", "2018-03-01", placed_outside=True)][::order]
+    tally = MEASURE(period_data({"looked_after": rows}, extract_dates={"looked_after": "2018-10-05"}))
+    assert (tally.numerator, tally.denominator) == (0, 1)

@@ -58,10 +58,21 @@ def full_table(data: ProcessedData, config: Config, periods: list, *, by: str | 
 
 
 def indicator_table(config: Config, period: str = "latest", *, by: str | None = None, language: str = "en",
-                    data: ProcessedData | None = None) -> pd.DataFrame:
-    """The Python API behind `kpi indicators`: the same table as a DataFrame."""
+                    data: ProcessedData | None = None, authority: str | None = None) -> pd.DataFrame:
+    """The Python API behind `kpi indicators`: the same table as a DataFrame. `authority`: only that
+    authority's rows of the breakdown by authority (data holding several authorities' records)."""
     if by is not None and by not in base.GROUPABLE:
         raise UnusableInput(f"--by {by}: indicators can be broken down by {' or '.join(base.GROUPABLE)}")
+    if authority is not None and by not in (None, "authority"):
+        raise UnusableInput(f"--authority {authority} and --by {by}: choose one")
     data = data or load_processed(config)
-    return full_table(data, config, fp.resolve(period, data.last_date, config.week_ending).periods, by=by,
-                      language=language)
+    periods = fp.resolve(period, data.last_date, config.week_ending).periods
+    if authority is None:
+        return full_table(data, config, periods, by=by, language=language)
+    table = full_table(data, config, periods, by="authority", language=language)
+    known = sorted(set(table["authority"]) - {base.ALL})
+    if authority not in known:
+        listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        raise UnusableInput(f"--authority {authority}: not in the data"
+                            + (f" (the authorities are {listed})" if known else " (the data name no authority)"))
+    return table[table["authority"].eq(authority)].reset_index(drop=True)

@@ -24,7 +24,9 @@ What a query may read (all dates are TIMESTAMPs at midnight, or with a time of d
   `workforce_definition`, `case_holding_roles` and `registered_roles` (lists), `strategy_timescale`,
   `child_population`, and `has_<table>` (true when that table was supplied).
 What it returns: `authority`, `period`, `numerator`, `denominator` (NULL for a count), and optionally
-`reason` (why there is no figure, when it says so itself); one row per authority and period at most.
+`reason` (why there is no figure, when it says so itself) and `missing_source` (the extract whose absence is
+the reason, when the query knows it: the agency rate's local definition needs the caseloads even where an
+establishment was supplied); one row per authority and period at most.
 
 `--by authority` gives each authority's figures and the nation's: the sum of the numerators over the sum of
 the denominators of the authorities with a figure (so a national figure never counts a child twice because
@@ -157,9 +159,10 @@ class Database:
 
     def run(self, rule: Rule) -> pd.DataFrame:
         frame = self.connection.execute(rule.sql).df()
-        if "reason" not in frame:
-            frame["reason"] = None
-        return frame[["authority", "period", "numerator", "denominator", "reason"]]
+        for optional in ("reason", "missing_source"):
+            if optional not in frame:
+                frame[optional] = None
+        return frame[["authority", "period", "numerator", "denominator", "reason", "missing_source"]]
 
 
 # ------------------------------------------------------------------------------------------ the figures
@@ -217,6 +220,8 @@ def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods
     frame["numerator"] = found["numerator"].to_numpy(dtype="float64")
     frame["denominator"] = found["denominator"].to_numpy(dtype="float64")
     own_reason = found["reason"].where(found["reason"].notna(), pd.NA).to_numpy(dtype=object)
+    frame["missing_source"] = found["missing_source"].where(found["missing_source"].notna(), None).to_numpy(
+        dtype=object)
     if rule.empty:
         frame["reason"] = frame["reason"].where(frame["reason"].notna() | has_row, rule.empty)
     elif rule.kind in ("count", "count_among"):

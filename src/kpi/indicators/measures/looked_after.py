@@ -29,9 +29,12 @@ def _episodes(data: PeriodData, ours: bool = True) -> pd.DataFrame:
 
 
 def _open_on(episodes: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """The episode each child was in at the end of `day` (a child once, should two overlap)."""
+    """The episode each child was in at the end of `day` (a child once, should two overlap: the one that started
+    last, and of two that started the same day the one with the later episode id, so the choice never
+    depends on the order of the rows)."""
     current = episodes["start_date"].le(day) & (episodes["end_date"].isna() | episodes["end_date"].gt(day))
-    return episodes[current].sort_values("start_date", kind="stable").drop_duplicates("child_id", keep="last")
+    return episodes[current].sort_values(["start_date", "episode_id"], kind="stable").drop_duplicates(
+        "child_id", keep="last")
 
 
 def _at_end(data: PeriodData) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.data.processed import last_snapshot
-from kpi.indicators.measures import (Counted, PeriodData, Tally, Unavailable, count_among, count_of, measure,
+from kpi.indicators.measures import (Counted, NoSource, PeriodData, Tally, Unavailable, count_among, count_of, measure,
                                      percent, ratio, rows_where, share_of)
 
 
@@ -76,6 +76,8 @@ def caseload_agency_social_workers_pct(data: PeriodData) -> Counted:
     definition counts heads in the caseload snapshot."""
     if "establishment" in data.tables and data.settings.workforce_definition != "local":
         return _agency_from_establishment(data)
+    if "establishment" not in data.tables and "caseloads" not in data.tables:
+        raise NoSource(("establishment", "caseloads"))  # either would do (as the catalogue says)
     workers = data.once(_registered)
     recorded = workers[workers["agency"].notna()]
     agency = rows_where(recorded, recorded["agency"])

@@ -1,0 +1,20 @@
+-- The last caseload snapshot taken in each period (on or before its last day), for each authority: every
+-- worker's row in it, marked
+--   registered:   a registered social worker as the definition counts them (DfE: settings.registered_roles,
+--                 team managers included; workforce_definition local: settings.case_holding_roles);
+--   case_holding: a social worker or senior practitioner (settings.case_holding_roles), whom the caseload
+--                 threshold is about.
+-- Support workers are neither.
+WITH last_snapshot AS (
+    SELECT c.authority, p.period, max(c.snapshot_date) AS snapshot_date
+    FROM caseloads c
+    JOIN periods p ON c.snapshot_date >= p.period_start AND c.snapshot_date <= p.period_end
+    GROUP BY c.authority, p.period
+)
+SELECT l.period, c.*,
+       coalesce(list_contains(CASE WHEN s.workforce_definition = 'local' THEN s.case_holding_roles
+                                   ELSE s.registered_roles END, c.role), false) AS registered,
+       coalesce(list_contains(s.case_holding_roles, c.role), false) AS case_holding
+FROM last_snapshot l
+JOIN caseloads c ON c.authority = l.authority AND c.snapshot_date = l.snapshot_date
+CROSS JOIN settings s

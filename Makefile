@@ -16,7 +16,7 @@ LANGUAGE ?= en
 # extracts as they are. DEMO=no skips it for a kpi.yml of your own too.
 DEMO ?= $(if $(filter $(abspath $(DEMO_CONFIG)),$(abspath $(CONFIG))),yes,no)
 
-.PHONY: pack test lab demo ingest lock clean-outputs help
+.PHONY: pack test lab demo ingest lock bench clean-outputs help
 
 help:
 	@echo "make pack   - set up, generate the demo authority, ingest it and build the demo pack"
@@ -24,6 +24,8 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lab    - open the notebooks in JupyterLab"
 	@echo "make lock   - refresh $(LOCK), the tested versions that set-up installs"
+	@echo "make bench  - national-scale benchmark (minutes to an hour; not part of make test):"
+	@echo "              writes benchmarks/results/<date>.md (BENCH_ARGS='--sizes 22x10 --runs 1')"
 
 # The environment is rebuilt only when pyproject.toml or the lock changes or the interpreter is gone.
 $(BIN)/.installed: pyproject.toml $(LOCK)
@@ -50,6 +52,10 @@ pack: ingest
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ingest, indicators and one pack, each beside its reference (benchmarks/run.py says which).
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lab: $(BIN)/.lab-installed
 	$(BIN)/jupyter lab notebooks/

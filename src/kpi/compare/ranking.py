@@ -362,28 +362,30 @@ def _quartile_figures(found: _Period) -> pd.DataFrame:
         used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=PUBLISHED)
 
 
+def _or_none(denominator: float) -> float | None:
+    """A count's missing denominator as the measures give it (None), for the rule that withholds."""
+    return None if pd.isna(denominator) else float(denominator)
+
+
 def our_figure_for(data, config, indicator_id: str,
                    withhold: Callable[[float, float], bool] | None = None) -> OwnValueFor:
     """`own_value_for` from our processed data: the indicator for a published period ('2024-25'),
     computed as the indicator table computes it; None where our data do not cover the whole period or
     cannot give the figure, or where `withhold(numerator, denominator)` says it must not be shown (a
     public pack's small numbers). (`data` is a kpi.data.processed.ProcessedData, `config` a kpi.config.Config.)"""
-    from kpi.time import periods as fp
-    from kpi.indicators.table import settings_from
-    from kpi.indicators.measures import MEASURES, PeriodData, Unavailable
+    from kpi.catalogue import catalogue_for
+    from kpi.indicators.table import compute_values, settings_from
 
-    measure, settings, known = MEASURES.get(indicator_id), settings_from(config), {}
+    indicator, settings, known = catalogue_for(config).get(indicator_id), settings_from(config), {}
 
     def figure(period_code: str) -> float | None:
-        if measure is None:
+        if indicator is None:
             return None
         if period_code not in known:
-            start, end = fp.bounds(parse_period(period_code))
-            try:
-                tally = measure(PeriodData(data.tables, data.spans, start, end, settings))
-                value = None if withhold and withhold(tally.numerator, tally.denominator) else tally.value
-            except Unavailable:
-                value = None
+            row = compute_values(data, {indicator_id: indicator}, [parse_period(period_code)], settings).iloc[0]
+            value = None
+            if row["status"] == "ok" and not (withhold and withhold(row["numerator"], _or_none(row["denominator"]))):
+                value = row["value"]
             known[period_code] = None if value is None or pd.isna(value) else float(value)
         return known[period_code]
 

@@ -10,7 +10,9 @@ What a query may read (all dates are TIMESTAMPs at midnight, or with a time of d
 - the canonical tables by name (`contacts`, `assessments`, ...), every column of tables.yml, with
   `authority` never NULL ('' when the data are one authority's and say no more). A table not supplied is
   there, empty, so a query may read a table it only sometimes needs;
-- views shared by several queries, from `sql/views/` (e.g. `received_contacts`);
+- selections shared by several queries, from `sql/views/` (e.g. `front_door_received_by_day`: the contacts
+  counted by authority and day), each worked out once (a table, made in file-name order, so a later one may
+  read an earlier one);
 - `periods`: one row per period: `period` (its code), `period_start`, `period_end` (first and last day),
   `period_after` (the day after the last: a time falls in the period when >= period_start and <
   period_after), `year_before_start` (12 months before the start), `year_to_end_start` (the first day of the
@@ -145,8 +147,8 @@ class Database:
         self.authorities = self._authorities()
         con.register("input_authorities", pd.DataFrame({"authority": self.authorities}, dtype=object))
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
-        for view, query in shared_views():
-            con.execute(f"CREATE VIEW {view} AS {query}")
+        for view, query in shared_views():  # worked out once, however many queries read them
+            con.execute(f"CREATE TEMP TABLE {view} AS {query}")
         self.spans = data.spans
 
     def _authorities(self) -> list[str]:

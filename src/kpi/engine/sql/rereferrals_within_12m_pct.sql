@@ -2,17 +2,20 @@
 -- covers: this period; the 12 months before this period
 -- nothing: no referrals about children in the period
 -- Referrals about a child (with a child id) received in the period, and the re-referrals among them: those
--- whose child's previous referral, in the same authority, was within the 12 months before (on or after the
--- same date and time 12 months earlier).
+-- whose child's previous referral, in the same authority, was within the 12 months before it (at or after
+-- the same date and time 12 months earlier). Counted by day before the periods are joined.
 WITH referrals AS (
     SELECT authority, received_at,
            lag(received_at) OVER (PARTITION BY authority, child_id ORDER BY received_at) AS previous_referral
     FROM contacts
     WHERE contact_type = 'referral' AND about = 'child' AND child_id IS NOT NULL
+), by_day AS (
+    SELECT authority, CAST(received_at AS DATE) AS day, count(*) AS referrals,
+           count(*) FILTER (WHERE previous_referral >= received_at - INTERVAL 12 MONTH) AS rereferrals
+    FROM referrals
+    GROUP BY authority, day
 )
-SELECT r.authority, p.period,
-       count(*) FILTER (WHERE r.previous_referral >= r.received_at - INTERVAL 12 MONTH) AS numerator,
-       count(*) AS denominator
-FROM referrals r
-JOIN periods p ON r.received_at >= p.period_start AND r.received_at < p.period_after
-GROUP BY r.authority, p.period
+SELECT d.authority, p.period, sum(d.rereferrals) AS numerator, sum(d.referrals) AS denominator
+FROM by_day d
+JOIN periods p ON d.day >= p.period_start AND d.day < p.period_after
+GROUP BY d.authority, p.period

@@ -8,12 +8,14 @@ kpi.indicators.measures, over the records it counts.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kpi.config import Config
@@ -54,6 +56,7 @@ class TablesOnDisk(Mapping):
         # Each file is opened now, so that a table read later is this version's even if a `kpi ingest` has
         # since switched the folder and removed it (an open file lives on until it is closed).
         self._open = {name: file.open("rb") for name, file in files.items()}
+        weakref.finalize(self, _close_all, list(self._open.values()))  # closed when no longer needed, or at exit
         self._read: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -64,24 +67,34 @@ class TablesOnDisk(Mapping):
         return self._read[name]
 
     def dates(self, name: str) -> pd.DataFrame:
-        """Only the table's date columns (what its span needs), without reading the rest."""
+        """The earliest and latest of each of the table's dates (two rows: all its span needs), read from the
+        file's date columns only."""
         if name in self._read:
             return self._read[name]
         handle = self._open[name]
         handle.seek(0)
         present = set(pq.read_schema(handle).names)
         handle.seek(0)
-        return pd.read_parquet(handle, columns=[c for c in ALL_DATES.get(name, ()) if c in present])
-
-    def __del__(self):
-        for handle in getattr(self, "_open", {}).values():
-            handle.close()
+        table = pq.read_table(handle, columns=[c for c in ALL_DATES.get(name, ()) if c in present])
+        if table.num_rows == 0:
+            return table.to_pandas()
+        ends = {column: pc.min_max(table.column(column)) for column in table.column_names}
+        return pd.DataFrame({column: pd.to_datetime([e["min"].as_py(), e["max"].as_py()]) for column, e in
+                             ends.items()})
 
     def __iter__(self):
         return iter(self.files)
 
+    def __contains__(self, name: object) -> bool:  # (Mapping's own would read the table to find out)
+        return name in self.files
+
     def __len__(self) -> int:
         return len(self.files)
+
+
+def _close_all(handles: list) -> None:
+    for handle in handles:
+        handle.close()
 
 
 @dataclass

@@ -25,6 +25,9 @@ What a query may read (all dates are TIMESTAMPs at midnight, or with a time of d
 - `settings`: one row: `timescale`, `caseload_threshold`, `caseload_threshold_per`, `timescale_from`,
   `workforce_definition`, `case_holding_roles` and `registered_roles` (lists), `strategy_timescale`,
   `child_population`, and `has_<table>` (true when that table was supplied).
+Sums of numbers that are not whole (FTE, days of sickness) are taken in order (`sum(fte ORDER BY fte)`), so
+that DuckDB's threads add them up the same way every run and a figure never changes in its last digit.
+
 What it returns: `authority`, `period`, `numerator`, `denominator` (NULL for a count), and optionally
 `reason` (why there is no figure, when it says so itself) and `missing_source` (the extract whose absence is
 the reason, when the query knows it: the agency rate's local definition needs the caseloads even where an

@@ -140,14 +140,18 @@ def _add_travel(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     position in the table): a quarter's previous is the quarter before, a half's the half before; a
     year to date has none."""
     withheld = "suppressed" in frame
-    lookup = frame[[*keys, "_period", "value", *(["suppressed"] if withheld else [])]]
+    lookup = frame[[*keys, "period", "value", *(["suppressed"] if withheld else [])]]
+    # Each period's previous and year-earlier periods are worked out once per period, not once per row (a
+    # national table has a row per authority, indicator and period).
+    periods = frame.drop_duplicates("period")
     for column, step in (("previous_value", fp.previous), ("last_year_value", fp.a_year_earlier)):
-        frame = frame.assign(_earlier=frame["_period"].map(step))
-        frame[column.replace("_value", "_period")] = frame["_earlier"].map(
-            lambda p: fp.code(p) if p is not None else None)
-        earlier = lookup.rename(columns={"_period": "_earlier", "value": column,
+        earlier_of = {code: (fp.code(e) if (e := step(p)) is not None else None)
+                      for code, p in zip(periods["period"], periods["_period"])}
+        period_column = column.replace("_value", "_period")
+        frame[period_column] = frame["period"].map(earlier_of)
+        earlier = lookup.rename(columns={"period": period_column, "value": column,
                                          "suppressed": column.replace("_value", "_suppressed")})
-        frame = frame.merge(earlier, on=[*keys, "_earlier"], how="left").drop(columns="_earlier")
+        frame = frame.merge(earlier, on=[*keys, period_column], how="left")
     for column, earlier in (("previous", "previous_value"), ("last_year", "last_year_value")):
         frame[f"change_on_{column}"] = change(frame["value"], frame[earlier], frame["decimals"])
         frame[f"travel_on_{column}"] = travel(frame["value"], frame[earlier], frame["decimals"])

@@ -11,17 +11,17 @@ WITH source AS (
 ),
 from_establishment AS (
     SELECT authority, period,
-           coalesce(sum(agency_fte), 0) AS numerator,
-           sum(agency_fte) + sum(in_post_fte) FILTER (WHERE agency_fte IS NOT NULL) AS denominator
+           coalesce(sum(agency_fte ORDER BY agency_fte), 0) AS numerator,
+           sum(agency_fte ORDER BY agency_fte) + sum(in_post_fte ORDER BY in_post_fte) FILTER (WHERE agency_fte IS NOT NULL) AS denominator
     FROM workforce_establishment_snapshot
     GROUP BY authority, period
 ),
 from_caseloads AS (
     SELECT w.authority, w.period,
            CASE WHEN s.by_head THEN count(*) FILTER (WHERE w.registered AND w.agency)
-                ELSE coalesce(sum(w.fte) FILTER (WHERE w.registered AND w.agency), 0) END AS numerator,
+                ELSE coalesce(sum(w.fte ORDER BY w.fte) FILTER (WHERE w.registered AND w.agency), 0) END AS numerator,
            CASE WHEN s.by_head THEN count(*) FILTER (WHERE w.registered AND w.agency IS NOT NULL)
-                ELSE sum(w.fte) FILTER (WHERE w.registered AND w.agency IS NOT NULL) END AS denominator
+                ELSE sum(w.fte ORDER BY w.fte) FILTER (WHERE w.registered AND w.agency IS NOT NULL) END AS denominator
     FROM workforce_caseload_snapshot w
     CROSS JOIN source s
     GROUP BY w.authority, w.period, s.by_head

@@ -6,7 +6,7 @@
 -- workforce_definition local: social workers and senior practitioners, over all their FTE.
 SELECT w.authority, w.period,
        coalesce(sum(w.open_cases) FILTER (WHERE w.registered), 0) AS numerator,
-       sum(w.fte) FILTER (WHERE w.registered AND (s.workforce_definition = 'local'
+       sum(w.fte ORDER BY w.fte) FILTER (WHERE w.registered AND (s.workforce_definition = 'local'
                                                   OR (w.open_cases >= 1 AND w.fte > 0))) AS denominator
 FROM workforce_caseload_snapshot w
 CROSS JOIN settings s

@@ -145,8 +145,8 @@ def bench_indicators(config: Path, size: str, runs: int) -> Line:
     ours = [KPI, "indicators", "--config", str(config), "--by", "authority", "--period", f"{first}..{last}",
             "--format", "csv", "--out", str(out)]
     reference_out = config.parent / "reference.csv"
-    reference = [sys.executable, str(HERE / "reference.py"), str(processed_folder(config)), first, last,
-                 str(reference_out)]
+    reference = [sys.executable, str(HERE / "reference.py"), str(processed_folder(config)), f"{first}..{last}",
+                 "--out", str(reference_out)]
     timed(ours), timed(reference)
     compared = check_equal(out, reference_out)
     mine, theirs = interleaved(ours, reference, runs)

@@ -67,20 +67,22 @@ class TablesOnDisk(Mapping):
         return self._read[name]
 
     def dates(self, name: str) -> pd.DataFrame:
-        """The earliest and latest of each of the table's dates (two rows: all its span needs), read from the
-        file's date columns only."""
+        """The earliest and latest of each of the table's dates (two rows: all its span needs): from the
+        statistics parquet keeps for each row group, else read from the file's date columns only."""
         if name in self._read:
             return self._read[name]
         handle = self._open[name]
         handle.seek(0)
-        present = set(pq.read_schema(handle).names)
-        handle.seek(0)
-        table = pq.read_table(handle, columns=[c for c in ALL_DATES.get(name, ()) if c in present])
-        if table.num_rows == 0:
-            return table.to_pandas()
-        ends = {column: pc.min_max(table.column(column)) for column in table.column_names}
-        return pd.DataFrame({column: pd.to_datetime([e["min"].as_py(), e["max"].as_py()]) for column, e in
-                             ends.items()})
+        metadata = pq.read_metadata(handle)
+        columns = [c for c in ALL_DATES.get(name, ()) if c in metadata.schema.names]
+        ends = _ends_from_statistics(metadata, columns)
+        if ends is None:
+            handle.seek(0)
+            table = pq.read_table(handle, columns=columns)
+            if table.num_rows == 0:
+                return table.to_pandas()
+            ends = {c: (lambda e: (e["min"].as_py(), e["max"].as_py()))(pc.min_max(table.column(c))) for c in columns}
+        return pd.DataFrame({column: pd.to_datetime(list(pair)) for column, pair in ends.items()})
 
     def __iter__(self):
         return iter(self.files)
@@ -90,6 +92,28 @@ class TablesOnDisk(Mapping):
 
     def __len__(self) -> int:
         return len(self.files)
+
+
+def _ends_from_statistics(metadata, columns: list[str]) -> dict | None:
+    """(earliest, latest) of each column from the row groups' statistics; None when a row group has none for
+    a column that has values (then the column is read)."""
+    if metadata.num_rows == 0:
+        return None
+    positions = {metadata.schema.column(i).name: i for i in range(metadata.num_columns)}
+    ends = {}
+    for column in columns:
+        lows, highs = [], []
+        for group in range(metadata.num_row_groups):
+            chunk = metadata.row_group(group).column(positions[column])
+            statistics = chunk.statistics
+            if statistics is None or not statistics.has_min_max:
+                if statistics is not None and statistics.null_count == chunk.num_values:
+                    continue  # nothing but empty dates in this row group
+                return None
+            lows.append(statistics.min)
+            highs.append(statistics.max)
+        ends[column] = (min(lows), max(highs)) if lows else (None, None)
+    return ends
 
 
 def _close_all(handles: list) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.legend import Legend
 
 from kpi.charts.style import MARGIN_PT, TEXT_PT, in_points, renderer_of, size_pt
@@ -22,11 +24,23 @@ TICK_GAP_PT = 10.0  # clear space between two x tick labels
 
 
 def text_width(figure: Figure, text: str, size: float = TEXT_PT, weight: str = "normal") -> float:
-    """Width in points of one line of text."""
-    renderer = renderer_of(figure)
+    """Width in points of one line of text (the widest, for several)."""
     font = FontProperties(size=size, weight=weight)
-    return max(renderer.get_text_width_height_descent(line, font, ismath=False)[0] for line in text.split("\n")) * (
-        72 / figure.dpi)
+    key = (findfont(font), font, figure.dpi, rcParams["text.hinting"], rcParams["text.hinting_factor"])
+    return max(_line_width(figure, line, font, key) for line in text.split("\n")) * (72 / figure.dpi)
+
+
+_WIDTHS: dict[tuple, float] = {}  # (line, font file, font, dpi, hinting) -> width in pixels
+
+
+def _line_width(figure: Figure, line: str, font: FontProperties, key: tuple) -> float:
+    """Measured once: a layout measures the same labels again on every round of fitting, and FreeType is slow."""
+    found = _WIDTHS.get((line, *key))
+    if found is None:
+        if len(_WIDTHS) > 100_000:  # a long notebook session: start again rather than grow without end
+            _WIDTHS.clear()
+        found = _WIDTHS[(line, *key)] = renderer_of(figure).get_text_width_height_descent(line, font, ismath=False)[0]
+    return found
 
 
 def wrap_to(figure: Figure, text: str, width: float, size: float, weight: str = "normal") -> str:
@@ -55,9 +69,22 @@ def x_ticks(ax: Axes, labels: Sequence[str], width: float) -> None:
     per_unit = width / (right - left)
     if len(positions) > 1 and (positions[0] - left) * per_unit < widths[positions[0]] / 2 - 2:
         positions = positions[1:]
+    placed = (tuple(labels), tuple(int(i) for i in positions))
+    if _PLACED.get(ax) == (placed, *_ticking(ax)):
+        return  # as the last round placed them: setting them again would only make the same ticks again
     ax.set_xticks(np.arange(n, dtype=float), minor=True)
     ax.set_xticks(positions, [labels[i] for i in positions], fontsize=TEXT_PT)
     ax.tick_params(axis="x", which="minor", length=2, labelbottom=False)
+    _PLACED[ax] = (placed, *_ticking(ax))
+
+
+_PLACED: WeakKeyDictionary = WeakKeyDictionary()  # axes -> the x ticks x_ticks last gave it, and how it ticks
+
+
+def _ticking(ax: Axes) -> tuple:
+    """What places and writes the x ticks now: other objects if anything has set them since (or cleared the axes)."""
+    axis = ax.xaxis
+    return axis.get_major_locator(), axis.get_minor_locator(), axis.get_major_formatter()
 
 
 def bottom_legend(figure: Figure, handles: list, ncol: int = 2) -> Legend:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 from afcharts.af_colours import get_af_colours
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 STYLE = "afcharts.afcharts"
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, PURPLE = get_af_colours("categorical")
@@ -46,9 +49,25 @@ def new_figure(width_mm: float, height_mm: float) -> Figure:
 
 
 def to_png(figure: Figure, dpi: int = PNG_DPI, transparent: bool = False) -> bytes:
-    """The figure as PNG at its own size (no tight bounding box: that would change the printed text size)."""
+    """The figure as PNG at its own size (no tight bounding box: that would change the printed text size).
+
+    An opaque figure is saved without an alpha channel: the same pixels, in fewer bytes, and an image a PDF can
+    hold as it is (no mask of 255s to split off: see kpi.pack.pdf_images)."""
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", dpi=dpi, transparent=transparent)
+    pixels = raw.getbuffer()
+    width, height = int(figure.get_figwidth() * dpi), int(figure.get_figheight() * dpi)  # as Agg sizes its canvas
+    if len(pixels) != 4 * width * height:  # not the figure's own size (a matplotlibrc asking for a tight box)
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=dpi, transparent=transparent)
+        return png.getvalue()
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    if not transparent and image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    info = PngInfo()
+    info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")  # as savefig
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, transparent=transparent)
+    image.save(buffer, format="png", dpi=(dpi, dpi), pnginfo=info)
     return buffer.getvalue()
 
 

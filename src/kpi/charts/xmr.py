@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import AutoLocator, FuncFormatter
+from matplotlib.ticker import AutoLocator, FixedLocator, Formatter
 
 from kpi.charts.describe import PERCENT_RANGE, alt_text, descriptions_at, rebase_starts, shown_limits
 from kpi.charts.icons import icon_panel
@@ -94,7 +94,7 @@ def spc_chart(
         generic = words("Limits recalculated") if rebase_starts(points) else ""
         if generic:
             handles.append(Line2D([], [], color=DARK_GREY, linewidth=1, linestyle=":", label=generic))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: words.value(v, unit, _axis_decimals(ax))))
+        ax.yaxis.set_major_formatter(AxisValues(words, unit))
         ax.tick_params(axis="y", labelsize=TEXT_PT)
         note = (words("Trial limits: fewer than {n} points", n=result.settings.get("short_group_points", 13))
                 if points["short_group_warning"].any() else None)
@@ -123,8 +123,15 @@ def _lay_out(ax: Axes, result: SpcResult, words: ChartWords, title: str | None, 
     base = ax.get_ylim()
     drawn: list = []
 
+    fitted_for = None  # the y axis the plot was last fitted for
+
     def fit() -> None:
-        fit_axes(ax, top - 6, bottom, lambda plot_width: x_ticks(ax, labels, plot_width))
+        # Fitting starts afresh each time, so a y axis it has been fitted for already would fit the same again.
+        nonlocal fitted_for
+        now = _y_axis_as_set(ax) if not drawn else object()  # phase labels: always fitted again
+        if now != fitted_for:
+            fit_axes(ax, top - 6, bottom, lambda plot_width: x_ticks(ax, labels, plot_width))
+            fitted_for = now
 
     def draw_phases() -> None:
         nonlocal drawn
@@ -142,6 +149,17 @@ def _lay_out(ax: Axes, result: SpcResult, words: ChartWords, title: str | None, 
         fit()
         draw_phases()
     fit()
+
+
+def _y_axis_as_set(ax: Axes) -> tuple:
+    """What fitting the plot depends on that drawing the phases may change: the y limits, and the ticks (as
+    placed, or how they will be placed)."""
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, FixedLocator):
+        placing = tuple(locator.locs)
+    else:
+        placing = (type(locator), repr(sorted((k, v) for k, v in vars(locator).items() if k != "axis")))
+    return ax.get_ylim(), placing
 
 
 def _header(figure: Figure, result: SpcResult, words: ChartWords, title: str | None, note: str | None) -> float:
@@ -303,9 +321,24 @@ def _percent_ticks(ax: Axes) -> None:
     ax.set_ylim(bottom, top)
 
 
-def _axis_decimals(ax: Axes) -> int:
+class AxisValues(Formatter):
+    """The y tick labels in the chart's words, each with the decimals the axis needs (`_axis_decimals`): worked
+    out once for all the labels, not again for each (every round of fitting the plot writes them all)."""
+
+    def __init__(self, words: ChartWords, unit: str):
+        self.words, self.unit = words, unit
+
+    def format_ticks(self, values) -> list[str]:
+        decimals = _axis_decimals(values)
+        return [self.words.value(value, self.unit, decimals) for value in values]
+
+    def __call__(self, x, pos=None) -> str:
+        return self.words.value(x, self.unit, _axis_decimals(self.axis.get_majorticklocs()))
+
+
+def _axis_decimals(ticks) -> int:
     """Enough decimals on the y axis to write every tick exactly (2.5%, not 2%), and no more."""
-    ticks = np.asarray(ax.get_yticks(), dtype=float)
+    ticks = np.asarray(ticks, dtype=float)
     for decimals in range(4):
         scaled = ticks * 10**decimals
         if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-6):

@@ -30,6 +30,7 @@ from kpi.indicators.table import settings_from
 from kpi.indicators import disclosure
 from kpi.pack.commentary import Commentary, read_commentary
 from kpi.pack.headlines import HeadlineFacts, headline
+from kpi.pack.periods import pack_period
 from kpi.pack.restatements import figures_shown, published_before, restated, withhold_small_changes
 from kpi.words.text import Text
 from kpi.pack.travel import Travel, travel
@@ -41,7 +42,6 @@ from kpi.spc.xmr import SpcResult
 from kpi.spc.trends import Trend, trend, trends
 
 AUDIENCES = ("public", "restricted")
-PACK_PERIODS = ("quarter", "half", "year_to_date", "year")
 NATION_NAMES = {"wales": {"en": "Wales", "cy": "Cymru"}, "england": {"en": "England", "cy": "Lloegr"}}
 
 
@@ -169,9 +169,7 @@ def _chart(view_trend: Trend, text: Text, target: float | None) -> tuple[bytes |
     figure, alt = spc_chart(view_trend.spc, title=indicator.title_in(text.language), unit=indicator.unit,
                             decimals=indicator.decimals, target=target, text=text,
                             rebase_points=view_trend.changes, show_title=False)
-    png = to_png(figure)  # at the size it is placed at, so its text prints at its stated size
-    figure.clear()
-    return png, alt
+    return to_png(figure), alt  # at the size it is placed at, so its text prints at its stated size
 
 
 def _normal_range(result: SpcResult | None, unit: str) -> tuple[float | None, float | None]:
@@ -235,18 +233,7 @@ def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Tex
         except UnusableInput:
             continue  # no figures to rank for this indicator: the table says so
         charts[indicator_id] = (chart.png(), chart.alt_text)
-        chart.figure.clear()
     return charts
-
-
-def pack_period(period: str, data: ProcessedData, config: Config) -> fp.AnyPeriod:
-    """The period `--period` names, if a committee pack can be made for it (weeks and days are for
-    `kpi indicators`: their packs would be all dashes and no trend)."""
-    chosen = fp.resolve(period, data.last_date, config.week_ending).latest
-    if fp.kind(chosen) not in PACK_PERIODS:
-        raise UnusableInput(f"a pack is for a quarter (2018-19Q3), a half-year (2018-19H1), a year to date "
-                            f"(2018-19Q1-Q3) or a year (2018-19), not '{period}' (use `kpi indicators` for it)")
-    return chosen
 
 
 def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",

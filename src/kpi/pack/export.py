@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,7 @@ from kpi.pack.disclosure_check import require_safe
 from kpi.errors import UnusableInput
 from kpi.data.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
-from kpi.pack.build import pack_period
+from kpi.pack.periods import pack_period
 from kpi.time.periods import code
 from kpi.data.processed import load_processed, require_covered
 from kpi.data.versions import STORE, VersionedFolder, refusal, refusals_as_one_line
@@ -69,6 +70,8 @@ def execute(notebook: Path, output: Path, parameters: dict, progress: bool = Tru
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                                    cwd=str(notebook.parent), progress_bar=progress, log_output=False,
+                                   # written once, when it has run (or failed): not again after every cell
+                                   request_save_on_cell_execute=False,
                                    # the kernel's own start-up and shutdown chatter is not for the user
                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as err:
@@ -135,12 +138,13 @@ def to_pdf(html: str, target: Path, base: Path) -> None:
 
     WeasyPrint tags it page by page; kpi.pack.pdf_structure then joins what a page break split,
     makes running headers, page numbers and repeated header rows artifacts, scopes the header cells
-    and names each link in words."""
+    and names each link in words. The charts' PNG rows go in as they are (kpi.pack.pdf_images)."""
     from weasyprint import HTML
 
+    from kpi.pack.pdf_images import charts_as_they_are
     from kpi.pack.pdf_structure import fragments_marked, link_descriptions, repair
 
-    with fragments_marked():
+    with fragments_marked(), charts_as_they_are():
         HTML(string=html, base_url=str(base)).write_pdf(str(target), pdf_variant="pdf/ua-1")
     repair(target, link_descriptions(html))
 
@@ -172,10 +176,15 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
     from kpi.time.periods import label
 
     say(f"Running the pack notebook for {code(chosen)} ({variant.language}, {variant.audience}) ...")
+    import papermill  # noqa: F401 (before the exporters are loaded beside it: see below)
+
+    loading = threading.Thread(target=_load_exporters, name="load exporters", daemon=True)
+    loading.start()  # while the notebook runs in its kernel (another process), this one would only wait
     execute(find_notebook(config), work / "pack.ipynb", {
         "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
         "audience": variant.audience, "workbook": str(work / "pack.xlsx"), "figures": str(work / "figures.csv"),
         "reports": str(out)}, progress=progress)
+    loading.join()
     say("Writing HTML and PDF ...")
     html = to_html(work / "pack.ipynb", language=variant.language,
                    title=pack_title(config, label(chosen, variant.language), variant.language, variant.audience))
@@ -189,6 +198,18 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
         # The independent check: nothing public is written if a reader could work out a small count.
         require_safe(work / "pack.xlsx", config.disclosure.threshold, config.disclosure.style)
     return _Run(variant, work, declared)
+
+
+def _load_exporters() -> None:
+    """Import nbconvert, WeasyPrint and pikepdf (a second or two) while the kernel works. Modules papermill
+    uses are loaded before this starts, so the two threads never load the same module at once. One that fails
+    to load fails again where it is used, and says so there."""
+    try:
+        import nbconvert.exporters.html  # noqa: F401
+        import pikepdf  # noqa: F401
+        import weasyprint.pdf.tags  # noqa: F401 (and weasyprint itself)
+    except Exception:  # noqa: BLE001
+        return
 
 
 def _warn_untranslated_commentary(folder: Path, languages: tuple[str, ...], say) -> None:
@@ -213,7 +234,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
     `language="both"` makes the Welsh and the English pack in one run. Every file is made in a temporary
     folder first; only when all of them have worked are they moved into place, each under its own
     variant's name (see kpi.pack.outputs), and the period's manifest.json is updated."""
-    from kpi.pack.build import AUDIENCES
+    from kpi.pack.outputs import AUDIENCES
     from kpi.words.text import LANGUAGES
 
     config = load_config(config_path)  # a broken config stops here, before anything is written

@@ -219,7 +219,9 @@ def _sheets(content: PackContent) -> list[tuple[str, str, pd.DataFrame, pd.Serie
                    _comparison_figures(content), None))
     ingest = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
                                              "commonest_reasons"])
-    ingest["commonest_reasons"] = ingest["commonest_reasons"].fillna("").map(lambda r: reasons_in_words(r, t))
+    reasons = ingest["commonest_reasons"].fillna("")
+    # In words once for each different text (a few), not once a file (tens, most of them with no reasons).
+    ingest["commonest_reasons"] = reasons.map({text: reasons_in_words(text, t) for text in reasons.unique()})
     sheets.append(("ingest", t("Rows read, accepted and rejected per file, with the reasons"), ingest, None))
     sheets.append(("completeness", t("How completely key fields are recorded, counted over the same records as "
                                      "their indicators"), _completeness(content), None))

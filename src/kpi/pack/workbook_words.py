@@ -69,7 +69,8 @@ def _codes(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, dic
 def read_workbook(path: str | Path) -> dict[str, pd.DataFrame]:
     """Every sheet of a pack workbook, by sheet code, with its columns and coded values by code
     (whether the workbook is in English or Welsh)."""
-    raw = pd.read_excel(Path(path), sheet_name=None, engine="openpyxl", dtype=object)
+    # calamine (Rust) reads the same values as openpyxl, with the same types, in a tenth of the time
+    raw = pd.read_excel(Path(path), sheet_name=None, engine="calamine", dtype=object)
     for language in ("en", "cy"):
         sheets, columns, values = _codes(language)
         if not any(name in sheets for name in raw):

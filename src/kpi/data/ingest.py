@@ -1,23 +1,25 @@
 """`kpi ingest`: every configured extract into validated canonical tables, losing nothing.
 
-For each table: read every file, parse, then decide once over all files which rows are rejected
-(a record may be repeated across monthly files). Accepted rows go to
-`<processed>/<table>.parquet`; rejected rows, with their original cells and the reason, to
-`<processed>/rejected/<table>.csv`; a line per file to `<processed>/ingest_report.csv`.
+For each table, every file is read a batch of rows at a time, so that a large CSV is never held whole:
+each batch is parsed (ids pseudonymised), checked against the table's rules and put in the table's row
+store on disk (kpi.data.row_store). What needs every file, rows repeated or sharing an id across monthly
+files, is decided once all are in (kpi.data.duplicates). Accepted rows go to `<processed>/<table>.parquet`
+(kpi.data.accepted); rejected rows, with their original cells and the reason, to
+`<processed>/rejected/<table>.csv` (kpi.data.rejected); a line per file to `<processed>/ingest_report.csv`.
 For every file, rows read = rows accepted + rows rejected, and the code checks it. A published file
 reshaped onto the table (kpi.data.published: a row of a wide file gives a record per value column) also
 accounts for each of its own rows: the source of a record, merged into one, or left out with a reason.
 All of a run's files appear at once, or none of them (kpi.data.versions switches the whole folder); one
 ingest at a time per processed folder (kpi.data.locks). What it writes, and the summary, are in
-kpi.data.ingest_outputs.
-"""
+kpi.data.ingest_outputs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi.data import published as comparators
@@ -27,16 +29,18 @@ from kpi.data import loading
 from kpi.data import parsing
 from kpi.config import Config, Source
 from kpi.errors import UnusableInput
+from kpi.data.accepted import AcceptedRows, pick_rejected
+from kpi.data.duplicates import duplicate_problems
 from kpi.data.files import sha256_of
 from kpi.data.ingest_outputs import UNCHANGED, FileReport, IngestResult, TableResult, commonest, write_outputs
 from kpi.data.progress import Progress, as_progress
 from kpi.data.pseudonym import key_for, pseudonymise
 from kpi.data.readers import input_limits
-from kpi.data.schemas import build_schema, failures
+from kpi.data.rejected import rejected_table
+from kpi.data.row_store import RowStore
+from kpi.data.schemas import Schema, build_schema, failures
 from kpi.data.tables import Table, table as canonical_table
 from kpi.data.versions import VersionedFolder, refusals_as_one_line
-
-REJECTED_EXTRA = ["source_file", "source_row", "column", "reason", "reason_code"]
 
 # Readers for published formats other than our canonical one ({"ees": reader, ...}); each takes
 # (table, source, path) and returns (extract, match, original) like loading.read_part does.
@@ -59,38 +63,52 @@ def display_path(path: Path, base: Path) -> str:
 
 # --- one table ---------------------------------------------------------------------------------
 
+GROUP_ROWS = 100_000  # rows parsed together: small files are joined up to this, a large file's batch is never split
+
 
 @dataclass
-class _Part:
-    """One file, read: its original cells, row numbers, whole-row problems and report line."""
+class _Piece:
+    """A batch of rows of one file (a whole file, for a published format): its original cells, their Excel
+    row numbers and whole-row problems (rows numbered within the piece), and the file's place in the table."""
 
-    file: str
+    file: int
     original: pd.DataFrame
     source_rows: pd.Series
     problems: pd.DataFrame
-    report: FileReport
 
 
-def _read_file(table: Table, source: Source, path: Path, config: Config) -> _Part:
+def _read_file(table: Table, source: Source, path: Path, config: Config, reports: list[FileReport]
+               ) -> Iterator[_Piece]:
+    """The file's rows a batch at a time; its report line joins `reports` once its header is read."""
     shown = display_path(path, config.base_dir)
-    reader = FORMAT_READERS.get(source.format) if source.format != "canonical" else loading.read_part
-    if reader is None:
-        known = ", ".join(["canonical", *FORMAT_READERS])
-        raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
-    extract, match, original = reader(table, source, path)
-    if table.name in AFTER_READING:
-        AFTER_READING[table.name](shown, extract, match, original)
-    rows_in_file, left_out = _account_for_rows(extract, shown)
-    report = FileReport(
-        table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
-        encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
-        rows_read=len(extract.cells),
-        columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
-        identifying_columns_not_loaded="; ".join(match.identifying),
-        rows_in_file=rows_in_file, rows_left_out=len(left_out), left_out_reasons=commonest(left_out),
-    )
-    problems = loading.whole_row_problems(extract, match, original, table)
-    return _Part(shown, original, extract.source_rows.set_axis(original.index), problems, report)
+    if source.format != "canonical":
+        reader = FORMAT_READERS.get(source.format)
+        if reader is None:
+            known = ", ".join(["canonical", *FORMAT_READERS])
+            raise UnusableInput(f"{shown}: unknown format '{source.format}' (known formats: {known})")
+        batches = iter([reader(table, source, path)])
+    elif table.name in AFTER_READING or table.name in AFTER_PARSING:
+        batches = iter([loading.read_part(table, source, path)])  # checked as a whole file
+    else:
+        batches = loading.read_part_batches(table, source, path)
+    report = None
+    for extract, match, original in batches:
+        if table.name in AFTER_READING:
+            AFTER_READING[table.name](shown, extract, match, original)
+        rows_in_file, left_out = _account_for_rows(extract, shown)
+        if report is None:
+            report = FileReport(
+                table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
+                encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
+                columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
+                identifying_columns_not_loaded="; ".join(match.identifying), left_out_reasons=commonest(left_out),
+            )
+            reports.append(report)
+        report.rows_read += len(extract.cells)
+        report.rows_in_file += rows_in_file
+        report.rows_left_out += len(left_out)
+        problems = loading.whole_row_problems(extract, match, original, table)
+        yield _Piece(len(reports) - 1, original, extract.source_rows.set_axis(original.index), problems)
 
 
 def _account_for_rows(extract, shown: str) -> tuple[int, pd.Series]:
@@ -108,96 +126,95 @@ def _account_for_rows(extract, shown: str) -> tuple[int, pd.Series]:
     return extract.rows_in_file, left_out.astype("string")
 
 
-def _stack(frames: list[pd.DataFrame | pd.Series]) -> list[pd.DataFrame | pd.Series]:
-    """Give consecutive frames consecutive index labels 0..n-1 across all of them."""
-    stacked, start = [], 0
-    for frame in frames:
-        stacked.append(frame.set_axis(pd.RangeIndex(start, start + len(frame))))
-        start += len(frame)
-    return stacked
+def _source_units(table: Table, source: Source, files: list[Path], config: Config, reports: list[FileReport],
+                  progress: Progress) -> Iterator[list[_Piece]]:
+    """The source's rows in the groups they are parsed in: batches of a large file one by one, small files
+    (a year of monthly files) together up to GROUP_ROWS rows, and every file of the source at once for a
+    table of published figures (whose checks compare records across files)."""
+    group, rows = [], 0
+    for path in files:
+        progress.file(display_path(path, config.base_dir))
+        for piece in _read_file(table, source, path, config, reports):
+            group.append(piece)
+            rows += len(piece.original)
+            if rows >= GROUP_ROWS and table.name not in AFTER_PARSING:
+                yield group
+                group, rows = [], 0
+    if group:
+        yield group
 
 
-def _parse_source(table: Table, source: Source, parts: list[_Part], key: bytes
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Parse all of a source's files at once (one pass, however many monthly files); also return a
-    warning per record that is loaded but should be checked (missing where it is fine)."""
-    originals = _stack([p.original for p in parts])
-    original = pd.concat(originals) if originals else pd.DataFrame(columns=list(table.columns))
+@dataclass
+class _Parsed:
+    """A group of rows, parsed: rows numbered on from the table's earlier rows."""
+
+    original: pd.DataFrame
+    typed: pd.DataFrame
+    problems: pd.DataFrame  # whole-row problems, else unreadable cells
+    flags: pd.Series  # a warning per record loaded but to be checked (missing where it is fine)
+    files: np.ndarray
+    source_rows: np.ndarray
+
+
+def _parse(table: Table, source: Source, pieces: list[_Piece], key: bytes, start: int) -> _Parsed:
+    """Parse a group of rows at once; also give a warning per record that is loaded but should be checked."""
+    originals, at = [], start
+    for piece in pieces:
+        originals.append(piece.original.set_axis(pd.RangeIndex(at, at + len(piece.original))))
+        at += len(piece.original)
+    original = pd.concat(originals) if len(originals) != 1 else originals[0]
+    if not originals:
+        original = pd.DataFrame(columns=list(table.columns))
     typed, cell_problems = loading.typed_table(table, original, source, key, pseudonymise)
     flags = pd.Series(pd.NA, index=typed.index, dtype="string")
     if table.name in AFTER_PARSING:
         typed, flags = AFTER_PARSING[table.name](source, original, typed)
     whole_rows = pd.concat([p.problems.assign(row=o.index[p.problems["row"]] if len(o) else p.problems["row"])
-                            for p, o in zip(parts, originals)], ignore_index=True) if parts else \
+                            for p, o in zip(pieces, originals)], ignore_index=True) if pieces else \
         loading.empty_problems()
     # A blank or totals row is reported as such, not also as a list of empty cells.
     cell_problems = cell_problems[~cell_problems["row"].isin(whole_rows["row"])]
-    return typed, pd.concat([whole_rows, cell_problems], ignore_index=True), flags
+    files = np.concatenate([np.full(len(p.original), p.file, dtype=np.int32) for p in pieces]) if pieces else \
+        np.empty(0, dtype=np.int32)
+    source_rows = np.concatenate([p.source_rows.to_numpy(dtype=np.int64) for p in pieces]) if pieces else \
+        np.empty(0, dtype=np.int64)
+    return _Parsed(original, typed, pd.concat([whole_rows, cell_problems], ignore_index=True), flags, files,
+                   source_rows)
 
 
-def _duplicate_problems(table: Table, typed: pd.DataFrame, files: pd.Series, rows: pd.Series,
-                        clean: pd.Series) -> pd.DataFrame:
-    """Exact repeats (all but the first rejected) and conflicting rows sharing an id (all rejected)."""
-    columns = list(table.columns)
-    candidates = typed[clean]
-    if candidates.empty:
+def _rule_problems(table: Table, typed: pd.DataFrame, original: pd.DataFrame, schema: Schema,
+                   codes: dict[str, str]) -> pd.DataFrame:
+    """The table's rules (kpi.data.schemas), on rows whose cells could all be read."""
+    cases = failures(schema, typed)
+    if cases.empty:
         return loading.empty_problems()
-    first_of = candidates.groupby(columns, dropna=False, sort=False).cumcount()
-    repeat = first_of.gt(0)
-    found = []
-    if repeat.any():
-        first_index = candidates.reset_index().groupby(columns, dropna=False, sort=False)["index"].transform("first")
-        first_index.index = candidates.index
-        origin = first_index[repeat]
-        where = "row " + rows[origin].astype("string").to_numpy()
-        other_file = files[origin].to_numpy() != files[origin.index].to_numpy()
-        where = pd.Series(where, index=origin.index).where(
-            ~other_file, where + " of " + files[origin].to_numpy())
-        found.append(loading.problems_frame(origin.index, "", "exact duplicate of " + where, "duplicate_row"))
-    identity = [c for c in table.identity]
-    if identity:
-        distinct = candidates[~repeat]
-        conflicting = distinct.duplicated(identity, keep=False) & distinct[identity].notna().all(axis=1)
-        if conflicting.any():
-            clash = distinct[conflicting]
-            shown_rows = rows[clash.index].astype("string")
-            label = clash[identity].astype("string").agg(" and ".join, axis=1)
-            group_rows = shown_rows.groupby(label).transform(lambda r: ", ".join(r))
-            names = " and ".join(identity)
-            found.append(loading.problems_frame(
-                clash.index, ", ".join(identity),
-                f"conflicting rows share the same {names} " + label + " (rows " + group_rows + ")",
-                "conflicting_id"))
-    return pd.concat(found, ignore_index=True) if found else loading.empty_problems()
+    cases = cases.drop_duplicates(["row", "check"])
+    is_column = cases["context"].eq("Column")
+    column = cases["column"].where(is_column, "")
+    shown = pd.Series(pd.NA, index=cases.index, dtype="string")
+    for name in column[is_column].unique():
+        mine = (column == name).to_numpy(dtype=bool)
+        if name in original:
+            shown[mine] = parsing.as_text(original[name].loc[cases["row"][mine].to_numpy()]).to_numpy()
+    shown = shown.fillna("")
+    missing = cases["check"].eq("not_nullable")
+    reason = ("'" + shown + "' " + cases["check"]).where(is_column, cases["check"])
+    reason = reason.where(~missing, column + " is empty (a value is required)")
+    if (~is_column).any():
+        pairs = {c.reason: f"{c.column}, {c.other}" for c in table.checks}
+        column = column.where(is_column, cases["check"].map(pairs).fillna(""))
+    code = cases["check"].map(codes).fillna("failed_check")
+    return loading.problems_frame(cases["row"], column, reason, code)
 
 
-def _schema_problems(table: Table, typed: pd.DataFrame, original: pd.DataFrame, clean: pd.Series,
-                     config: Config, source_dates: pd.Series) -> pd.DataFrame:
-    """Checks from the pandera schema, on rows that have no problem yet."""
-    found = []
-    for latest, group in typed[clean].groupby(source_dates[clean], sort=False):
-        schema, codes = build_schema(table, earliest=config.earliest_date, latest=latest)
-        cases = failures(schema, group)
-        if cases.empty:
-            continue
-        cases = cases.drop_duplicates(["row", "check"])
-        is_column = cases["context"].eq("Column")
-        column = cases["column"].where(is_column, "")
-        reason_text = cases["check"]
-        shown = parsing.as_text(pd.Series(
-            [original.at[r, c] if c in original else None for r, c in zip(cases["row"], column)],
-            index=cases.index, dtype=object)).fillna("")
-        missing = cases["check"].eq("not_nullable")
-        reason = ("'" + shown + "' " + reason_text).where(is_column, reason_text)
-        reason = reason.where(~missing, column + " is empty (a value is required)")
-        frame_check = ~is_column
-        if frame_check.any():
-            checks = {c.reason: c for c in table.checks}
-            column = column.where(~frame_check, cases["check"].map(
-                lambda text: f"{checks[text].column}, {checks[text].other}" if text in checks else ""))
-        code = cases["check"].map(codes).fillna("failed_check")
-        found.append(loading.problems_frame(cases["row"], column, reason, code))
-    return pd.concat(found, ignore_index=True) if found else loading.empty_problems()
+def _flagged(parsed: _Parsed | None) -> pd.DataFrame:
+    """The records of a group with a warning: the warning, the file (its number) and the Excel row."""
+    if parsed is None:
+        return pd.DataFrame({"flag": pd.Series(dtype="string"), "file": pd.Series(dtype="int32"),
+                             "source_row": pd.Series(dtype="int64")})
+    warned = parsed.flags.notna().to_numpy(dtype=bool)
+    return pd.DataFrame({"flag": parsed.flags[warned], "file": parsed.files[warned],
+                         "source_row": parsed.source_rows[warned]}, index=parsed.flags.index[warned])
 
 
 def _flag_summary(flags: pd.Series, rows: pd.Series, limit: int = 5) -> str:
@@ -220,100 +237,62 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
     table = canonical_table(name)
     progress = as_progress(progress)
     steps = len(sources) + 3  # parse each source; then repeats, the table's rules, the rejected rows
-    parts: list[_Part] = []
-    typed_parts, problem_parts, flag_parts, dates = [], [], [], []
-    for source in sources:
-        loading.check_category_mapping(table, source, name)
-        if source.columns:
-            from kpi.data.columns import check_mapping
+    store = RowStore(table)
+    reports: list[FileReport] = []
+    found, flagged = [], []
+    try:
+        for source in sources:
+            loading.check_category_mapping(table, source, name)
+            if source.columns:
+                from kpi.data.columns import check_mapping
 
-            check_mapping(table, source.columns, name)
-        files = config.source_files(source)
-        if not files:
-            raise UnusableInput(f"{config.resolve(source.path)}: no files match this path (sources.{name}.path)")
-        source_parts = []
-        progress.files(name, len(files))
-        for path in files:
-            progress.file(display_path(path, config.base_dir))
-            source_parts.append(_read_file(table, source, path, config))
-        progress.checks(name, sum(len(p.original) for p in parts + source_parts), steps)
-        progress.step("reading dates, codes and ids")
-        typed, problems, flags = _parse_source(table, source, source_parts, key)
-        parts += source_parts
-        typed_parts.append(typed)
-        problem_parts.append(problems)
-        flag_parts.append(flags)
-        dates.append(pd.Series(source.extract_date or config.latest_allowed_date, index=typed.index))
+                check_mapping(table, source.columns, name)
+            files = config.source_files(source)
+            if not files:
+                raise UnusableInput(f"{config.resolve(source.path)}: no files match this path (sources.{name}.path)")
+            progress.files(name, len(files))
+            schema, codes = build_schema(table, earliest=config.earliest_date,
+                                         latest=source.extract_date or config.latest_allowed_date)
+            for pieces in _source_units(table, source, files, config, reports, progress):
+                parsed = _parse(table, source, pieces, key, store.rows)
+                readable = ~parsed.typed.index.isin(parsed.problems["row"])
+                found += [parsed.problems, _rule_problems(table, parsed.typed[readable], parsed.original, schema, codes)]
+                flagged.append(_flagged(parsed))
+                store.add(parsed.typed, parsed.original, parsed.files, parsed.source_rows, readable)
+            progress.checks(name, store.rows, steps)
+            progress.step("reading dates, codes and ids")
+    finally:
+        store.close()
 
-    # One frame over all files of all sources, so duplicates across monthly files are found.
-    offsets = [0]
-    for typed in typed_parts:
-        offsets.append(offsets[-1] + len(typed))
-    typed = pd.concat(_stack(typed_parts))
-    flags = pd.concat(_stack(flag_parts))
-    original = pd.concat(_stack([p.original for p in parts]))
-    rows = pd.concat(_stack([p.source_rows for p in parts]))
-    files = pd.concat(_stack([pd.Series(p.file, index=p.original.index, dtype="string") for p in parts]))
-    source_dates = pd.concat(_stack(dates))
-    problems = pd.concat([p.assign(row=p["row"] + o) for p, o in zip(problem_parts, offsets)], ignore_index=True)
-
-    progress.checks(name, len(typed), steps)
+    progress.checks(name, store.rows, steps)
     progress.step("finding repeated rows")
-    clean = ~typed.index.isin(problems["row"])
-    clean = pd.Series(clean, index=typed.index)
-    duplicates = _duplicate_problems(table, typed, files, rows, clean)
-    clean &= ~typed.index.isin(duplicates["row"])
+    names = [r.file for r in reports]
+    duplicates = duplicate_problems(store, names)
     progress.step("checking the table's rules")
-    schema = _schema_problems(table, typed, original, clean, config, source_dates)
-    problems = pd.concat([problems, duplicates, schema], ignore_index=True)
+    # A repeated or conflicting row is rejected as such: the table's rules are for the rows left.
+    found = pd.concat(found, ignore_index=True) if found else loading.empty_problems()
+    problems = pd.concat([found[~found["row"].isin(duplicates["row"])], duplicates], ignore_index=True)
     progress.step("listing rejected rows")
-
-    rejected_rows = problems["row"].drop_duplicates()
-    accepted = typed.drop(index=rejected_rows)
-    accepted = accepted.assign(source_file=files[accepted.index], source_row=rows[accepted.index])
-    accepted = accepted.reset_index(drop=True)
-    rejected = _rejected_table(table, original, typed, problems, files, rows)
-    flagged = flags.drop(index=rejected_rows).dropna()
-
-    for part in parts:
-        mine_rejected = int((rejected["source_file"] == part.file).sum())
-        mine_accepted = int((accepted["source_file"] == part.file).sum())
-        part.report.rows_rejected = mine_rejected
-        part.report.rows_accepted = mine_accepted
-        part.report.commonest_reasons = commonest(rejected.loc[rejected["source_file"] == part.file, "reason_code"])
-        mine_flagged = flagged[files[flagged.index].eq(part.file).to_numpy()]
-        part.report.rows_flagged = len(mine_flagged)
-        part.report.flag_reasons = _flag_summary(mine_flagged, rows)
-        if mine_accepted + mine_rejected != part.report.rows_read:
-            raise AssertionError(f"{part.file}: {part.report.rows_read} rows read but {mine_accepted} accepted "
-                                 f"+ {mine_rejected} rejected; please report this as a bug")
+    rejected_rows = np.zeros(store.rows, dtype=bool)
+    rejected_rows[problems["row"].to_numpy(dtype=np.int64)] = True
+    accepted = AcceptedRows(store, rejected_rows, names)
+    accepted_per_file, cells = pick_rejected(store, rejected_rows, names)
+    rejected = rejected_table(table, cells, problems)
+    flagged = pd.concat(flagged) if flagged else _flagged(None)
+    flagged = flagged[~rejected_rows[flagged.index.to_numpy(dtype=np.int64)]]
+    for number, report in enumerate(reports):
+        mine = rejected["source_file"] == report.file
+        report.rows_rejected = int(mine.sum())
+        report.rows_accepted = int(accepted_per_file[number])
+        report.commonest_reasons = commonest(rejected.loc[mine, "reason_code"])
+        mine_flagged = flagged[flagged["file"].eq(number).to_numpy()]
+        report.rows_flagged = len(mine_flagged)
+        report.flag_reasons = _flag_summary(mine_flagged["flag"], mine_flagged["source_row"])
+        if report.rows_accepted + report.rows_rejected != report.rows_read:
+            raise AssertionError(f"{report.file}: {report.rows_read} rows read but {report.rows_accepted} accepted "
+                                 f"+ {report.rows_rejected} rejected; please report this as a bug")
     progress.done()
-    return TableResult(name, accepted, rejected, [p.report for p in parts])
-
-
-def _rejected_table(table: Table, original: pd.DataFrame, typed: pd.DataFrame, problems: pd.DataFrame,
-                    files: pd.Series, rows: pd.Series) -> pd.DataFrame:
-    """One line per rejected row: its original cells (ids pseudonymised) and every reason."""
-    columns = list(table.columns)
-    if problems.empty:
-        return pd.DataFrame(columns=columns + REJECTED_EXTRA)
-    problems = problems.drop_duplicates(["row", "column", "reason"])
-    grouped = problems.groupby("row", sort=True)
-    joined = pd.DataFrame({
-        "column": grouped["column"].agg(lambda c: "; ".join(dict.fromkeys(v for v in c if v))),
-        "reason": grouped["reason"].agg(lambda r: "; ".join(dict.fromkeys(r))),
-        "reason_code": grouped["code"].first(),
-    })
-    index = joined.index
-    cells = original.reindex(index=index, columns=columns)
-    out = cells.apply(parsing.as_text).astype("string")
-    for person in ("child_id", "worker_id"):
-        if person in out:
-            out[person] = typed.loc[index, person]
-    out["source_file"] = files[index]
-    out["source_row"] = rows[index].astype("int64")
-    out = out.join(joined)
-    return out.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
+    return TableResult(name, accepted, rejected, reports)
 
 
 def read_sources(config: Config, key: bytes, progress: Progress | Callable[[str], None] | None = None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi.data.accepted import AcceptedRows
 from kpi.data.cells import write_csv
 from kpi.data.tables import TABLE_NAMES
 from kpi.data.versions import VersionedFolder, refusals_as_one_line
@@ -45,9 +46,14 @@ class FileReport:
 @dataclass
 class TableResult:
     name: str
-    accepted: pd.DataFrame
+    accepted_rows: AcceptedRows  # on disk (kpi.data.accepted): a large table is never held whole
     rejected: pd.DataFrame
     files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """The accepted rows, read into memory."""
+        return self.accepted_rows.frame()
 
 
 @dataclass
@@ -90,7 +96,7 @@ def write_outputs(result: IngestResult) -> None:
     with processed.building() as version:
         processed.carry_over(version, leave=ours.__contains__)
         for name, tables in result.tables.items():
-            _write(version, f"{name}.parquet", result, lambda p, t=tables: t.accepted.to_parquet(p, index=False))
+            _write(version, f"{name}.parquet", result, lambda p, t=tables: t.accepted_rows.write(p))
             _write(version, f"rejected/{name}.csv", result,
                    lambda p, t=tables: write_csv(t.rejected, p))
         _write(version, "ingest_report.csv", result, lambda p: write_csv(result.report, p))
@@ -121,12 +127,16 @@ def summary_lines(result: IngestResult, files_per_table: int = 3) -> list[str]:
                       "rows_rejected": files["rows_rejected"].sum(), "commonest_reasons": commonest(rejected)})
     width = max(12, max(len(row["file"]) for row in shown))
     names = max(13, max(len(row["table"]) for row in shown)) + 2  # the longest table name, then two spaces
-    lines = [f"{'table':<{names}}{'file':<{width + 2}}{'read':>9}{'accepted':>10}{'rejected':>10}  commonest reasons"]
+    # Ten million rows and more: the counts' columns widen, so that no two numbers run together.
+    read = max(9, len(f"{report['rows_read'].sum():,}"))
+    counts = max(10, read + 1)
+    lines = [f"{'table':<{names}}{'file':<{width + 2}}{'read':>{read}}{'accepted':>{counts}}{'rejected':>{counts}}"
+             "  commonest reasons"]
     for row in shown:
-        lines.append(f"{row['table']:<{names}}{row['file']:<{width + 2}}{row['rows_read']:>9,}"
-                     f"{row['rows_accepted']:>10,}{row['rows_rejected']:>10,}  {row['commonest_reasons']}")
-    lines.append(f"{'total':<{names}}{'':<{width + 2}}{report['rows_read'].sum():>9,}"
-                 f"{report['rows_accepted'].sum():>10,}{report['rows_rejected'].sum():>10,}")
+        lines.append(f"{row['table']:<{names}}{row['file']:<{width + 2}}{row['rows_read']:>{read},}"
+                     f"{row['rows_accepted']:>{counts},}{row['rows_rejected']:>{counts},}  {row['commonest_reasons']}")
+    lines.append(f"{'total':<{names}}{'':<{width + 2}}{report['rows_read'].sum():>{read},}"
+                 f"{report['rows_accepted'].sum():>{counts},}{report['rows_rejected'].sum():>{counts},}")
     for row in report.itertuples():
         if row.identifying_columns_not_loaded:
             lines.append(f"{row.file}: identifying columns not loaded: {row.identifying_columns_not_loaded}")

@@ -7,17 +7,20 @@ Nothing is dropped here; deciding which rows are rejected happens once all files
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from kpi.data import parsing
 from kpi.data.columns import ColumnMatch, header_scorer, match_columns
 from kpi.config import Source
 from kpi.errors import ConfigError
 from kpi.time.periods import PeriodError, code, parse_period
-from kpi.data.readers import RawExtract, read_extract
+from kpi.data.readers import RawExtract, extract_batches, joined
 from kpi.data.schemas import DTYPES
 from kpi.data.tables import Column, Table
 
@@ -43,14 +46,20 @@ class LoadedPart:
 def problems_frame(rows, column, reason, code) -> pd.DataFrame:
     """A problems table; `column`, `reason` and `code` may be single values or aligned Series."""
     frame = pd.DataFrame({"row": pd.Series(rows, dtype="int64")})
+    if frame.empty:
+        return _EMPTY_PROBLEMS.copy()
     for name, value in (("column", column), ("reason", reason), ("code", code)):
         frame[name] = pd.Series(value.to_numpy() if isinstance(value, pd.Series) else value,
                                 index=frame.index, dtype="string")
     return frame
 
 
+_EMPTY_PROBLEMS = pd.DataFrame({"row": pd.Series(dtype="int64"), "column": pd.Series(dtype="string"),
+                                "reason": pd.Series(dtype="string"), "code": pd.Series(dtype="string")})
+
+
 def empty_problems() -> pd.DataFrame:
-    return problems_frame([], [], [], [])
+    return _EMPTY_PROBLEMS.copy()
 
 
 def check_category_mapping(table: Table, source: Source, source_name: str) -> None:
@@ -73,7 +82,18 @@ def read_part(table: Table, source: Source, path: Path) -> tuple[RawExtract, Col
     Only the canonical columns are read: the others, and above all identifying ones (names,
     addresses, NHS numbers), are left out by their header before any row is split into cells.
     """
-    extract = read_extract(
+    parts = list(read_part_batches(table, source, path))
+    if len(parts) == 1:
+        return parts[0]
+    extract, match = joined([e for e, _, _ in parts]), parts[0][1]
+    return extract, match, _canonical_cells(extract, match)
+
+
+def read_part_batches(table: Table, source: Source, path: Path
+                      ) -> Iterator[tuple[RawExtract, ColumnMatch, pd.DataFrame]]:
+    """`read_part` a batch of rows at a time (kpi.data.readers.extract_batches): a large CSV is never held whole."""
+    match = None
+    for extract in extract_batches(
         path,
         score_header=header_scorer(table, source.columns),
         sheet=source.sheet,
@@ -81,11 +101,14 @@ def read_part(table: Table, source: Source, path: Path) -> tuple[RawExtract, Col
         encoding=source.encoding,
         delimiter=source.delimiter,
         columns=lambda headers: match_columns(table, headers, source.columns, path).positions.values(),
-    )
-    match = match_columns(table, extract.headers, source.columns, path)
-    original = pd.DataFrame({col: extract.cells[pos] for col, pos in match.positions.items()},
-                            index=extract.cells.index)
-    return extract, match, original
+    ):
+        if match is None:
+            match = match_columns(table, extract.headers, source.columns, path)
+        yield extract, match, _canonical_cells(extract, match)
+
+
+def _canonical_cells(extract: RawExtract, match: ColumnMatch) -> pd.DataFrame:
+    return pd.DataFrame({col: extract.cells[pos] for col, pos in match.positions.items()}, index=extract.cells.index)
 
 
 def whole_row_problems(extract: RawExtract, match: ColumnMatch, original: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -135,8 +158,15 @@ def _all_blank(frame: pd.DataFrame) -> pd.Series:
 
 
 def _says_total(frame: pd.DataFrame) -> pd.Series:
-    text = frame.astype("string")
-    return text.apply(lambda col: col.str.match(_TOTALS)).fillna(False).astype(bool).any(axis=1)
+    found = np.zeros(len(frame), dtype=bool)
+    for position in range(frame.shape[1]):
+        text = frame.iloc[:, position].astype("string")
+        # Only a cell with 'total' in it can say so: the regular expression is tried on those alone.
+        maybe = pc.match_substring(parsing.arrow_text(text), "total", ignore_case=True).fill_null(False)
+        maybe = maybe.to_numpy(zero_copy_only=False)
+        if maybe.any():
+            found[maybe] |= text[maybe].str.match(_TOTALS).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(found, index=frame.index)
 
 
 def _totals_rows(cells: pd.DataFrame, original: pd.DataFrame, table: Table) -> pd.Series:
@@ -206,9 +236,8 @@ def typed_table(table: Table, original: pd.DataFrame, source: Source, key: bytes
             continue
         cells = original[column.name]
         values, reason, reason_code = parse_column(column, cells, source.categories.get(column.name))
-        blank = parsing.is_blank(cells)
         if column.required:
-            missing = blank
+            missing = parsing.is_blank(cells).to_numpy(dtype=bool)
             problems.append(problems_frame(index[missing], column.name,
                                            f"{column.name} is empty (a value is required)", "missing_value"))
         bad = reason.notna()

@@ -18,7 +18,6 @@ would not keep the pseudonyms secret is refused with one line, never used:
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 import stat
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi.data.parsing import by_distinct
 from kpi.errors import ConfigError, UnusableInput
 
 KEY_VARIABLE = "KPI_PSEUDONYM_KEY"
@@ -133,9 +133,26 @@ def pseudonymise(ids: pd.Series, key: bytes, *, prefix: str) -> pd.Series:
     `prefix` keeps children and workers apart ('C-', 'W-').
     """
     text = ids.astype("string").str.strip()
-    distinct = text.dropna().unique()
-    lookup = {
-        value: prefix + hmac.new(key, f"{prefix}{value}".encode("utf-8"), hashlib.sha256).hexdigest()[:20]
-        for value in distinct
-    }
-    return text.map(lookup, na_action="ignore").astype("string")
+    keyed = _Keyed(key)
+    return by_distinct(text, lambda values: [prefix + keyed.hexdigest(f"{prefix}{v}") for v in values])
+
+
+class _Keyed:
+    """HMAC-SHA256 under one key, its two padded key blocks hashed once (RFC 2104) rather than for every id:
+    the same digests as hmac.new(key, message, sha256), at a fraction of the cost for a million ids."""
+
+    BLOCK = 64  # SHA-256's block size in bytes
+
+    def __init__(self, key: bytes):
+        key = hashlib.sha256(key).digest() if len(key) > self.BLOCK else key
+        key = key.ljust(self.BLOCK, b"\0")
+        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def hexdigest(self, message: str) -> str:
+        """The first 20 hex digits of the HMAC of the message (UTF-8)."""
+        inner = self.inner.copy()
+        inner.update(message.encode("utf-8"))
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:20]

@@ -96,6 +96,24 @@ def read_extract(
 ) -> RawExtract:
     """Read a CSV or XLSX file; `score_header` says how well a row looks like our header, `columns`
     which columns to read once the header is known, and `limits` how large the file may be."""
+    return joined(list(extract_batches(path, score_header=score_header, sheet=sheet, header_row=header_row,
+                                       encoding=encoding, delimiter=delimiter, columns=columns, limits=limits)))
+
+
+def extract_batches(
+    path: Path,
+    *,
+    score_header: HeaderScorer,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    columns: ColumnChooser | None = None,
+    limits: InputLimits | None = None,
+) -> Iterator[RawExtract]:
+    """`read_extract` a batch of rows at a time (a CSV in batches of `limits.csv_batch_bytes`, a workbook
+    whole), so that a large CSV is never held at once. Each batch is a RawExtract of its own rows, with
+    their row numbers as in the file; there is always at least one (perhaps with no rows)."""
     limits = limits or limits_in_force()
     if not path.exists():
         raise UnusableInput(f"{path}: file not found")
@@ -103,12 +121,25 @@ def read_extract(
         raise UnusableInput(f"{path}: not a file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, score_header, sheet, header_row, columns, limits)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, score_header, header_row, encoding, delimiter, columns, limits)
-    if suffix == ".xls":
+        yield _read_xlsx(path, score_header, sheet, header_row, columns, limits)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        yield from _read_csv(path, score_header, header_row, encoding, delimiter, columns, limits)
+    elif suffix == ".xls":
         raise UnusableInput(f"{path}: old Excel .xls files cannot be read; save it as .xlsx or .csv")
-    raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv or .xlsx)")
+    else:
+        raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv or .xlsx)")
+
+
+def joined(batches: list[RawExtract]) -> RawExtract:
+    """The batches of one file as one extract."""
+    if len(batches) == 1:
+        return batches[0]
+    first = batches[0]
+    together = lambda name: pd.concat([getattr(b, name) for b in batches], ignore_index=True)  # noqa: E731
+    return RawExtract(path=first.path, headers=first.headers, cells=together("cells"),
+                      source_rows=together("source_rows"), header_row=first.header_row, encoding=first.encoding,
+                      sheet=first.sheet, ragged_rows=together("ragged_rows"), cell_counts=together("cell_counts"),
+                      batches=sum(b.batches for b in batches), notes=first.notes)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -121,7 +152,7 @@ def _guess_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, encoding: str | None,
-              delimiter: str | None, columns: ColumnChooser | None, limits: InputLimits) -> RawExtract:
+              delimiter: str | None, columns: ColumnChooser | None, limits: InputLimits) -> Iterator[RawExtract]:
     """The header from the file's first megabyte; the rows below it in batches (kpi.data.csv_batches)."""
     used = encoding or csv_batches.sniff_encoding(path)
     head, whole = _head(path, used)
@@ -139,12 +170,23 @@ def _read_csv(path: Path, score_header: HeaderScorer, header_row: int | None, en
         records, lines_read = records[:-1], lines_read[:-1]  # the last may be cut off by the end of the head
     index, headers = _locate_header(path, records, score_header, header_row)
     chosen = _chosen(columns, headers)
-    rows = csv_batches.read_rows(path, offset=_end_of_line(path, used, head, lines_read[index]), encoding=used,
-                                 delimiter=delimiter, width=len(headers), columns=chosen,
-                                 batch_bytes=limits.csv_batch_bytes)
-    source_rows = pd.Series(np.arange(index + 2, index + 2 + len(rows.cells)), dtype="int64")
+    found = 0
+    for rows in csv_batches.row_batches(path, offset=_end_of_line(path, used, head, lines_read[index]),
+                                        encoding=used, delimiter=delimiter, width=len(headers), columns=chosen,
+                                        batch_bytes=limits.csv_batch_bytes):
+        found += 1
+        yield _csv_extract(path, headers, index, used, rows)
+    if not found:
+        yield _csv_extract(path, headers, index, used, csv_batches.read_rows(
+            path, offset=path.stat().st_size, encoding=used, delimiter=delimiter, width=len(headers),
+            columns=chosen, batch_bytes=limits.csv_batch_bytes))
+
+
+def _csv_extract(path: Path, headers: list[str], index: int, encoding: str, rows: csv_batches.CsvRows) -> RawExtract:
+    start = index + 2 + rows.first  # the Excel row number of the batch's first row
+    source_rows = pd.Series(np.arange(start, start + len(rows.cells)), dtype="int64")
     return RawExtract(path=path, headers=headers, cells=rows.cells, source_rows=source_rows, header_row=index + 1,
-                      encoding=used, ragged_rows=rows.cell_counts.notna().reset_index(drop=True),
+                      encoding=encoding, ragged_rows=rows.cell_counts.notna().reset_index(drop=True),
                       cell_counts=rows.cell_counts, batches=rows.batches)
 
 

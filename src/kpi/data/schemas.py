@@ -1,16 +1,25 @@
-"""pandera schemas for the canonical tables, built from the data dictionary (tables.yml).
+"""The rules an accepted row satisfies, built from the data dictionary (tables.yml).
 
-A schema states what an accepted row must satisfy: types, required values, allowed categories,
-unique ids, ranges, dates within the extract's time span, and the order of related dates.
-Each check's `error` is the reason a failing row is quarantined with.
+A schema states what an accepted row must satisfy beyond being readable: allowed categories, ranges,
+dates within the extract's time span, and the order of related dates. Each rule's `error` is the reason
+a failing row is quarantined with. Types and required values are settled when the cells are parsed
+(kpi.data.loading), and ids when repeated rows are found (kpi.data.duplicates).
+
+Every rule is a comparison on whole columns, run on a batch of rows at once. An empty value never fails
+a rule (a required one is reported as empty when it is parsed). The failures are listed in the order
+kpi's earlier pandera schemas gave them: the checks across columns first, then each column's checks in
+the dictionary's order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from kpi.data.tables import Column, Table
 
@@ -28,76 +37,100 @@ DTYPES = {
     "count": "Int64",
 }
 DATE_TYPES = ("datetime", "date", "month")
+ACROSS = "across"  # the kind of a rule comparing two columns of a row (reported with both columns)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A comparison a row's value must pass: `passes(value, limit)`, or `passes(column, other)` for a rule
+    across two columns (`limit` None)."""
+
+    error: str  # the reason a failing row is quarantined with
+    columns: tuple[str, ...]  # the column it checks, or the later and the earlier one
+    passes: Callable[[pd.Series, object], pd.Series]  # operator.ge, ..., or Series.isin
+    limit: object = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A table's rules in the order their failures are listed, and its required columns."""
+
+    across: tuple[Rule, ...]  # rules comparing two columns of a row
+    by_column: dict[str, tuple[Rule, ...]]  # each column's rules, the columns in the dictionary's order
+    required: tuple[str, ...]
 
 
 def _uk(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _column_checks(column: Column, earliest: dt.date, latest: dt.date) -> list[tuple[pa.Check, str]]:
+def _column_checks(column: Column, earliest: dt.date, latest: dt.date) -> list[tuple[Rule, str]]:
     """Checks on one column, each with the reason code it is reported under."""
+    name = (column.name,)
     checks = []
     if column.type == "category" and column.values:
-        checks.append((pa.Check.isin(list(column.values), error=f"is not one of: {', '.join(column.values)}"),
+        checks.append((Rule(f"is not one of: {', '.join(column.values)}", name, pd.Series.isin, list(column.values)),
                        "unknown_category"))
     if column.min is not None:
-        checks.append((pa.Check.ge(column.min, error=f"is below {column.min:g} (the lowest allowed)"), "out_of_range"))
+        checks.append((Rule(f"is below {column.min:g} (the lowest allowed)", name, operator.ge, column.min),
+                       "out_of_range"))
     if column.min_exclusive is not None:
-        checks.append((pa.Check.gt(column.min_exclusive, error=f"is not above {column.min_exclusive:g}"),
+        checks.append((Rule(f"is not above {column.min_exclusive:g}", name, operator.gt, column.min_exclusive),
                        "out_of_range"))
     if column.max is not None:
-        checks.append((pa.Check.le(column.max, error=f"is above {column.max:g} (the highest allowed)"), "out_of_range"))
+        checks.append((Rule(f"is above {column.max:g} (the highest allowed)", name, operator.le, column.max),
+                       "out_of_range"))
     if column.type == "count":
-        checks.append((pa.Check.ge(0, error="is negative (expected a whole number from 0)"), "invalid_count"))
+        checks.append((Rule("is negative (expected a whole number from 0)", name, operator.ge, 0), "invalid_count"))
     if column.type in DATE_TYPES:
         end_of_extract = pd.Timestamp(latest) + pd.Timedelta(days=1)
-        checks.append((pa.Check.lt(end_of_extract, error=f"is after the extract date {_uk(latest)}"),
+        checks.append((Rule(f"is after the extract date {_uk(latest)}", name, operator.lt, end_of_extract),
                        "date_after_extract"))
-        checks.append((pa.Check.ge(pd.Timestamp(earliest), error=f"is before {_uk(earliest)} (an impossible year)"),
-                       "date_too_early"))
+        checks.append((Rule(f"is before {_uk(earliest)} (an impossible year)", name, operator.ge,
+                            pd.Timestamp(earliest)), "date_too_early"))
     return checks
 
 
-def _order_check(later: str, earlier: str, reason: str) -> pa.Check:
-    def not_before(frame: pd.DataFrame) -> pd.Series:
-        return frame[later].isna() | frame[earlier].isna() | (frame[later] >= frame[earlier])
-
-    return pa.Check(not_before, error=reason, name=f"{later}_not_before_{earlier}")
-
-
-def build_schema(table: Table, *, earliest: dt.date, latest: dt.date) -> tuple[pa.DataFrameSchema, dict[str, str]]:
-    """The schema an accepted row of `table` satisfies, and the reason code of each check's error."""
-    codes = {"not_nullable": "missing_value", "field_uniqueness": "conflicting_id"}
-    columns = {}
-    for name, column in table.columns.items():
-        checks = _column_checks(column, earliest, latest)
-        codes.update({check.error: code for check, code in checks})
-        columns[name] = pa.Column(
-            DTYPES[column.type],
-            checks=[check for check, _ in checks],
-            nullable=not column.required,
-            unique=(name == table.id),
-            required=True,
-        )
-    frame_checks = []
+def build_schema(table: Table, *, earliest: dt.date, latest: dt.date) -> tuple[Schema, dict[str, str]]:
+    """The rules an accepted row of `table` satisfies, and the reason code of each rule's error."""
+    codes = {"not_nullable": "missing_value"}
+    across = []
     for check in table.checks:
-        frame_checks.append(_order_check(check.column, check.other, check.reason))
+        across.append(Rule(check.reason, (check.column, check.other), operator.ge))
         codes[check.reason] = "dates_out_of_order" if check.check == "not_before" else "out_of_range"
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False), codes
+    by_column = {}
+    for column in table.columns.values():
+        checks = _column_checks(column, earliest, latest)
+        codes.update({rule.error: code for rule, code in checks})
+        by_column[column.name] = tuple(rule for rule, _ in checks)
+    return Schema(tuple(across), by_column, tuple(table.required)), codes
 
 
-def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failed check as rows of: row (index label), column, check, error text."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-        cases = cases[cases["index"].notna()]
-        return pd.DataFrame({
-            "row": cases["index"].astype("int64"),
-            "column": cases["column"].astype("string"),
-            "check": cases["check"].astype("string"),
-            "context": cases["schema_context"].astype("string"),
-        }).reset_index(drop=True)
-    return pd.DataFrame({"row": pd.Series(dtype="int64"), "column": pd.Series(dtype="string"),
-                         "check": pd.Series(dtype="string"), "context": pd.Series(dtype="string")})
+def failures(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every failed check as rows of: row (index label), column, check (its error, or not_nullable), and
+    context ('Column' for a check of one column, 'across' for one comparing two)."""
+    found = []
+    for rule in schema.across:
+        later, earlier = (frame[c] for c in rule.columns)
+        failed = later.notna() & earlier.notna() & ~_passed(rule.passes(later, earlier))
+        found.append(_cases(frame.index[failed.to_numpy(dtype=bool)], rule.columns[0], rule.error, ACROSS))
+    for name, rules in schema.by_column.items():
+        values = frame[name]
+        if name in schema.required:
+            found.append(_cases(frame.index[values.isna().to_numpy(dtype=bool)], name, "not_nullable", "Column"))
+        for rule in rules:
+            failed = values.notna() & ~_passed(rule.passes(values, rule.limit))
+            found.append(_cases(frame.index[failed.to_numpy(dtype=bool)], name, rule.error, "Column"))
+    return pd.concat(found, ignore_index=True) if found else _cases([], "", "", "")
+
+
+def _passed(result) -> pd.Series:
+    """A comparison's result with missing counted as passing (an empty value fails no check)."""
+    return pd.Series(result).fillna(True).astype(bool)
+
+
+def _cases(rows, column: str, check: str, context: str) -> pd.DataFrame:
+    rows = np.asarray(rows, dtype=np.int64)
+    return pd.DataFrame({"row": rows, "column": pd.Series([column] * len(rows), dtype="string"),
+                         "check": pd.Series([check] * len(rows), dtype="string"),
+                         "context": pd.Series([context] * len(rows), dtype="string")})

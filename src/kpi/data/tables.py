@@ -21,6 +21,8 @@ from kpi.errors import ConfigError
 TABLE_NAMES = ("contacts", "contact_counts", "assessments", "caseloads", "child_protection", "strategy_discussions",
                "looked_after", "allocations", "establishment", "comparators")
 
+AUTHORITY = "authority"  # the column that says which council a row of multi-authority data belongs to
+
 # Columns that identify a person. They are never loaded, even when an extract carries them;
 # the ingest report lists them so an officer can ask for a leaner extract.
 IDENTIFYING_HEADER_WORDS = (
@@ -130,6 +132,15 @@ class Table(_Entry):
     def identity(self) -> tuple[str, ...]:
         """The columns that say which record a row is: the id, else the key."""
         return (self.id,) if self.id else self.key
+
+    @property
+    def identity_in_authority(self) -> tuple[str, ...]:
+        """The identity as repeated and conflicting rows are judged. In data from several authorities an id is
+        unique within its authority only, so a table with an `authority` column puts it first; rows without
+        an authority are judged together, as the rows of a single authority's extract are."""
+        if AUTHORITY in self.columns and AUTHORITY not in self.identity:
+            return (AUTHORITY, *self.identity)
+        return self.identity
 
     @model_validator(mode="before")
     @classmethod

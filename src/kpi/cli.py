@@ -80,9 +80,20 @@ def _config_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from kpi.demo import write_demo
+    if args.authorities is None:
+        national_only = [f"--{name}" for name in ("years", "format", "nation") if getattr(args, name) is not None]
+        if national_only:
+            raise UnusableInput(f"{', '.join(national_only)}: only with --authorities N (national data)")
+        from kpi.demo import write_demo
 
-    written = write_demo(out=args.out, seed=args.seed, config_path=args.config, today=args.today)
+        written = write_demo(out=args.out or Path("data/raw/demo"), seed=args.seed, config_path=args.config,
+                             today=args.today)
+    else:
+        from kpi.demo.national import DEFAULT_OUT, DEFAULT_YEARS, write_national
+
+        written = write_national(out=args.out or DEFAULT_OUT, authority_count=args.authorities,
+                                 years=args.years or DEFAULT_YEARS, seed=args.seed, today=args.today,
+                                 file_format=args.format or "csv", nation=args.nation, config_path=args.config)
     for line in written.summary():
         message(line)
     return EXIT_OK
@@ -217,6 +228,21 @@ def _cmd_pack(args: argparse.Namespace) -> int:
     from kpi.pack.disclosure_check import DisclosureRisk
     from kpi.pack.export import PackFailed, make_pack
 
+    if args.authority is not None:  # a pack per authority of national data (kpi.pack.batch)
+        from kpi.pack.batch import make_authority_packs
+
+        if args.jobs is not None and args.jobs < 1:
+            raise UnusableInput(f"--jobs {args.jobs}: give 1 or more")
+        batch = make_authority_packs(args.config, args.period, args.authority, jobs=args.jobs, language=args.language,
+                                     audience=args.audience, out=args.out, progress=progress_wanted(args.quiet),
+                                     say=message, allow_empty=args.allow_empty)
+        for line in batch.lines():
+            print(line)
+        for line in batch.failure_lines():
+            message(line)
+        return EXIT_PACK_FAILED if batch.failed else EXIT_OK
+    if args.jobs is not None:
+        raise UnusableInput("--jobs: only with --authority (a pack for each authority of national data)")
     try:
         result = make_pack(args.config, args.period, language=args.language, audience=args.audience, out=args.out,
                            progress=progress_wanted(args.quiet), say=message, allow_empty=args.allow_empty)
@@ -370,11 +396,25 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_cmd_init)
 
     demo = _command(commands, "demo", "write a synthetic demo authority's extracts and a kpi.yml",
-                    examples=["kpi demo", "kpi demo --today 2026-11-22 --out data/raw/demo"],
+                    examples=["kpi demo", "kpi demo --today 2026-11-22 --out data/raw/demo",
+                              "kpi demo --authorities 22 --years 10 --config national.yml",
+                              "kpi demo --authorities 153 --years 10 --format parquet"],
                     more="Every record is made up (no real person is in it); the same seed gives the same data. "
-                         "An existing kpi.yml is never overwritten.")
-    demo.add_argument("--out", default=Path("data/raw/demo"), type=Path,
-                      help="where the extracts go (default: data/raw/demo)")
+                         "An existing kpi.yml is never overwritten. With --authorities N: national data instead, "
+                         "a national analyst's records of N authorities (Wales for up to 22, else England; real "
+                         "codes and names), one contacts, assessments and caseloads file each, with an authority "
+                         "column; ids are unique only within an authority.")
+    demo.add_argument("--out", type=Path,
+                      help="where the extracts go (default: data/raw/demo; data/raw/national with --authorities)")
+    demo.add_argument("--authorities", type=int, metavar="N",
+                      help="national data for N authorities instead of the single demo authority")
+    demo.add_argument("--years", type=int, metavar="Y",
+                      help="with --authorities: Y whole financial years and the current one's complete quarters "
+                           "(default: 10)")
+    demo.add_argument("--format", choices=("csv", "parquet"),
+                      help="with --authorities: csv (default; kpi ingest reads it) or parquet (a warehouse export)")
+    demo.add_argument("--nation", choices=("wales", "england"),
+                      help="with --authorities: wales or england (default: wales for up to 22 authorities)")
     demo.add_argument("--seed", default=2017, type=int, help="random seed (the same seed gives the same data)")
     demo.add_argument("--config", default=Path("kpi.yml"), type=Path,
                       help="where to write the demo config (never overwrites an existing file)")
@@ -444,10 +484,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     pack = _command(commands, "pack", "run the quarterly pack notebook and export PDF, HTML and Excel",
                     examples=["kpi pack --period 2018-19Q3 --language both",
-                              "kpi pack --period 2018-19H1 --audience restricted --quiet"], exits=(0, 2, 3, 4),
+                              "kpi pack --period 2018-19H1 --audience restricted --quiet",
+                              "kpi pack --config national.yml --period 2026-27Q2 --authority all --jobs 2"],
+                    exits=(0, 2, 3, 4),
                     more="Writes reports/<period>/pack.<language>.{pdf,html,xlsx,ipynb,figures.csv} and "
                          "manifest.json; a restricted draft goes to reports/<period>/restricted/. A public pack "
-                         "from which a small count of children could be worked out is never written (status 4).")
+                         "from which a small count of children could be worked out is never written (status 4). "
+                         "With --authority, data holding several authorities' records give a pack per authority "
+                         "in reports/<code>/<period>/, ranked among all of them, and reports/<period>.authorities."
+                         "csv says which were made and why any failed (status 3 if any did).")
     _config_argument(pack)
     pack.add_argument("--period", default="latest",
                       help="a quarter (2018-19Q3), a half-year (2018-19H1), a year to date (2018-19Q1-Q3, "
@@ -462,6 +507,11 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", type=Path, help="reports folder (default: the config's reports folder)")
     pack.add_argument("--quiet", action="store_true",
                       help="no progress bar (there is none either when standard error is not a terminal)")
+    pack.add_argument("--authority", metavar="CODE",
+                      help="data holding several authorities' records: all (a pack for each authority) or one "
+                           "authority's code; each pack goes to reports/<code>/<period>/")
+    pack.add_argument("--jobs", type=int, metavar="N",
+                      help="with --authority: make N packs at a time (default: the number of processors)")
     pack.set_defaults(run=_cmd_pack)
 
     disclosure = _command(commands, "check-disclosure", "check a pack workbook: can a reader work out a count of "

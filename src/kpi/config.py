@@ -190,6 +190,9 @@ class ScreenSettings(_Strict):
 
 class Config(_Strict):
     authority: Authority
+    authorities: dict[str, str] = Field(
+        default_factory=dict, description="data holding several authorities' records: each authority's code -> "
+        "its name, for the packs `kpi pack --authority` makes (an authority not listed is named by its code)")
     sources: Sources = Field(default_factory=Sources)
     processed: str = "data/processed"
     reports: str = "reports"
@@ -226,6 +229,12 @@ class Config(_Strict):
 
     # Set by load_config, not by the officer.
     config_path: Path = Field(default=Path("kpi.yml"), exclude=True)
+
+    @field_validator("authorities", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value):
+        """A DfE LA number written bare (370: Barnsley) is read by YAML as a number: it is a code all the same."""
+        return {str(code): str(name) for code, name in value.items()} if isinstance(value, dict) else value
 
     @property
     def base_dir(self) -> Path:

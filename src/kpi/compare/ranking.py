@@ -139,8 +139,9 @@ def position_words(position: str | None, polarity: str, translate: Callable[[str
 
 
 def comparator_ids(indicator: Indicator) -> list[str]:
-    """The published ids of an indicator, most preferred first."""
-    return list(dict.fromkeys(i for i in (indicator.comparator, *indicator.comparator_ids) if i))
+    """The published ids of an indicator, most preferred first; its own id last, the id a comparators table
+    computed from national data gives an indicator that no publication names (kpi.compare.national)."""
+    return list(dict.fromkeys(i for i in (indicator.comparator, *indicator.comparator_ids, indicator.id) if i))
 
 
 def comparator_rows(comparators: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:

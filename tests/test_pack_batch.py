@@ -1,0 +1,266 @@
+"""Batch packs (issue 16, point 4): `kpi pack --authority all` makes an ordinary pack for every authority of
+national data, each ranked among all of them, several at a time; one authority's failure is reported, not fatal.
+
+Three Welsh authorities over two years, English only, two packs at a time: one batch in which one
+authority's split data are damaged (it fails, the others are made), then that authority alone (made, and
+the summary keeps the others' rows). The split, the comparisons and the worker's second go are checked
+without making packs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi.catalogue import catalogue
+from kpi.cli import EXIT_PACK_FAILED, main
+from kpi.compare import national as national_comparisons
+from kpi.compare.ranking import comparator_ids, comparator_rows
+from kpi.config import load_config
+from kpi.data.by_authority import authorities_in, split_processed
+from kpi.data.processed import load_processed
+from kpi.demo.national import write_national
+from kpi.engine import ALL, compute_values
+from kpi.indicators.disclosure import Policy
+from kpi.indicators.table import settings_from
+from kpi.pack import batch as batch_module
+from kpi.pack.workbook_words import read_workbook
+
+TODAY = dt.date(2026, 11, 22)  # two years: 2024-25 and 2025-26 whole, 2026-27 to September
+PERIOD = "2026-27Q2"
+CODES = ["W06000001", "W06000002", "W06000003"]
+NAMES = {"W06000001": "Isle of Anglesey", "W06000002": "Gwynedd", "W06000003": "Conwy"}
+BROKEN = "W06000003"
+KEY = "national-test-key-long-enough-for-hmac-sha256"
+TABLES = ("contacts", "assessments", "caseloads")
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Path:
+    """The national kpi.yml, its data ingested."""
+    root = tmp_path_factory.mktemp("national")
+    written = write_national(out=root / "raw", config_path=root / "kpi.yml", authority_count=3, years=2, seed=2017,
+                             today=TODAY)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPI_PSEUDONYM_KEY", KEY)
+        assert main(["ingest", "--config", str(written.config_path), "--quiet"]) == 0
+    return written.config_path
+
+
+def _summary(reports: Path) -> pd.DataFrame:
+    return pd.read_csv(reports / f"{PERIOD}.authorities.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig").set_index("authority")
+
+
+def _made(reports: Path, code: str) -> set[str]:
+    folder = reports / code / PERIOD
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+@pytest.fixture(scope="module")
+def runs(national):
+    """A batch of all three with BROKEN's contacts damaged once split; then BROKEN alone, as it should be."""
+    reports = national.parent / "reports"
+    split = batch_module.split_processed
+
+    def damaging(processed, folders):
+        split(processed, folders)
+        if BROKEN in folders:
+            (folders[BROKEN] / "contacts.parquet").write_bytes(b"not a parquet file")
+
+    argv = ["pack", "--config", str(national), "--period", PERIOD, "--jobs", "2", "--quiet"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch_module, "split_processed", damaging)
+        first = main([*argv, "--authority", "all"])
+    after_first = {"summary": _summary(reports), "made": {code: _made(reports, code) for code in CODES}}
+    again = main([*argv, "--authority", BROKEN])
+    return {"reports": reports, "first": first, "again": again, "after_first": after_first}
+
+
+# --- the batch -------------------------------------------------------------------------------------
+
+
+def test_a_failing_authority_is_reported_while_the_others_are_made(runs):
+    assert runs["first"] == EXIT_PACK_FAILED
+    summary, made = runs["after_first"]["summary"], runs["after_first"]["made"]
+    assert list(summary.index) == CODES
+    assert summary.loc[BROKEN, "status"] == "failed" and "parquet" in summary.loc[BROKEN, "reason"].lower()
+    assert made[BROKEN] == set()
+    for code in set(CODES) - {BROKEN}:
+        assert summary.loc[code, "status"] == "ok" and summary.loc[code, "reason"] == ""
+        assert {"pack.en.pdf", "pack.en.html", "pack.en.xlsx", "manifest.json"} <= made[code]
+
+
+def test_every_authority_gets_its_own_pack_folder_and_the_summary_lists_them_all_ok(runs):
+    assert runs["again"] == 0
+    reports, summary = runs["reports"], _summary(runs["reports"])
+    assert list(summary.index) == CODES and set(summary["status"]) == {"ok"}
+    assert summary["name"].to_dict() == NAMES
+    for code in CODES:
+        assert Path(summary.loc[code, "folder"]) == reports / code / PERIOD
+        assert {"pack.en.pdf", "pack.en.html", "pack.en.xlsx"} <= _made(reports, code)
+        assert float(summary.loc[code, "seconds"]) > 0
+    assert list(reports.rglob("*.parquet")) == [] and not (reports / "versions").exists()  # no records left
+
+
+def test_each_pack_is_its_authoritys_and_ranks_it_among_all_of_them(runs):
+    for code in (CODES[0], BROKEN):
+        folder = runs["reports"] / code / PERIOD
+        assert NAMES[code] in (folder / "pack.en.html").read_text(encoding="utf-8")
+        compared = read_workbook(folder / "pack.en.xlsx")["comparisons"].set_index("indicator_id")
+        in_time = compared.loc["assessments_within_timescale_pct"]
+        assert in_time["comparator_period"] == "2025-26" and int(in_time["rank_of"]) == len(CODES)
+        assert 1 <= int(in_time["rank"]) <= len(CODES) and pd.notna(in_time["nation_value"])
+
+
+def test_an_unknown_authority_is_one_clear_line(national, capsys):
+    assert main(["pack", "--config", str(national), "--period", PERIOD, "--authority", "XYZ"]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "--authority XYZ: not in the data" in said[0] and CODES[0] in said[0]
+    assert main(["pack", "--config", str(national), "--period", PERIOD, "--jobs", "2"]) == 2  # only with --authority
+
+
+# --- the split -------------------------------------------------------------------------------------
+
+
+def test_the_split_keeps_each_authoritys_rows_with_the_same_types(national, tmp_path):
+    processed = load_config(national).processed_dir
+    assert authorities_in(processed) == CODES
+    folders = {code: tmp_path / code for code in CODES}
+    split_processed(processed, folders)
+    for name in TABLES:
+        whole = pd.read_parquet(processed / f"{name}.parquet")
+        for code in CODES:
+            part = pd.read_parquet(folders[code] / f"{name}.parquet")
+            mine = whole[whole["authority"].eq(code)].reset_index(drop=True)
+            assert len(part) > 0 and set(part["authority"]) == {code}
+            pd.testing.assert_frame_equal(part, mine)  # the same rows, in order, with the same types
+    report = pd.read_csv(folders[CODES[1]] / "ingest_report.csv", encoding="utf-8-sig").set_index("table")
+    for name in TABLES:
+        rows = len(pd.read_parquet(folders[CODES[1]] / f"{name}.parquet"))
+        assert report.loc[name, "rows_accepted"] == report.loc[name, "rows_read"] == rows
+    assert (folders[CODES[1]] / "rejected" / "contacts.csv").is_file()
+
+
+# --- the comparisons -------------------------------------------------------------------------------
+
+
+def test_the_comparisons_hold_every_authority_and_the_nation(national):
+    config = load_config(national)
+    data = load_processed(config)
+    table = national_comparisons.national_comparators(data, config, config.authorities)
+    assert set(table["period"]) == {"2024-25", "2025-26"}
+    in_time = table[table["indicator_id"].eq("assessments_within_timescale_pct") & table["period"].eq("2025-26")]
+    assert list(in_time["area_code"]) == [*CODES, "W92000004"]
+    assert list(in_time["area_type"]) == ["authority"] * 3 + ["nation"]
+    assert list(in_time["area_name"]) == [*NAMES.values(), "Wales"]
+    indicators = {"assessments_within_timescale_pct": catalogue()["assessments_within_timescale_pct"]}
+    engine = compute_values(data, indicators, [pd.Period("2026", freq="Y-MAR")], settings_from(config), by="authority")
+    assert in_time["value"].tolist() == pytest.approx(engine.set_index("authority")["value"][[*CODES, ALL]].tolist())
+    ids = set(table["indicator_id"])
+    assert {"agency_social_workers_pct", "contacts_decided_within_1wd_pct"} <= ids  # the comparator id, else its own
+    assert "caseload_agency_social_workers_pct" not in ids
+    assert not ids & {"contacts_received", "assessments_open_over_timescale", "contacts_change_on_last_year_pct"}
+    assert table.dtypes.to_dict() == national_comparisons._typed(pd.DataFrame()).dtypes.to_dict()
+
+
+def test_a_withheld_figure_withholds_the_nations_too(national, monkeypatch):
+    class WithholdingOne(Policy):
+        def to_withhold(self, frame, indicators):
+            return frame["authority"].eq(CODES[1]) & frame["indicator_id"].eq("assessments_within_timescale_pct")
+
+    monkeypatch.setattr(national_comparisons.Policy, "from_config", classmethod(lambda cls, config: WithholdingOne()))
+    config = load_config(national)
+    table = national_comparisons.national_comparators(load_processed(config), config)
+    in_time = table[table["indicator_id"].eq("assessments_within_timescale_pct")].set_index(["period", "area_code"])
+    for year in ("2024-25", "2025-26"):
+        for area in (CODES[1], "W92000004"):  # the nation less the others would give it
+            assert in_time.loc[(year, area), "note"] == "c" and pd.isna(in_time.loc[(year, area), "value"])
+        assert pd.isna(in_time.loc[(year, CODES[0]), "note"]) and pd.notna(in_time.loc[(year, CODES[0]), "value"])
+
+
+def test_an_indicator_no_publication_names_is_found_under_its_own_id():
+    indicators = catalogue()
+    assert comparator_ids(indicators["contacts_decided_within_1wd_pct"]) == ["contacts_decided_within_1wd_pct"]
+    agency = comparator_ids(indicators["caseload_agency_social_workers_pct"])
+    assert agency[0] == "agency_social_workers_pct"  # the published id is still preferred
+    rows = pd.DataFrame({"indicator_id": ["contacts_decided_within_1wd_pct", "other"], "area_code": ["W1", "W1"],
+                         "period": ["2025-26", "2025-26"], "value": [90.0, 1.0]})
+    assert comparator_rows(rows, indicators["contacts_decided_within_1wd_pct"])["value"].tolist() == [90.0]
+
+
+# --- kpi.yml ---------------------------------------------------------------------------------------
+
+
+def test_kpi_yml_names_each_authority_by_its_code(national, tmp_path):
+    assert load_config(national).authorities == NAMES  # as the national demo writes it
+    path = tmp_path / "kpi.yml"
+    path.write_text("authority: {name: England, code: E92000001, nation: england}\n"
+                    "authorities: {370: Barnsley, E08000016: Barnsley MBC}\n", encoding="utf-8")
+    assert load_config(path).authorities == {"370": "Barnsley", "E08000016": "Barnsley MBC"}  # a DfE number too
+    path.write_text("authority: {name: England, code: E92000001, nation: england}\n", encoding="utf-8")
+    assert load_config(path).authorities == {}
+
+
+def test_each_authoritys_kpi_yml_is_the_national_one_with_its_name_and_folders(national, tmp_path):
+    config = load_config(national)
+    written = batch_module.write_authority_config(config, CODES[1], "Gwynedd", tmp_path / "x" / "processed",
+                                                  tmp_path / "reports" / CODES[1])
+    own = load_config(written)
+    assert (own.authority.name, own.authority.code, own.authority.nation) == ("Gwynedd", CODES[1], "wales")
+    assert own.processed_dir == tmp_path / "x" / "processed" and own.reports_dir == tmp_path / "reports" / CODES[1]
+    assert own.source_files(own.sources.contacts) == config.source_files(config.sources.contacts)
+    assert own.extract_date == config.extract_date and own.timescale == config.timescale
+
+
+# --- the worker ------------------------------------------------------------------------------------
+
+
+def _job(tmp_path) -> batch_module.Job:
+    return batch_module.Job("W06000001", "Isle of Anglesey", tmp_path / "kpi.yml", tmp_path / PERIOD, PERIOD, "en",
+                            "public", False)
+
+
+def test_a_kernel_that_could_not_start_is_given_a_second_go(monkeypatch, tmp_path):
+    from kpi.pack import export
+
+    calls = []
+
+    def kernel_busy_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(export, "make_pack", kernel_busy_once)
+    outcome = batch_module.make_one(_job(tmp_path))
+    assert outcome.status == "ok" and len(calls) == 2
+
+
+def test_a_pack_that_fails_is_not_tried_again_and_says_why(monkeypatch, tmp_path):
+    from kpi.pack import export
+
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(args)
+        raise export.PackFailed("quarterly_pack.ipynb failed in cell 4 (`x`): ValueError: no")
+
+    monkeypatch.setattr(export, "make_pack", failing)
+    outcome = batch_module.make_one(_job(tmp_path))
+    assert outcome.status == "failed" and len(calls) == 1
+    assert outcome.reason == "quarterly_pack.ipynb failed in cell 4 (`x`): ValueError: no"
+
+
+def test_one_bar_counts_the_packs_and_none_is_drawn_when_quiet(tmp_path, capsys):
+    jobs = [batch_module.Job(code, code, tmp_path / code / "kpi.yml", tmp_path / code / PERIOD, PERIOD, "en", "public",
+                             False) for code in CODES[:2]]  # no kpi.yml: each fails at once, in its own process
+    outcomes = batch_module.run_all(jobs, 2, progress=True)
+    assert [o.code for o in outcomes] == CODES[:2] and {o.status for o in outcomes} == {"failed"}
+    assert all("config file not found" in o.reason for o in outcomes)
+    drawn = capsys.readouterr().err
+    assert "Authority packs" in drawn and "2/2" in drawn
+    batch_module.run_all(jobs, 2, progress=False)
+    assert capsys.readouterr().err == ""

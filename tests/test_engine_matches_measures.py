@@ -2,7 +2,7 @@
 there is none, for every indicator: on the demo authority's data for every kind of period, with kpi.yml's
 settings changed, with extracts missing, and for several authorities at once (where ids repeat between
 authorities, as they do in national data). The hand-checked cases in tests/indicators are asked of both too
-(tests/indicators/conftest.py)."""
+(the_engine_agrees in tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ def period_data(tables: dict[str, list[dict]], period: pd.Period = Q2, *, extrac
     return made
 
 
-# Every period's data a test made, so that conftest.py can ask the SQL engine the same question afterwards.
+# Every period's data a test made, so that the_engine_agrees (tests/conftest.py) can ask the SQL engine the
+# same question afterwards.
 MADE: list[tuple[ProcessedData, pd.Period, PeriodData]] = []
 
 

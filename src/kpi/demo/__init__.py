@@ -49,7 +49,7 @@ from kpi.demo import extracts
 from kpi.demo import looked_after as looked_after_model
 from kpi.demo.config_file import config_text
 from kpi.data.files import write_bytes_atomically
-from kpi.demo.files import csv_bytes, xlsx_bytes
+from kpi.demo.files import csv_bytes, write_new, xlsx_bytes
 from kpi.demo.span import Span, span_for
 from kpi.time.periods import label
 
@@ -222,7 +222,7 @@ def write_demo(out: Path = Path("data/raw/demo"), seed: int = 2017, config_path:
                                   "comparators": COMPARATORS_FILE, "strategy_discussions": STRATEGY_FILE,
                                   "child_protection": CHILD_PROTECTION_FILE, "looked_after": LOOKED_AFTER_FILE,
                                   "allocations": ALLOCATIONS_FILE, "establishment": ESTABLISHMENT_FILE})
-        _write_new(config_path, text)
+        write_new(config_path, text)
         result.config_written = True
     return result
 
@@ -250,15 +250,6 @@ def _write_services(out: Path, seed: int, tables: dict[str, pd.DataFrame], resul
         result.files.append(WrittenFile(name, table, len(rows)))
         result.bad_rows += _bad_rows(table, name, 1, placed)
 
-
-def _write_new(path: Path, text: str) -> None:
-    """Create the config; if one appeared in the meantime, leave it alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        pass
 
 
 def _write_counts(out: Path, counts: pd.DataFrame) -> list[WrittenFile]:

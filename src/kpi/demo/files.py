@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -97,3 +98,13 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str, title: str, produced: dt.date
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_times(buffer.getvalue(), title, produced)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a demo's config; one that exists already, or appears meanwhile, is an officer's: left alone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        pass

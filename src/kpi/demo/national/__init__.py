@@ -28,6 +28,7 @@ from kpi.demo.national import contacts as contact_model
 from kpi.demo.national.areas import ENGLAND, WALES, authorities, default_nation, published_folder
 from kpi.demo.national.calendar import Calendar, national_span
 from kpi.demo.national.config_file import config_text
+from kpi.demo.files import write_new
 from kpi.demo.national.files import FORMATS, MIN_DIGITS, write_table
 from kpi.demo.span import Span
 from kpi.errors import UnusableInput
@@ -120,7 +121,7 @@ def write_national(out: Path = DEFAULT_OUT, *, authority_count: int, years: int 
         text = config_text(out=out, config_path=config_path, seed=seed, count=authority_count, nation=nation,
                            files={t: p.name for t, p in result.files.items()}, file_format=file_format,
                            extract_date=today, authorities=dict(zip(areas.codes, areas.names)))
-        _write_new(config_path, text)
+        write_new(config_path, text)
         result.config_written = True
     result.seconds = time.perf_counter() - began
     return result
@@ -136,12 +137,3 @@ def _check(count: int, years: int, file_format: str, nation: str) -> None:
     if nation not in (ENGLAND, WALES):
         raise UnusableInput(f"--nation {nation}: expected england or wales")
 
-
-def _write_new(path: Path, text: str) -> None:
-    """Create the config; if one appeared in the meantime, leave it alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        pass

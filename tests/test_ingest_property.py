@@ -46,6 +46,7 @@ SHIFTS = {"extra_field", "short_row", "lost_delimiter", "split_cell"}
 
 
 def _corrupt(rows, operations, data):
+    first_id = rows[0][0]  # "same_id" repeats a real contact id, never a value a lost delimiter has merged into
     rows = [list(r) for r in rows]
     shifts = [n for n, operation in enumerate(operations) if operation in SHIFTS]
     operations = [o for n, o in enumerate(operations) if o not in SHIFTS or n == (shifts or [None])[0]]
@@ -68,8 +69,8 @@ def _corrupt(rows, operations, data):
             rows[i][4] = "02/13/2018"
         elif operation == "total":
             rows.append(["Total", str(len(rows))] + [""] * (WIDTH - 2))
-        elif operation == "same_id" and rows[i] and rows[0]:
-            rows[i][0] = rows[0][0]
+        elif operation == "same_id" and rows[i]:
+            rows[i][0] = first_id
         elif operation == "lost_delimiter" and len(rows[i]) > column + 1:
             rows[i][column:column + 2] = [rows[i][column] + " " + rows[i][column + 1]]
         elif operation == "split_cell" and rows[i]:

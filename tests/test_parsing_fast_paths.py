@@ -88,3 +88,22 @@ def test_pseudonyms_are_hmac_sha256_of_the_prefixed_id(key):
     expected = stripped.map(lambda v: "C-" + hmac.new(key, f"C-{v}".encode(), hashlib.sha256).hexdigest()[:20],
                             na_action="ignore").astype("string")
     pd.testing.assert_series_equal(pseudonymise(ids, key, prefix="C-"), expected)
+
+
+def test_pseudonyms_remembered_from_batch_to_batch_stay_right_and_memory_stays_bounded(monkeypatch):
+    """Ids met again in a later batch (or with the other prefix) come from memory; past the limit the memory
+    is emptied and begun again, and every pseudonym is still the HMAC of its own prefixed id."""
+    from kpi.data import pseudonym
+
+    monkeypatch.setattr(pseudonym._Keyed, "REMEMBERED", 5)
+    key = b"batch-key-" * 4
+
+    def hmac_of(v, prefix):
+        return prefix + hmac.new(key, f"{prefix}{v}".encode(), hashlib.sha256).hexdigest()[:20]
+
+    batches = [[f"P{i}" for i in range(start, start + 8)] for start in (0, 4, 0, 20)]
+    for batch in batches:
+        for prefix in ("C-", "W-"):
+            got = pseudonymise(pd.Series(batch, dtype="string"), key, prefix=prefix)
+            assert got.tolist() == [hmac_of(v, prefix) for v in batch]
+    assert len(pseudonym._keyed(key).made) <= 5 + 8

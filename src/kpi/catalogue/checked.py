@@ -18,8 +18,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from kpi.errors import ConfigError
 
 
-class _OneKeyOnce(yaml.SafeLoader):
-    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last one)."""
+class _OneKeyOnce(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last one); libyaml's
+    parser where PyYAML has it (several times faster on the catalogues every command reads)."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from kpi.catalogue import Indicator, catalogue_for
@@ -40,11 +41,15 @@ def add_comparisons(table: pd.DataFrame, data: ProcessedData, config: Config, *,
     comparators = data.tables.get("comparators")
     area = area_for(config)
     own = own_figures(data, config, {i: indicators[i] for i in table["indicator_id"].unique()}, audience)
-    groups = table[by] if by else [base.ALL] * len(table)
-    results = [compare(comparators, indicators[i], fp.parse_period(period), area, own[i]) if group == base.ALL
-               else dict.fromkeys(COMPARISON_COLUMNS)
-               for i, period, group in zip(table["indicator_id"], table["period"], groups)]
-    compared = pd.concat([table.reset_index(drop=True), pd.DataFrame(results, columns=COMPARISON_COLUMNS)], axis=1)
+    table = table.reset_index(drop=True)
+    whole = table[by].eq(base.ALL).to_numpy(dtype=bool) if by else np.ones(len(table), dtype=bool)
+    rows = table[whole]  # only the whole area's figures are compared; a team's or an authority's are not
+    results = [compare(comparators, indicators[i], fp.parse_period(period), area, own[i])
+               for i, period in zip(rows["indicator_id"], rows["period"])]
+    found = pd.DataFrame(results, columns=COMPARISON_COLUMNS, index=rows.index).reindex(table.index)
+    for column in found.columns[found.dtypes.eq(object)]:
+        found[column] = found[column].where(whole, None)  # None, as compare gives, not the NaN of reindex
+    compared = pd.concat([table, found], axis=1)
     order = [*COLUMNS[:2], *([by] if by else []), *COLUMNS[2:]]
     return compared[order + [c for c in base.WITHHELD if c in compared]]
 

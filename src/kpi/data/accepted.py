@@ -15,6 +15,8 @@ import pyarrow as pa
 from kpi.data import parsing
 from kpi.data.row_store import CELL, FILE, ROW, SOURCE_ROW, RowStore, person_columns
 
+ROW_GROUP = 128 * 1024
+
 
 class AcceptedRows:
     """The rows of a row store that are not `rejected` (a flag per row), with the file each came from."""
@@ -43,8 +45,9 @@ class AcceptedRows:
         return frame
 
     def write(self, target) -> None:
-        """The processed table's parquet file."""
-        self.frame().to_parquet(target, index=False)
+        """The processed table's parquet file, in row groups of ROW_GROUP rows: DuckDB reads a file's row
+        groups in parallel, one per thread, so a table in one group would be read by one core."""
+        self.frame().to_parquet(target, index=False, row_group_size=ROW_GROUP)
 
 
 def pick_rejected(store: RowStore, rejected: np.ndarray, files: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

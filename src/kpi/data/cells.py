@@ -23,11 +23,13 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:  # openpyxl is loaded where a workbook is written, not by every CSV writer
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 APOSTROPHE = "'"
 # Written out rather than \s and \d, so that Python's re and pyarrow's RE2 (which pandas uses for
@@ -175,4 +177,6 @@ def keep_as_text(cell: Cell) -> Cell:
 
 def append_row(sheet: Worksheet, values: Iterable) -> None:
     """`sheet.append(values)`, with every text cell kept as text; numbers stay numbers."""
+    from openpyxl.cell.cell import Cell
+
     sheet.append([keep_as_text(Cell(sheet, value=v)) if isinstance(v, str) else v for v in values])

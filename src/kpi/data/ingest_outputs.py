@@ -5,6 +5,7 @@ table, the processed folder written all at once (kpi.data.versions), and the sum
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,11 +96,16 @@ def write_outputs(result: IngestResult) -> None:
     ours = output_names()
     with processed.building() as version:
         processed.carry_over(version, leave=ours.__contains__)
-        for name, tables in result.tables.items():
-            _write(version, f"{name}.parquet", result, lambda p, t=tables: t.accepted_rows.write(p))
-            _write(version, f"rejected/{name}.csv", result,
-                   lambda p, t=tables: write_csv(t.rejected, p))
-        _write(version, "ingest_report.csv", result, lambda p: write_csv(result.report, p))
+        # Two tables at a time: writing parquet is one core's work per file, and mostly outside Python's lock.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = [pool.submit(_write, version, f"{name}.parquet", result,
+                                   lambda p, t=tables: t.accepted_rows.write(p))
+                       for name, tables in result.tables.items()]
+            for name, tables in result.tables.items():
+                _write(version, f"rejected/{name}.csv", result, lambda p, t=tables: write_csv(t.rejected, p))
+            _write(version, "ingest_report.csv", result, lambda p: write_csv(result.report, p))
+            for table in written:
+                table.result()  # an error writing a table is raised here, as if written one after another
         processed.switch(version)
 
 

@@ -41,6 +41,7 @@ two authorities use the same id).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -135,10 +136,10 @@ class Database:
                 source = "read_parquet('" + str(data.files[name]).replace("'", "''") + "')"
                 columns = pq.read_schema(data.files[name]).names
                 con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, columns)} FROM {source}")
-            elif name in self.present:
+            elif name in self.present:  # a table in memory is copied: a registered frame is seen by one cursor only
                 frame = data.tables[name]
                 con.register(f"input_{name}", frame)
-                con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, frame.columns)} FROM input_{name}")
+                con.execute(f"CREATE TABLE {name} AS SELECT {_columns_sql(name, frame.columns)} FROM input_{name}")
             else:
                 con.execute(f"CREATE VIEW {name} AS SELECT {_columns_sql(name, ())} WHERE false")
         con.register("input_periods", _periods_frame(periods))
@@ -151,7 +152,7 @@ class Database:
         con.register("input_authorities", pd.DataFrame({"authority": self.authorities}, dtype=object))
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
         for view, query in shared_views():  # worked out once, however many queries read them
-            con.execute(f"CREATE TEMP TABLE {view} AS {query}")
+            con.execute(f"CREATE TABLE {view} AS {query}")
         self.spans = data.spans
 
     def _authorities(self) -> list[str]:
@@ -163,7 +164,9 @@ class Database:
         return found or [""]
 
     def run(self, rule: Rule) -> pd.DataFrame:
-        frame = self.connection.execute(rule.sql).df()
+        """The query's rows; safe to call from several threads at once (each has a cursor of its own)."""
+        with self.connection.cursor() as cursor:
+            frame = cursor.execute(rule.sql).df()
         for optional in ("reason", "missing_source"):
             if optional not in frame:
                 frame[optional] = None
@@ -280,10 +283,14 @@ def compute_values(data: ProcessedData, indicators: dict[str, Indicator], period
     database = Database(data, periods, settings)
     period_frame = _periods_frame(periods)
     rules = {i: rule_for(i) for i in indicators}
-    parts = []
-    for indicator_id, indicator in indicators.items():
-        part = _one_indicator(database, indicator, rules[indicator_id], period_frame)
-        parts.append(part.assign(indicator_id=indicator_id))
+
+    def one(indicator_id: str) -> pd.DataFrame:
+        return _one_indicator(database, indicators[indicator_id], rules[indicator_id], period_frame).assign(
+            indicator_id=indicator_id)
+
+    # Two at a time: while DuckDB runs one query (without Python's lock), pandas shapes another's rows.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(one, indicators))
     frame = pd.concat(parts, ignore_index=True)
     nation = _nation(frame, rules)
     if by == "authority":

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from kpi.data.columns import ColumnMatch
 from kpi.config import Source
@@ -98,6 +97,8 @@ def find_column(headers: list[str], cells: pd.DataFrame, wanted: str, path: Path
     if len(found) > 1:
         first = cells[found[0]].astype("string").fillna("")
         if not all(first.equals(cells[i].astype("string").fillna("")) for i in found[1:]):
+            from openpyxl.utils import get_column_letter  # only for this message: openpyxl is slow to load
+
             letters = " and ".join(get_column_letter(i + 1) for i in found)
             raise UnusableInput(f"{path}: column '{wanted}'{what} appears {len(found)} times (columns {letters}) "
                                 "with different values; rename one of them in the file")

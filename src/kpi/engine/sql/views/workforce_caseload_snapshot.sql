@@ -5,11 +5,14 @@
 --   case_holding: a social worker or senior practitioner (settings.case_holding_roles), whom the caseload
 --                 threshold is about.
 -- Support workers are neither.
-WITH last_snapshot AS (
-    SELECT c.authority, p.period, max(c.snapshot_date) AS snapshot_date
-    FROM caseloads c
-    JOIN periods p ON c.snapshot_date >= p.period_start AND c.snapshot_date <= p.period_end
-    GROUP BY c.authority, p.period
+-- The snapshot dates are found first (a few a month), so that the periods are joined to them, not to every row.
+WITH snapshot_dates AS (
+    SELECT DISTINCT authority, snapshot_date FROM caseloads
+), last_snapshot AS (
+    SELECT d.authority, p.period, max(d.snapshot_date) AS snapshot_date
+    FROM snapshot_dates d
+    JOIN periods p ON d.snapshot_date >= p.period_start AND d.snapshot_date <= p.period_end
+    GROUP BY d.authority, p.period
 )
 SELECT l.period, c.*,
        coalesce(list_contains(CASE WHEN s.workforce_definition = 'local' THEN s.case_holding_roles

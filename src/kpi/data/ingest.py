@@ -35,6 +35,7 @@ from kpi.data.files import sha256_of
 from kpi.data.ingest_outputs import UNCHANGED, FileReport, IngestResult, TableResult, commonest, write_outputs
 from kpi.data.progress import Progress, as_progress
 from kpi.data.pseudonym import key_for, pseudonymise
+from kpi.data.read_ahead import read_ahead
 from kpi.data.readers import input_limits
 from kpi.data.rejected import rejected_table
 from kpi.data.row_store import RowStore
@@ -253,7 +254,7 @@ def load_table(name: str, sources: list[Source], config: Config, key: bytes,
             progress.files(name, len(files))
             schema, codes = build_schema(table, earliest=config.earliest_date,
                                          latest=source.extract_date or config.latest_allowed_date)
-            for pieces in _source_units(table, source, files, config, reports, progress):
+            for pieces in read_ahead(_source_units(table, source, files, config, reports, progress)):
                 parsed = _parse(table, source, pieces, key, store.rows)
                 readable = ~parsed.typed.index.isin(parsed.problems["row"])
                 found += [parsed.problems, _rule_problems(table, parsed.typed[readable], parsed.original, schema, codes)]

@@ -121,3 +121,31 @@ def test_each_authority_in_one_pass_and_the_nation_from_their_sums(demo):
     share = joined.index.get_level_values("indicator_id") == "assessments_within_timescale_pct"
     assert np.allclose(joined.loc[share, "value"], joined.loc[share, "numerator"] / joined.loc[share, "denominator"]
                        * 100)
+
+
+def test_an_authority_whose_extract_ends_sooner_has_no_figure_after_it(demo):
+    """National data where one authority's contacts stop a quarter before the others': its last quarter is
+    'not covered' (not a count of too few contacts), for the engine and the measures alike; the other
+    authority's figures stand, and the nation's are the sums over the authorities with a figure."""
+    config, data = demo
+    contacts = data.tables["contacts"]
+    early = contacts[contacts["received_at"] < "2026-07-01"].assign(authority="W2")
+    if "decision_at" in early:
+        early = early.assign(decision_at=early["decision_at"].where(early["decision_at"] < "2026-07-01"))
+    tables = {name: frame.assign(authority="W1") for name, frame in data.tables.items() if name != "comparators"}
+    tables["contacts"] = pd.concat([tables["contacts"], early], ignore_index=True)
+    both = ProcessedData.from_tables(tables)
+    settings = settings_from(config)
+    quarters = [parse_period("2026-27Q1"), parse_period("2026-27Q2")]
+    by_engine = engine.compute_values(both, INDICATORS, quarters, settings, by="authority")
+    by_measures = measure_values(both, INDICATORS, quarters, settings, by="authority")
+    keys = ["indicator_id", "period", "authority"]
+    assert_same(by_measures[by_measures["authority"].ne(ALL)], by_engine[by_engine["authority"].ne(ALL)], keys)
+    figures = by_engine.set_index(keys)
+    received = figures.loc[("contacts_received", "2026-27Q2", "W2")]
+    assert received["status"] == "unavailable"
+    assert received["reason"] == "the contacts data do not cover this period"
+    assert figures.loc[("contacts_received", "2026-27Q1", "W2"), "status"] == "ok"
+    w1 = figures.loc[("contacts_received", "2026-27Q2", "W1")]
+    assert w1["status"] == "ok" and w1["value"] > 0
+    assert figures.loc[("contacts_received", "2026-27Q2", ALL), "value"] == w1["value"]

@@ -127,6 +127,7 @@ class ProcessedData:
 
     tables: Mapping[str, pd.DataFrame]
     spans: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
+    extract_dates: dict[str, object] = field(default_factory=dict)  # kpi.yml's, by table, where it gives one
 
     @property
     def files(self) -> dict[str, Path]:
@@ -153,7 +154,7 @@ class ProcessedData:
                 extract = (extract_dates or {}).get(name)
                 end = max(span[1], pd.Timestamp(extract)) if extract is not None else span[1]
                 spans[name] = (span[0], end)
-        return cls(tables, spans)
+        return cls(tables, spans, dict(extract_dates or {}))
 
     @property
     def last_date(self) -> pd.Timestamp | None:

@@ -50,7 +50,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kpi.catalogue import Indicator
-from kpi.data.processed import ProcessedData
+from kpi.data.processed import ALL_DATES, MAIN_DATE, ProcessedData
 from kpi.data.tables import TABLE_NAMES, table as canonical_table
 from kpi.engine.calendar import calendar_table
 from kpi.engine.rules import COVERS, Rule, rule_for, shared_views
@@ -153,7 +153,8 @@ class Database:
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
         for view, query in shared_views():  # worked out once, however many queries read them
             con.execute(f"CREATE TABLE {view} AS {query}")
-        self.spans = data.spans
+        self.spans, self.extract_dates = data.spans, data.extract_dates
+        self.authority_spans = self._authority_spans() if len(self.authorities) > 1 else {}
 
     def _authorities(self) -> list[str]:
         """Every authority in the record-level tables ('' when they name none)."""
@@ -162,6 +163,27 @@ class Database:
         union = " UNION ".join(f"SELECT DISTINCT authority FROM {name}" for name in sorted(self.present))
         found = sorted(row[0] for row in self.connection.execute(union).fetchall())
         return found or [""]
+
+    def _authority_spans(self) -> dict[str, pd.DataFrame]:
+        """Per table, the dates each authority's own records cover (`authority`, `first`, `last`), as
+        kpi.data.processed works out the whole table's: one authority's extract may end before another's, and
+        its last period must then say so rather than count too few. An extract date (kpi.yml) carries each
+        authority's span to it, as it does the whole table's."""
+        found = {}
+        for name in sorted(self.present & set(MAIN_DATE)):
+            latest = ", ".join(f'max("{column}")' for column in ALL_DATES[name])
+            frame = self.connection.execute(
+                f'SELECT authority, min("{MAIN_DATE[name]}") AS first, greatest({latest}) AS last '
+                f"FROM {name} GROUP BY authority").df()
+            frame["first"] = pd.to_datetime(frame["first"]).dt.normalize()
+            frame["last"] = pd.to_datetime(frame["last"]).dt.normalize()
+            if name == "contact_counts":
+                frame["last"] = frame["last"] + pd.offsets.MonthEnd(0)
+            extract = self.extract_dates.get(name)
+            if extract is not None:
+                frame["last"] = frame["last"].clip(lower=pd.Timestamp(extract))
+            found[name] = frame
+        return found
 
     def run(self, rule: Rule) -> pd.DataFrame:
         """The query's rows; safe to call from several threads at once (each has a cursor of its own)."""
@@ -191,18 +213,29 @@ def _needs_denominator(kind: str) -> bool:
     return kind not in ("count", "count_among")
 
 
-def _cover_reasons(rule: Rule, table: str, spans: dict, periods: pd.DataFrame) -> pd.Series:
-    """Per period, why the table's dates do not reach far enough (the first span that fails), or NA."""
-    reasons = pd.Series(pd.NA, index=periods.index, dtype="object")
-    first, last = spans.get(table, (None, None))
+def _cover_reasons(rule: Rule, table: str, rows: pd.DataFrame) -> pd.Series:
+    """Per row (a period, with the `first` and `last` day the table's data cover for it), why the data do not
+    reach far enough (the first span that fails), or NA. No `first`: the table has no records there."""
+    reasons = pd.Series(pd.NA, index=rows.index, dtype="object")
     for span in rule.covers:
         start_column, end_column = COVERS[span]
-        if first is None:
-            failing = pd.Series(True, index=periods.index)
-        else:
-            failing = (periods[start_column] < first) | (periods[end_column] > last)
+        failing = rows["first"].isna() | (rows[start_column] < rows["first"]) | (rows[end_column] > rows["last"])
         reasons = reasons.where(reasons.notna() | ~failing, f"the {table} data do not cover {span}")
     return reasons
+
+
+def _spans_of_rows(database: Database, table: str, frame: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Each authority-and-period row of `frame` with its period's bounds and the span its data cover: the
+    authority's own where the data hold several authorities, else the whole table's."""
+    rows = frame[["authority", "period"]].merge(periods, on="period", how="left")
+    own = database.authority_spans.get(table)
+    if own is not None:
+        rows = rows.merge(own, on="authority", how="left")
+    else:
+        first, last = database.spans.get(table, (None, None))
+        rows["first"], rows["last"] = pd.Timestamp(first) if first is not None else pd.NaT, \
+            pd.Timestamp(last) if last is not None else pd.NaT
+    return rows.set_axis(frame.index)
 
 
 def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods: pd.DataFrame) -> pd.DataFrame:
@@ -220,8 +253,7 @@ def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods
         return frame.assign(reason=str(why), missing_source=" or ".join(why.tables), value=np.nan,
                             status="unavailable")
     table = next(t for t in indicator.tables[0] if t in database.present)
-    cover = _cover_reasons(rule, table, database.spans, periods).set_axis(periods["period"])
-    frame["reason"] = frame["period"].map(cover)
+    frame["reason"] = _cover_reasons(rule, table, _spans_of_rows(database, table, frame, periods))
     result = database.run(rule)
     found = frame[["authority", "period"]].merge(result, on=["authority", "period"], how="left", indicator=True)
     has_row = found["_merge"].eq("both").to_numpy()

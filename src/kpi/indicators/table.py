@@ -102,9 +102,12 @@ def measure_values(data: ProcessedData, indicators: dict[str, Indicator], period
     rows = []
     for group in groups_of(data, by):
         tables = _tables_for_group(data, by, group)
+        # An authority's figures reach as far as its own records do (a team's, as far as its authority's).
+        spans = ProcessedData.from_tables(tables, data.extract_dates).spans \
+            if by == "authority" and group != ALL else data.spans
         for period in periods:
             start, end = fp.bounds(period)
-            period_data = PeriodData(tables, data.spans, start, end, settings)
+            period_data = PeriodData(tables, spans, start, end, settings)
             for indicator in indicators.values():
                 if not _applies_to_group(indicator, tables, by, group):
                     continue

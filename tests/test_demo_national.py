@@ -90,7 +90,7 @@ def test_parquet_is_deterministic_and_holds_the_same_rows(wales, tmp_path):
     contacts = pd.read_parquet(first / "data/raw/national/contacts.parquet")
     assert len(contacts) == wales[1].rows["contacts"]
     assert str(contacts["received_at"].dtype).startswith("datetime64")
-    assert "Parquet" in (first / "kpi.yml").read_text(encoding="utf-8")  # the config says ingest cannot read it
+    assert "Parquet" in (first / "kpi.yml").read_text(encoding="utf-8")  # the config says what the files are
 
 
 # --- shape: canonical tables, every authority -----------------------------------------------------------
@@ -282,3 +282,17 @@ def test_national_options_need_authorities(tmp_path, monkeypatch, capsys):
     assert main(["demo", "--authorities", "2", "--years", "99"]) == 2
     assert "--years" in capsys.readouterr().err
     assert not (tmp_path / "data").exists() and not (tmp_path / "kpi.yml").exists()
+
+
+def test_kpi_ingest_reads_the_parquet_files_as_it_reads_the_csv_files(ingested, wales, tmp_path, monkeypatch):
+    """The same national data written as Parquet load into the same processed tables as the CSV files: the
+    same rows, dates, categories, numbers and pseudonyms (the file names aside)."""
+    root, _ = ingested
+    parquet = tmp_path / "parquet"
+    _run(parquet, file_format="parquet")
+    monkeypatch.setenv("KPI_PSEUDONYM_KEY", PSEUDONYM_KEY)
+    assert main(["ingest", "--config", str(parquet / "kpi.yml"), "--quiet", "--strict"]) == 0
+    for table in TABLES:
+        from_csv = pd.read_parquet(root / "data/processed" / f"{table}.parquet").drop(columns="source_file")
+        from_parquet = pd.read_parquet(parquet / "data/processed" / f"{table}.parquet").drop(columns="source_file")
+        pd.testing.assert_frame_equal(from_parquet, from_csv)

@@ -25,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from kpi.data import csv_batches
 
@@ -34,6 +37,7 @@ from kpi.errors import UnusableInput
 
 HEADER_SEARCH_ROWS = 30
 HEAD_BYTES = 2**20  # the header is looked for in the file's first megabyte
+PARQUET_BATCH_ROWS = 100_000  # rows of a Parquet file read at a time (fewer if limits.csv_batch_bytes is small)
 _LIMITS: ContextVar[InputLimits | None] = ContextVar("input_limits", default=None)
 
 
@@ -124,10 +128,12 @@ def extract_batches(
         yield _read_xlsx(path, score_header, sheet, header_row, columns, limits)
     elif suffix in (".csv", ".txt", ".tsv"):
         yield from _read_csv(path, score_header, header_row, encoding, delimiter, columns, limits)
+    elif suffix == ".parquet":
+        yield from _read_parquet(path, columns, limits)
     elif suffix == ".xls":
         raise UnusableInput(f"{path}: old Excel .xls files cannot be read; save it as .xlsx or .csv")
     else:
-        raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv or .xlsx)")
+        raise UnusableInput(f"{path}: unknown file type '{suffix}' (expected .csv, .xlsx or .parquet)")
 
 
 def joined(batches: list[RawExtract]) -> RawExtract:
@@ -214,6 +220,62 @@ def _chosen(columns: ColumnChooser | None, headers: list[str]) -> list[int]:
     if columns is None:
         return list(range(len(headers)))
     return sorted(set(columns(headers)))
+
+
+# --- Parquet -----------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, columns: ColumnChooser | None, limits: InputLimits) -> Iterator[RawExtract]:
+    """A Parquet file (a national body's export, or `kpi demo --format parquet`) a row group's worth of rows at
+    a time. Its column names are the header (row 1) and its rows are numbered from 2, as if it were a CSV
+    file, and each value is written as the text a CSV file would hold, so that it is checked, parsed and
+    pseudonymised exactly as a CSV file's would be."""
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
+        raise UnusableInput(f"{path}: cannot be read as a Parquet file ({type(err).__name__})") from None
+    headers = list(source.schema_arrow.names)
+    if not headers:
+        raise UnusableInput(f"{path}: the file has no columns")
+    chosen = _chosen(columns, headers)
+    rows = max(1, min(PARQUET_BATCH_ROWS, limits.csv_batch_bytes // 64))
+    first = 0
+    with source:
+        for batch in source.iter_batches(batch_size=rows, columns=[headers[i] for i in chosen]):
+            yield _parquet_extract(path, headers, chosen, batch, first)
+            first += batch.num_rows
+        if not first:
+            yield _parquet_extract(path, headers, chosen, None, 0)  # a file with no rows: one empty batch
+
+
+def _parquet_extract(path: Path, headers: list[str], chosen: list[int], batch: pa.RecordBatch | None,
+                     first: int) -> RawExtract:
+    """One batch of rows as an extract: text cells, and the row numbers a CSV file of them would have."""
+    as_text = {pa.large_string(): pd.StringDtype()}.get
+    length = 0 if batch is None else batch.num_rows
+    cells = pd.DataFrame({position: (_as_csv_text(batch.column(i)).to_pandas(types_mapper=as_text)
+                                     if batch is not None else pd.Series(dtype="string"))
+                          for i, position in enumerate(chosen)}, index=pd.RangeIndex(length), columns=chosen)
+    source_rows = pd.Series(np.arange(first + 2, first + 2 + length), dtype="int64")
+    return RawExtract(path=path, headers=headers, cells=cells, source_rows=source_rows, header_row=1,
+                      ragged_rows=pd.Series(False, index=cells.index), cell_counts=pd.Series(pd.NA, index=cells.index,
+                                                                                            dtype="Int64"))
+
+
+def _as_csv_text(values: pa.Array) -> pa.Array:
+    """A column as the text of a CSV cell: dates as 2025-04-01 (with the time, 2025-04-01 08:53:00, where any
+    has one), true/false, numbers as written, and an empty cell for a missing value."""
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if pa.types.is_date(values.type):
+        values = pc.strftime(values.cast(pa.timestamp("s")), format="%Y-%m-%d")
+    elif pa.types.is_timestamp(values.type):
+        seconds = values.cast(pa.timestamp("s", tz=values.type.tz), safe=False)
+        timed = pc.any(pc.not_equal(seconds, pc.floor_temporal(seconds, unit="day"))).as_py()
+        values = pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
+    elif pa.types.is_boolean(values.type):
+        values = pc.if_else(values, "true", "false")
+    return pc.fill_null(values.cast(pa.large_string()), "")
 
 
 # --- XLSX --------------------------------------------------------------------------------------

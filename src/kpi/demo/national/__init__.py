@@ -69,11 +69,8 @@ class NationalResult:
         else:
             lines.append(f"{self.config_path} already exists and was left as it is (never overwritten); "
                          f"check that its sources point at {self.out}")
-        if self.file_format == "parquet":
-            lines.append("kpi ingest reads CSV and Excel, not Parquet: use --format csv for files it can load")
-        else:
-            lines.append(f"Next: kpi ingest --config {self.config_path}, then kpi indicators --config "
-                         f"{self.config_path} --by authority")
+        lines.append(f"Next: kpi ingest --config {self.config_path}, then kpi indicators --config "
+                     f"{self.config_path} --by authority")
         return lines
 
 

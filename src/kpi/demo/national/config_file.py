@@ -52,8 +52,8 @@ reports: reports
 caseload_threshold: 20
 {extract_date}"""
 PARQUET_NOTE = """
-# These are Parquet files, a warehouse export: `kpi ingest` reads CSV and Excel only, so it cannot
-# read them yet. Run `kpi demo --authorities N --format csv` for files it can read."""
+# These are Parquet files, as a warehouse exports them: `kpi ingest` reads them as it reads CSV files
+# (each column by its name, rows numbered from 2 below the names)."""
 EXTRACT_DATE = """
 # The day the synthetic extracts were taken: no record may be dated after it.
 extract_date: {day:%Y-%m-%d}

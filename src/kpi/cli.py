@@ -412,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="with --authorities: Y whole financial years and the current one's complete quarters "
                            "(default: 10)")
     demo.add_argument("--format", choices=("csv", "parquet"),
-                      help="with --authorities: csv (default; kpi ingest reads it) or parquet (a warehouse export)")
+                      help="with --authorities: csv (default) or parquet (a warehouse export); kpi ingest reads either")
     demo.add_argument("--nation", choices=("wales", "england"),
                       help="with --authorities: wales or england (default: wales for up to 22 authorities)")
     demo.add_argument("--seed", default=2017, type=int, help="random seed (the same seed gives the same data)")

@@ -146,6 +146,11 @@ def write_csv(frame: pd.DataFrame, target: str | Path | TextIO, *, bom: bool | N
     and does not add a mark itself (encoding utf-8-sig); a terminal, a pipe or a StringIO gets none."""
     safe = as_csv_text(frame)
     if isinstance(target, (str, Path)):
+        from kpi.data import fast_csv
+
+        if fast_csv.writable(safe):  # the same bytes, several times faster for a large table
+            fast_csv.write(safe, Path(target), bom=bom is not False)
+            return
         safe.to_csv(target, index=False, encoding="utf-8" if bom is False else "utf-8-sig", lineterminator="\r\n")
         return
     if _wants_bom(target) if bom is None else bom:

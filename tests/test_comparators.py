@@ -13,7 +13,7 @@ from kpi.catalogue import catalogue
 from kpi.data.published import common
 from kpi.data.published.checks import disagreements
 from kpi.compare.areas import Area, own_code
-from kpi.compare.ranking import compare
+from kpi.compare.ranking import FROM_RECORDS, PUBLISHED, compare, comparison_figures
 from kpi.errors import ConfigError
 from kpi.time.periods import parse_period
 
@@ -328,6 +328,32 @@ def test_england_comparison_with_joint_returns_neighbours_and_region():
     # A joint return is the figure of each authority it names.
     joint = compare(table, indicator, parse_period("2024-25"), Area("940", "england"), None)
     assert joint["rank"] == 1
+
+
+def _england(provenance=None) -> pd.DataFrame:
+    """The England comparison's figures; `provenance` as a comparators table kpi computed would mark them."""
+    table = _rows("caseload_per_social_worker_fte", [
+        ("E92000001", "England", "nation", 15.2), ("E12000003", "Yorkshire and The Humber", "region", 15.9),
+        ("370", "Barnsley", "authority", 15.0), ("371", "Doncaster", "authority", 17.0),
+        ("372", "Rotherham", "authority", np.nan)])
+    return table if provenance is None else table.assign(provenance=provenance)
+
+
+@pytest.mark.parametrize("provenance, source", [(None, PUBLISHED), (pd.NA, PUBLISHED), (FROM_RECORDS, FROM_RECORDS)])
+def test_figures_kpi_computed_from_the_records_are_never_called_published(provenance, source):
+    """Batch packs: every figure of a comparators table kpi computed from every authority's records carries that
+    provenance into the comparison (our figure, the nation's, each figure ranked); a publication's stay published."""
+    indicator, period = catalogue()["caseload_per_social_worker_fte"], parse_period("2024-25")
+    area = Area("E08000016", "england", region="yorkshire and the humber", aliases=("370",))
+    table = _england(provenance)
+    result = compare(table, indicator, period, area, None)
+    assert (result["comparators_source"], result["comparator_value_source"], result["nation_method"]) == (
+        source, source, source)
+    assert (result["rank"], result["rank_of"], result["nation_value"]) == (1, 2, 15.2)  # the figures are the same
+    figures = comparison_figures(table, indicator, period, area, None)
+    known = figures[figures["value"].notna()]
+    assert set(known["value_source"]) == {source} and len(known) == 4  # two authorities, England, the region
+    assert compare(_england(), indicator, period, area, None)["comparators_source"] == PUBLISHED
 
 
 def test_own_code_finds_aliases_and_joint_codes():

@@ -10,15 +10,18 @@ without making packs.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from kpi.catalogue import catalogue
 from kpi.cli import EXIT_PACK_FAILED, main
 from kpi.compare import national as national_comparisons
-from kpi.compare.ranking import comparator_ids, comparator_rows
+from kpi.compare.ranking import FROM_RECORDS, comparator_ids, comparator_rows
 from kpi.config import load_config
 from kpi.data.by_authority import authorities_in, split_processed
 from kpi.data.processed import load_processed
@@ -27,7 +30,12 @@ from kpi.engine import ALL, compute_values
 from kpi.indicators.disclosure import Policy
 from kpi.indicators.table import settings_from
 from kpi.pack import batch as batch_module
+from kpi.pack import render
+from kpi.pack.appendix import COMPUTED_COMPARISONS, comparisons_method
+from kpi.pack.build import build_pack
+from kpi.pack.workbook import write_workbook
 from kpi.pack.workbook_words import read_workbook
+from kpi.words.text import Text
 
 TODAY = dt.date(2026, 11, 22)  # two years: 2024-25 and 2025-26 whole, 2026-27 to September
 PERIOD = "2026-27Q2"
@@ -165,6 +173,7 @@ def test_the_comparisons_hold_every_authority_and_the_nation(national):
     assert "caseload_agency_social_workers_pct" not in ids
     assert not ids & {"contacts_received", "assessments_open_over_timescale", "contacts_change_on_last_year_pct"}
     assert table.dtypes.to_dict() == national_comparisons._typed(pd.DataFrame()).dtypes.to_dict()
+    assert set(table["provenance"]) == {FROM_RECORDS}  # no one published them, and the table says so
 
 
 def test_a_withheld_figure_withholds_the_nations_too(national, monkeypatch):
@@ -190,6 +199,76 @@ def test_an_indicator_no_publication_names_is_found_under_its_own_id():
     rows = pd.DataFrame({"indicator_id": ["contacts_decided_within_1wd_pct", "other"], "area_code": ["W1", "W1"],
                          "period": ["2025-26", "2025-26"], "value": [90.0, 1.0]})
     assert comparator_rows(rows, indicators["contacts_decided_within_1wd_pct"])["value"].tolist() == [90.0]
+
+
+# --- what the packs say of the comparisons ----------------------------------------------------------
+
+# Words that would tell a reader the figures compared were published: English, and Welsh ("cyhoeddedig",
+# "a gyhoeddwyd", "fel y'i cyhoeddwyd"). What the pack says of itself (its public marking, earlier packs) is
+# not about the comparisons, and "not published" is what a batch pack must say.
+CLAIMS_PUBLISHED = {"en": re.compile(r"(?<!not )(?<!none was )\bpublished\b", re.IGNORECASE),
+                    "cy": re.compile(r"\b[cg]yhoeddedig|\ba gyhoeddwyd|y'i cyhoeddwyd", re.IGNORECASE)}
+
+
+@pytest.fixture(scope="module")
+def batch_content(national, tmp_path_factory) -> dict:
+    """The first authority's public pack content in English and Welsh, from what `kpi pack --authority all`
+    prepares (its split records, the comparators computed from every authority's records, its kpi.yml), without
+    running the notebook: the words are the pack's words."""
+    config = load_config(national)
+    work = tmp_path_factory.mktemp("batch_words")
+    jobs, said = batch_module.prepare(config, load_processed(config), [CODES[0]], work, work / "reports", PERIOD,
+                                      language="both", audience="public", allow_empty=False, say=lambda *_: None)
+    assert "worked out from the data" in said
+    return {language: build_pack(jobs[0].config, PERIOD, language=language, audience="public")
+            for language in ("en", "cy")}
+
+
+def _comparison_words(content) -> str:
+    """Everything the pack says about how it compares: the summary, each headline, the comparisons section
+    (its charts' alt text included, the images left out) and the appendix's comparisons method."""
+    comparisons = re.sub(r"data:image/png;base64,[^\"]+", "", render.comparisons_section(content))
+    return html.unescape("\n".join([render.summary(content), *(view.headline for view in content.views.values()),
+                                    comparisons, *comparisons_method(content)]))
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_batch_pack_says_its_comparisons_were_computed_never_published(batch_content, language):
+    content = batch_content[language]
+    t = Text(language)
+    said = _comparison_words(content)
+    assert CLAIMS_PUBLISHED[language].findall(said) == []
+    assert content.comparisons_computed and set(content.table["comparators_source"].dropna()) == {FROM_RECORDS}
+    for msgid in ("Published period", "Us (published period)",
+                  "Comparisons use the figures published for every authority."):
+        assert t(msgid) not in said
+    # Said instead, in the pack's own language: who did not publish them, where they come from, and what the
+    # nation's figure in every row is.
+    assert t(render.COMPUTED_SOURCE["wales"]) in said and t(COMPUTED_COMPARISONS["wales"]) in said
+    assert t(render.COMPUTED_KEY["wales"]) in said and t("Period compared") in said
+    assert t("{value} ({period}, computed)", value="", period="2025-26").strip() in said  # the nation's cell
+    sentence = t("It is above the {nation} average of {average} ({period}), computed from every authority's "
+                 "records.", nation="", average="", period="2025-26")
+    assert sentence[sentence.index("(2025-26)"):] in content.views["assessments_within_timescale_pct"].headline
+    assert t("The figures were computed from every authority's records; none was published") in said  # alt text
+    assert content.text.missing == set(), sorted(content.text.missing)  # every new word has its Welsh
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_batch_packs_workbook_says_its_comparisons_were_computed(batch_content, language, tmp_path):
+    content = batch_content[language]
+    t = Text(language)
+    path = tmp_path / f"pack.{language}.xlsx"
+    write_workbook(content, path)
+    book = openpyxl.load_workbook(path)
+    headings = [cell.value for cell in book[t("Comparisons")][1]]
+    assert t("Period compared") in headings and t("Published period") not in headings
+    contents = [row[1] for row in book[t("Contents")].iter_rows(values_only=True)]
+    assert t("Every published figure each rank and band was computed from") not in contents
+    sheets = read_workbook(path)  # the headings still read back as codes (kpi check-disclosure reads them)
+    compared = sheets["comparisons"].set_index("indicator_id").loc["assessments_within_timescale_pct"]
+    assert compared["comparator_period"] == "2025-26" and compared["comparator_value_source"] == FROM_RECORDS
+    assert set(sheets["comparison_figures"]["value_source"]) <= {FROM_RECORDS, "sum of authorities"}
 
 
 # --- kpi.yml ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from kpi.catalogue import catalogue
 from kpi.cli import main
 from kpi.demo import write_demo
 from kpi.pack import render
-from kpi.pack.appendix import appendix
+from kpi.pack.appendix import appendix, comparisons_method
 from kpi.pack.build import build_pack
 from kpi.pack.commentary import read_commentary
 from kpi.indicators.disclosure import Policy
@@ -64,6 +64,18 @@ def test_headline_for_lower_is_better_turns_good_and_bad_the_right_way():
                                      since_label="2019-20 Q1", target=17.0, nation_value=17.7), Text())
     assert "This is a significant deterioration since 2019-20 Q1. It is below the 17 target. It is below the Wales " \
            "average" in text
+
+
+def test_headline_says_when_the_nations_average_was_computed_not_published():
+    """A batch pack of national data: the average is computed from every authority's records, and says so."""
+    computed = headline(TIMELINESS, _facts(nation_period="2025-26", nation_computed=True), Text())
+    assert computed.endswith("It is below the Wales average of 88.9% (2025-26), computed from every authority's "
+                             "records.")
+    welsh = headline(TIMELINESS, _facts(nation_name="Cymru", nation_period="2025-26", nation_computed=True),
+                     Text("cy"))
+    assert welsh.endswith("Mae'n is na chyfartaledd Cymru o 88.9% (2025-26), a gyfrifwyd o gofnodion pob awdurdod.")
+    published = headline(TIMELINESS, _facts(nation_period="2025-26"), Text())
+    assert published.endswith("It is below the Wales average of 88.9% (2025-26).")  # as before
 
 
 def test_headline_for_a_suppressed_value_says_nothing_about_it():
@@ -249,6 +261,44 @@ def test_the_comparison_table_prints_the_ranked_figure_and_the_latest_quarter_ap
     assert row["ours"] == f"{published:.1f}%"  # the demo's published 2025-26 figure, which is what is ranked
     assert row["latest"] == format_value(view.row["value"], "percent", 1)  # this quarter, beside it, unranked
     assert row["ours"] != row["latest"]
+
+
+PUBLISHED_METHOD = (
+    "Each indicator is compared for the latest year published for every authority: our figure for that same "
+    "year (as published, or computed from our own data where the publication lacks it, marked \"our data\") "
+    "is ranked against the other authorities' figures for that year. Our latest {period} figure is shown "
+    "beside it for reference and is not ranked. The {nation} value is the sum of the authorities' numerators "
+    "over the sum of their denominators where all are published, otherwise the published figure. Rank 1 is "
+    "the best; band A is the best quarter of authorities and D the worst. Where only the {nation} value and "
+    "the quartiles were published, our figure is placed against the published quartiles, without a rank. "
+    "Suppressed or missing figures are left out, never counted as zero.")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_pack_with_published_comparators_still_says_they_are_published(demo, public_content, language):
+    """Only figures kpi computed from every authority's records are called computed (tests/test_pack_batch.py):
+    an authority's own pack against a publication says "published" exactly as it always has."""
+    content = public_content if language == "en" else build_pack(demo / "kpi.yml", PERIOD, language="cy",
+                                                                  audience="public")
+    t = Text(language)
+    assert not content.comparisons_computed
+    assert set(content.table["comparators_source"].dropna()) == {"published"}
+    assert render.comparison_method(content) == t(PUBLISHED_METHOD, nation=content.nation_name,
+                                                  period=content.period_label)
+    comparisons = html.unescape(render.comparisons_section(content))
+    assert t("Published period") in comparisons and t("Us (published period)") in comparisons
+    assert comparisons_method(content) == [t(
+        "Comparisons use the figures published for every authority. Quartiles are calculated from the "
+        "authorities' values; rank 1 is the best and band A the best quarter, whichever way is better for the "
+        "indicator. Suppressed or missing figures are left out and counted, never treated as zero.")]
+    said = html.unescape("\n".join([render.summary(content), comparisons,
+                                    *(view.headline for view in content.views.values())]))
+    year = label(parse_period("2025-26"), language)
+    for computed in (t("computed from every authority's records"), t("Period compared"),
+                     t("{value} ({period}, computed)", value="", period=year).strip()):
+        assert computed not in said
+    timely = content.views["assessments_within_timescale_pct"]
+    assert render._nation(content, timely)[0].endswith(f" ({year})")  # the nation's figure and its year only
 
 
 def test_a_recorded_change_gives_the_chart_two_phases_and_the_pack_says_if_it_held(public_content):

@@ -1,5 +1,6 @@
 """Every authority ranked, ours highlighted (dark blue, hatched and labelled); or, where only the nation's value
-and the quartiles were published, our figure against them. Named bars (Wales) set the chart's height."""
+and the quartiles were published, our figure against them. Named bars (Wales) set the chart's height. Figures
+kpi computed from every authority's records (kpi.compare.national) are said to be so, never published."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from kpi.charts.layout import fit_axes, text_width
 from kpi.charts.style import (BAND_FILL, COMPARISON_WIDTH_MM, DARK_BLUE, DARK_GREY, MID_BLUE, MID_GREY, STYLE, TEXT,
                               TEXT_PT, WHITE, new_figure, size_pt)
 from kpi.charts.words import ChartWords, Translate, chart_words
-from kpi.compare.ranking import COMPUTED, FROM_AUTHORITIES, PUBLISHED, bands, position_words, quartiles_of
+from kpi.compare.ranking import (COMPUTED, FROM_AUTHORITIES, FROM_RECORDS, PUBLISHED, bands, position_words,
+                                 quartiles_of)
 from kpi.errors import UnusableInput
 
 ROW_PT = 10.0  # one named bar and its 9 pt label
@@ -51,7 +53,7 @@ def ranked_chart(bench: bm.Benchmark, year: str | None = None, *, text: Translat
     shown = table[table["value"].notna()].reset_index(drop=True)
     named = len(shown) <= bm.MAX_NAMED_BARS
     title = _ranked_title(said, result, year)
-    subtitle = f"{said.indicator}, {said.year(year)}" + (f"; {said.order()}" if named else "")
+    subtitle = _ranked_subtitle(said, result, year) + (f"; {said.order()}" if named else "")
     with matplotlib.style.context(STYLE):
         figure = new_figure(COMPARISON_WIDTH_MM, 75)
         ax = figure.add_axes((0.3, 0.2, 0.6, 0.6))
@@ -200,6 +202,19 @@ def _shade_bands(ax: Axes, shown: pd.DataFrame, said: Said, at: np.ndarray, name
     return Patch(facecolor=BAND_FILL, edgecolor=MID_GREY, linewidth=0.6, label=said.words(meaning))
 
 
+def _computed(result: dict) -> bool:
+    """The figures ranked were computed from every authority's records (no one published them)."""
+    return result.get("comparators_source") == FROM_RECORDS
+
+
+def _ranked_subtitle(said: Said, result: dict, year: str) -> str:
+    """The indicator and year; and where kpi computed the figures from every authority's records, that too."""
+    if _computed(result):
+        return said.words("{indicator}, {year}; computed from every authority's records, not published",
+                          indicator=said.indicator, year=said.year(year))
+    return f"{said.indicator}, {said.year(year)}"
+
+
 def _ranked_title(said: Said, result: dict, year: str) -> str:
     words, name, year_label = said.words, said.short, said.year(year)
     if result["quartiles_source"] == PUBLISHED:
@@ -213,6 +228,8 @@ def _ranked_title(said: Said, result: dict, year: str) -> str:
     if said.measure.polarity == "neutral":
         return words("{name} among {count} authorities in {year}", name=name, count=int(result["rank_of"] or 0),
                      year=year_label)
+    if _computed(result):
+        return words("No {year} figure for {name}", name=name, year=year_label)
     return words("No published {year} figure for {name}", name=name, year=year_label)
 
 
@@ -248,9 +265,14 @@ def _ranked_alt_text(said: Said, table: pd.DataFrame, result: dict, year: str, t
     if pd.notna(result["neighbours_median"]):
         parts.append(words("Statistical neighbours' median: {value}", value=show(result["neighbours_median"])))
     missing = int(table["value"].isna().sum())
-    if missing:
+    if missing and _computed(result):
+        parts.append(words("{n} authority has no figure (withheld or not available)" if missing == 1 else
+                           "{n} authorities have no figure (withheld or not available)", n=missing))
+    elif missing:
         parts.append(words("{n} authority has no published figure (suppressed or not available)" if missing == 1 else
                            "{n} authorities have no published figure (suppressed or not available)", n=missing))
+    if _computed(result):
+        parts.append(words("The figures were computed from every authority's records; none was published"))
     return ". ".join(parts) + "."
 
 

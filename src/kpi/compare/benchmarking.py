@@ -8,7 +8,8 @@ a table and a chart on one page show the same figure: our figure for the publish
 or computed from our data by `own_value_for` where the publication lacks it), its rank (1 is best) and
 band (A is always the best quarter, whatever the polarity). Suppressed figures are left out and counted,
 never taken as 0. A year published with only the nation's value and quartiles has no rank: our figure
-is placed against the published quartiles.
+is placed against the published quartiles. Figures kpi computed from every authority's records (a comparators
+table kpi.compare.national wrote) are said to be computed, never published.
 
 The charts are drawn by `kpi.charts.ranking` and `kpi.charts.years` (Analysis Function style, in the pack's
 language, at the size the pack places them); this authority is marked by colour AND by hatching and a label,
@@ -27,7 +28,8 @@ import pandas as pd
 from kpi.data.cells import from_csv_text
 from kpi.catalogue import Indicator, catalogue
 from kpi.compare.areas import Area, area_for, members
-from kpi.compare.ranking import COMPUTED, PUBLISHED, OwnValueFor, compare, comparator_ids, comparator_rows, comparison_figures, position_words
+from kpi.compare.ranking import (COMPUTED, FROM_RECORDS, PUBLISHED, OwnValueFor, compare, comparator_ids,
+                                 comparator_rows, comparison_figures, figures_source, position_words)
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.time.periods import code, kind, parse_period, parse_period_range
@@ -87,6 +89,16 @@ class Benchmark:
     @property
     def short_name(self) -> str:
         return short_name(self.config.authority.name)
+
+    @property
+    def computed(self) -> bool:
+        """The figures were computed by kpi from every authority's records, not published."""
+        return figures_source(self.rows) == FROM_RECORDS
+
+    @property
+    def no_figure(self) -> str:
+        """What a missing figure is called: nothing was published where nothing is."""
+        return "no figure" if self.computed else "not published"
 
 
 def short_name(name: str) -> str:
@@ -264,7 +276,11 @@ def heading(bench: Benchmark):
     years = bench.years[0] if len(bench.years) == 1 else f"{bench.years[0]} to {bench.latest}"
     return Markdown(f"### {bench.measure.title}\n\n{bench.name} ({bench.area.code}) against "
                     f"{'every English' if bench.area.nation == 'england' else 'every Welsh'} authority, "
-                    f"{years}. Published figures; {_polarity_words(bench.measure.polarity)}.")
+                    f"{years}. {_figures_words(bench)}; {_polarity_words(bench.measure.polarity)}.")
+
+
+def _figures_words(bench: Benchmark) -> str:
+    return "Figures computed from every authority's records, not published" if bench.computed else "Published figures"
 
 
 def _polarity_words(polarity: str) -> str:
@@ -286,8 +302,8 @@ def summary_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     show = bench.measure.show
     note = ours["note"].iloc[0] if len(ours) and pd.notna(ours["note"].iloc[0]) else None
     lines = [("Year", year), (bench.name, _our_figure_words(bench, result, note))]
-    published = len(ours) and result["comparator_value_source"] == PUBLISHED
-    if published and pd.notna(ours["numerator"].iloc[0]) and pd.notna(ours["denominator"].iloc[0]):
+    in_table = len(ours) and result["comparator_value_source"] in (PUBLISHED, FROM_RECORDS)
+    if in_table and pd.notna(ours["numerator"].iloc[0]) and pd.notna(ours["denominator"].iloc[0]):
         lines.append(("Numerator and denominator",
                       f"{ours['numerator'].iloc[0]:,.15g} of {ours['denominator'].iloc[0]:,.15g}"))
     if pd.notna(result["rank"]):
@@ -297,32 +313,39 @@ def summary_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     if result["comparator_position"]:
         lines.append(("Position", position_words(result["comparator_position"], bench.measure.polarity)))
     lines.append((bench.nation, f"{show(result['nation_value'])} ({result['nation_method']})"
-                  if pd.notna(result["nation_value"]) else "not published"))
+                  if pd.notna(result["nation_value"]) else bench.no_figure))
     lines.append((_quartiles_label(result), " / ".join(show(result[k]) for k in
                                                        ("lower_quartile", "median", "upper_quartile"))))
     if bench.area.region:
         lines.append((f"Region ({bench.area.region})", show(result["region_value"])
-                      if pd.notna(result["region_value"]) else "not published"))
+                      if pd.notna(result["region_value"]) else bench.no_figure))
     if bench.area.neighbours:
-        count = int(result["neighbours_count"]) if pd.notna(result["neighbours_count"]) else 0
-        lines.append(("Statistical neighbours' median", f"{show(result['neighbours_median'])} "
-                      f"({count} of {len(bench.area.neighbours)} neighbours published)"
-                      if count else "no neighbour published a figure"))
+        lines.append(("Statistical neighbours' median", _neighbours_words(bench, result)))
     excluded = int(result["comparator_excluded"]) if pd.notna(result["comparator_excluded"]) else 0
     if excluded:
         symbols = table.loc[table["value"].isna(), "note"].fillna("none").value_counts()
-        lines.append(("Authorities without a figure", f"{excluded} (published as "
+        lines.append(("Authorities without a figure", f"{excluded} ({'shown' if bench.computed else 'published'} as "
                       + ", ".join(f"{s}: {n}" for s, n in symbols.items()) + ")"))
     return pd.DataFrame(lines, columns=["", "Figure"]).set_index("")
+
+
+def _neighbours_words(bench: Benchmark, result: dict) -> str:
+    """'13.0 (2 of 3 neighbours published)'; 'with a figure' where the figures were computed (none published)."""
+    count = int(result["neighbours_count"]) if pd.notna(result["neighbours_count"]) else 0
+    if not count:
+        return "no neighbour has a figure" if bench.computed else "no neighbour published a figure"
+    having = "with a figure" if bench.computed else "published"
+    return f"{bench.measure.show(result['neighbours_median'])} ({count} of {len(bench.area.neighbours)} neighbours " \
+           f"{having})"
 
 
 def _our_figure_words(bench: Benchmark, result: dict, note: str | None) -> str:
     """'85.7%', '85.7% (computed from our data: not published)' or 'not published (*)'."""
     value = result["comparator_value"]
     if pd.isna(value):
-        return f"not published ({note or 'no row'})"
+        return f"{bench.no_figure} ({note or 'no row'})"
     if result["comparator_value_source"] == COMPUTED:
-        return f"{bench.measure.show(value)} ({COMPUTED}: not published)"
+        return f"{bench.measure.show(value)} ({COMPUTED}: {bench.no_figure})"
     return bench.measure.show(value)
 
 
@@ -341,7 +364,7 @@ def league_table(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
         + np.where(table["neighbour"], " (statistical neighbour)", ""),
         "Code": table["area_code"],
         "Value": [(show(v) + (f" ({COMPUTED})" if source == COMPUTED else "")) if pd.notna(v)
-                  else f"not published ({n})" for v, n, source in zip(table["value"], table["note"],
+                  else f"{bench.no_figure} ({n})" for v, n, source in zip(table["value"], table["note"],
                                                                       table["value_source"].fillna(""))],
         "Band": [f"{b} ({words[b]})" if isinstance(b, str) else "" for b in table["band"]],
     })

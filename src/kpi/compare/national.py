@@ -3,8 +3,10 @@
 Data holding every authority's records need no published table to rank an authority among the others: one
 pass of the SQL engine (kpi.engine, by authority) gives each authority's figure and the nation's for every
 financial year the data cover, and they are written in the layout of the `comparators` table (tables.yml).
-Each authority's pack then reads them as it reads a publication (kpi.compare.ranking): its rank among all
-the authorities, the quartiles, and the nation's figure.
+Each authority's pack then ranks itself among all the authorities as it would against a publication
+(kpi.compare.ranking): its rank, the quartiles, and the nation's figure. Every row says in its `provenance`
+column that it was computed from the authorities' records (ranking.FROM_RECORDS), so the pack says so too
+and never calls these figures published.
 
 What a publisher would do, this does:
 - figures about children are shown as a public pack shows them (kpi.indicators.disclosure): one that rests
@@ -28,6 +30,7 @@ import pandas as pd
 
 from kpi.catalogue import Indicator, catalogue_for
 from kpi.compare.areas import NATION_CODES, NATION_NAMES
+from kpi.compare.ranking import FROM_RECORDS
 from kpi.config import Config
 from kpi.data.processed import ProcessedData
 from kpi.data.schemas import DTYPES
@@ -82,6 +85,7 @@ def national_comparators(data: ProcessedData, config: Config, names: dict[str, s
         "value": figures["value"], "numerator": figures["numerator"], "denominator": figures["denominator"],
         "note": figures["note"],
         "unit": figures["indicator_id"].map({i: ind.unit for i, ind in indicators.items()}),
+        "provenance": FROM_RECORDS,  # no one published these: the packs must not say they did
     })
     table = table.assign(_nation=nation).sort_values(["indicator_id", "period", "_nation", "area_code"], kind="stable")
     return _typed(table.drop(columns="_nation"))

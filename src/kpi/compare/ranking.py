@@ -20,6 +20,10 @@ figure a rank or band was computed from, for the workbook.
 - Rank: 1 is best, with polarity respected; tied values share the better rank.
 - Band: A is always the best quarter of authorities and D the worst, whatever the polarity.
 - Missing or suppressed values (published as c, x, * ...) are left out and counted, never taken as 0.
+- Provenance: a comparators table kpi computed itself from every authority's records (kpi.compare.national)
+  says so in its `provenance` column. Its figures are then FROM_RECORDS wherever a publication's would be
+  PUBLISHED (our figure, the nation's, every figure in comparison_figures), and `comparators_source` says
+  where the other authorities' figures come from, so that no pack calls computed figures published.
 
 Authorities are those of our nation: area codes starting W in Wales; in England, E codes or DfE LA
 numbers (370), which the EES, LAIT and statistical neighbours files share. A joint return ('940 / 941')
@@ -43,8 +47,8 @@ from kpi.compare.areas import NATION_CODES, NATION_NAMES, Area, by_authority, of
 
 
 COMPARISON_COLUMNS = [
-    "comparator_period", "comparator_value", "comparator_value_source", "nation_value", "nation_method",
-    "lower_quartile", "median", "upper_quartile", "quartiles_source", "comparator_position",
+    "comparator_period", "comparators_source", "comparator_value", "comparator_value_source", "nation_value",
+    "nation_method", "lower_quartile", "median", "upper_quartile", "quartiles_source", "comparator_position",
     "rank", "rank_of", "quartile_band", "comparator_excluded", "region_value", "neighbours_median",
     "neighbours_count",
 ]
@@ -53,6 +57,9 @@ FIGURE_COLUMNS = ["indicator_id", "comparator_period", "area_code", "area_name",
                   "denominator", "note", "used", "this_authority", "value_source", "rank", "band"]
 PUBLISHED = "published"
 COMPUTED = "computed from our data"  # our figure for the published period, where the publication lacks it
+# A figure kpi computed from every authority's own records, in a comparators table no one published
+# (kpi.compare.national writes it in the table's `provenance` column).
+FROM_RECORDS = "computed from every authority's records"
 FROM_AUTHORITIES, SUM_OF_AUTHORITIES = "authorities", "sum of authorities"
 QUARTILE_CODES = ("lower_quartile", "median", "upper_quartile")  # area codes of published quartile rows
 # English words for `comparator_position` (the pack translates them).
@@ -176,17 +183,26 @@ def _nation_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
     return pd.concat([nations[ours.to_numpy()], nations[~ours.to_numpy()]])
 
 
+def figures_source(rows: pd.DataFrame) -> str:
+    """PUBLISHED, or FROM_RECORDS where any of the rows is one kpi computed from the authorities' records
+    (a pack must never call a computed figure published; a table without the column is a publication)."""
+    if "provenance" in rows and rows["provenance"].eq(FROM_RECORDS).fillna(False).any():
+        return FROM_RECORDS
+    return PUBLISHED
+
+
 def _nation_value(rows: pd.DataFrame, authorities: pd.DataFrame, area: Area, unit: str) -> tuple[float, str]:
     scale = {"percent": 100, "rate": 10_000}.get(unit, 1)  # a rate is per 10,000 children
     nation = _nation_rows(rows, area)
-    published = not nation.empty and pd.notna(nation["value"].iloc[0])
-    if area.nation == "england" and published:
-        return float(nation["value"].iloc[0]), PUBLISHED
+    given = not nation.empty and pd.notna(nation["value"].iloc[0])
+    source = figures_source(nation.head(1))
+    if area.nation == "england" and given:
+        return float(nation["value"].iloc[0]), source
     both = authorities["numerator"].notna() & authorities["denominator"].notna()
     if len(authorities) and both.all() and authorities["denominator"].sum() > 0:
         return authorities["numerator"].sum() / authorities["denominator"].sum() * scale, SUM_OF_AUTHORITIES
-    if published:
-        return float(nation["value"].iloc[0]), PUBLISHED
+    if given:
+        return float(nation["value"].iloc[0]), source
     return np.nan, "not available"
 
 
@@ -198,8 +214,9 @@ class _Period:
     rows: pd.DataFrame  # every published row of the indicator in the period
     authorities: pd.DataFrame  # our nation's authorities, one row per published area code
     mine: str  # our published area code (ours alone or a joint return), else our own code
-    ours: float  # our figure for the period: published, else computed from our data, else missing
-    source: str | None  # PUBLISHED, COMPUTED or None
+    ours: float  # our figure for the period: in the table, else computed from our data, else missing
+    source: str | None  # PUBLISHED (or FROM_RECORDS), COMPUTED or None
+    figures: str  # where the table's figures come from: PUBLISHED or FROM_RECORDS
     values: pd.Series  # figure by area code: the authorities', ours as `ours`; missing where not known
     quartiles: tuple[float, float, float]
     quartiles_source: str | None  # FROM_AUTHORITIES, PUBLISHED or None
@@ -215,10 +232,11 @@ def _round_as_printed(value: float, decimals: int) -> float:
     return float(np.round(float(value) * factor) / factor)
 
 
-def _our_figure(published: float, period: str, indicator: Indicator,
-                own_value_for: OwnValueFor | None) -> tuple[float, str | None]:
+def _our_figure(published: float, period: str, indicator: Indicator, own_value_for: OwnValueFor | None,
+                figures: str = PUBLISHED) -> tuple[float, str | None]:
+    """Our figure in the table (its source that of the table's figures), else computed from our data."""
     if pd.notna(published):
-        return float(published), PUBLISHED
+        return float(published), figures
     if callable(own_value_for):  # a plain number (a quarter's value) is not the period's figure
         computed = own_value_for(period)
         if computed is not None and pd.notna(computed):
@@ -245,7 +263,8 @@ def _published_period(comparators: pd.DataFrame | None, indicator: Indicator, pe
     authorities = authorities.drop_duplicates("area_code")
     published = authorities.set_index("area_code")["value"].astype("float64")
     mine = own_code(authorities["area_code"], area) or area.code
-    ours, source = _our_figure(published.get(mine, np.nan), chosen, indicator, own_value_for)
+    figures = figures_source(rows)
+    ours, source = _our_figure(published.get(mine, np.nan), chosen, indicator, own_value_for, figures)
     values = published.copy()
     if mine in values.index or pd.notna(ours):
         values[mine] = ours
@@ -254,7 +273,7 @@ def _published_period(comparators: pd.DataFrame | None, indicator: Indicator, pe
     else:  # nobody else's figure: the published quartiles, if any, never a distribution of ours alone
         quartiles = _published_quartiles(rows)
         quartiles_source = PUBLISHED if not np.isnan(quartiles).all() else None
-    return _Period(chosen, rows, authorities, mine, ours, source, values, quartiles, quartiles_source)
+    return _Period(chosen, rows, authorities, mine, ours, source, figures, values, quartiles, quartiles_source)
 
 
 def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.Period, area: Area,
@@ -264,15 +283,16 @@ def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.P
     `own_value_for(period_code)` gives our figure for a published period when the publication lacks it
     (None where our data cannot); without it, only a published figure of ours is ranked."""
     result = dict.fromkeys(COMPARISON_COLUMNS, np.nan)
-    result.update(comparator_period=None, comparator_value_source=None, nation_method=None, quartiles_source=None,
-                  comparator_position=None, quartile_band=None)
+    result.update(comparator_period=None, comparators_source=None, comparator_value_source=None, nation_method=None,
+                  quartiles_source=None, comparator_position=None, quartile_band=None)
     found = _published_period(comparators, indicator, period, area, own_value_for)
     if found is None:
         return result
     lower, median, upper = found.quartiles
     nation_value, method = _nation_value(found.rows, found.authorities, area, indicator.unit)
     result.update(
-        comparator_period=found.code, comparator_value=found.ours, comparator_value_source=found.source,
+        comparator_period=found.code, comparators_source=found.figures, comparator_value=found.ours,
+        comparator_value_source=found.source,
         nation_value=nation_value, nation_method=method, lower_quartile=lower, median=median,
         upper_quartile=upper, quartiles_source=found.quartiles_source,
         comparator_position=quartile_position(found.ours, lower, upper),
@@ -322,7 +342,7 @@ def comparison_figures(comparators: pd.DataFrame | None, indicator: Indicator, p
     authorities["value"] = authorities["area_code"].map(found.values).astype("float64")
     authorities["used"] = authorities["value"].notna() & found.ranked
     authorities["this_authority"] = mine
-    authorities["value_source"] = pd.Series(np.where(published.notna(), PUBLISHED, None), dtype="string",
+    authorities["value_source"] = pd.Series(np.where(published.notna(), found.figures, None), dtype="string",
                                             index=authorities.index).mask(mine, found.source)
     used = authorities["value"].where(authorities["used"])
     authorities["rank"] = ranks(used, indicator.polarity)
@@ -331,7 +351,7 @@ def comparison_figures(comparators: pd.DataFrame | None, indicator: Indicator, p
     authorities = authorities.sort_values(["value", "area_name"], ascending=[bool(lower_first), True],
                                           na_position="last", kind="stable")
     return pd.concat([authorities, _nation_figure(found, area, indicator), _region_rows(found.rows, area)[columns]
-                      .assign(used=False, this_authority=False, value_source=PUBLISHED),
+                      .assign(used=False, this_authority=False, value_source=found.figures),
                       _quartile_figures(found)], ignore_index=True).assign(
         indicator_id=indicator.id, comparator_period=found.code)[FIGURE_COLUMNS].astype(
         {"used": bool, "this_authority": bool, "rank": "Int64", "band": "string", "value_source": "string"})
@@ -360,7 +380,7 @@ def _quartile_figures(found: _Period) -> pd.DataFrame:
     order = quartiles["area_code"].map({c: i for i, c in enumerate(QUARTILE_CODES)})
     quartiles = quartiles.iloc[np.argsort(order.to_numpy(), kind="stable")]
     return quartiles[["area_code", "area_name", "area_type", "value", "numerator", "denominator", "note"]].assign(
-        used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=PUBLISHED)
+        used=found.quartiles_source == PUBLISHED, this_authority=False, value_source=found.figures)
 
 
 def _or_none(denominator: float) -> float | None:

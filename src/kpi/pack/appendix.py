@@ -11,6 +11,14 @@ from kpi.data.provenance import provenance_by_source
 
 from kpi.pack.render import POLARITY_WORDS, TABLE_WORDS, _render, _target, restated_rows
 
+# Where the comparisons were computed from every authority's records, not published: one whole sentence per nation.
+COMPUTED_COMPARISONS = {
+    "wales": "Comparisons use figures this tool computed from every authority's own records, in the national data "
+             "this pack was made from, for the period compared; Welsh Government did not publish them.",
+    "england": "Comparisons use figures this tool computed from every authority's own records, in the national "
+               "data this pack was made from, for the period compared; the Department for Education did not "
+               "publish them.",
+}
 PARAMETER_LABELS = {"period": "Period", "language": "Language", "audience": "Audience",
                     "timescale_working_days": "Assessment timescale (working days)",
                     "caseload_threshold": "Caseload threshold", "spc_preset": "SPC preset",
@@ -91,14 +99,25 @@ def methods(content: PackContent) -> list[tuple[str, list[str]]]:
                                   "previous period and the same period a year earlier. It does not say better or "
                                   "worse: that is said only where statistical process control finds special "
                                   "cause.")]),
-        (t("Comparisons"), [t("Comparisons use the figures published for every authority. Quartiles are "
-                              "calculated from the authorities' values; rank 1 is the best and band A the best "
-                              "quarter, whichever way is better for the indicator. Suppressed or missing "
-                              "figures are left out and counted, never treated as zero.")]),
+        (t("Comparisons"), comparisons_method(content)),
         (t("Small numbers"), _disclosure_method(content)),
         (t("Confidence intervals"), [t("Each proportion has a 95% Wilson score interval in the workbook, so "
                                        "that a change within it can be read as possibly chance.")]),
     ]
+
+
+def comparisons_method(content: PackContent) -> list[str]:
+    """Where the figures compared come from (published, or computed by this tool from every authority's
+    records) and how ranks and bands are found."""
+    t = content.text
+    if not content.comparisons_computed:
+        return [t("Comparisons use the figures published for every authority. Quartiles are calculated from the "
+                  "authorities' values; rank 1 is the best and band A the best quarter, whichever way is better for "
+                  "the indicator. Suppressed or missing figures are left out and counted, never treated as zero.")]
+    return [t(COMPUTED_COMPARISONS[content.config.authority.nation]),
+            t("Quartiles are calculated from the authorities' values; rank 1 is the best and band A the best "
+              "quarter, whichever way is better for the indicator. Withheld or missing figures are left out and "
+              "counted, never treated as zero.")]
 
 
 def process_change_rows(content: PackContent) -> list[dict]:

@@ -22,7 +22,7 @@ from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
 from kpi.data.files import sha256_of
 from kpi.compare.areas import area_for
-from kpi.compare.ranking import comparison_figures
+from kpi.compare.ranking import FROM_RECORDS, comparison_figures
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
 from kpi.compare.table import full_table, own_figures
@@ -120,12 +120,23 @@ class PackContent:
     def nation_name(self) -> str:
         return NATION_NAMES[self.config.authority.nation][self.language]
 
+    @property
+    def comparisons_computed(self) -> bool:
+        """The comparisons rest on figures kpi computed from every authority's records (a batch pack of national
+        data), not on a publication: the pack must say so wherever it would say "published"."""
+        return comparisons_computed(self.table)
+
     def domain_views(self, domain: str) -> list[IndicatorView]:
         return [v for v in self.views.values() if v.indicator.domain == domain]
 
     @property
     def domains(self) -> list[str]:
         return [d for d in DOMAINS if self.domain_views(d)]
+
+
+def comparisons_computed(table: pd.DataFrame) -> bool:
+    """Whether any indicator of the table is compared with figures computed from the authorities' records."""
+    return "comparators_source" in table and bool(table["comparators_source"].eq(FROM_RECORDS).fillna(False).any())
 
 
 def _package_name(name: str) -> str:
@@ -201,6 +212,7 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
         missing_source=row.get("missing_source") if isinstance(row.get("missing_source"), str) else None,
         nation_period=fp.label(fp.parse_period(row["comparator_period"]), content_text.language)
         if isinstance(row.get("comparator_period"), str) else None,
+        nation_computed=row.get("comparators_source") == FROM_RECORDS,
         disclosure_threshold=config.disclosure.threshold)
     return headline(indicator, facts, content_text)
 
@@ -218,8 +230,8 @@ def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[st
 
 
 def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text) -> dict[str, tuple[bytes, str]]:
-    """A ranked chart of every authority for each indicator with published comparator figures, ranking
-    the same figure of ours as the comparisons table."""
+    """A ranked chart of every authority for each indicator with comparator figures (published, or computed
+    from every authority's records), ranking the same figure of ours as the comparisons table."""
     from kpi.charts import ranked_chart
     from kpi.compare import benchmarking
 

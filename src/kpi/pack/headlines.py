@@ -3,7 +3,8 @@
 The rule that matters: only say "improving" or "deteriorating" when SPC finds special cause;
 otherwise say there is no significant change and give the range of normal variation.
 Then say where the value stands against the target and the Wales (or England) average (for the
-published period the average is of). Every case is a whole sentence of its own, so that Welsh (or any
+period the average is of, and, where kpi computed it from every authority's records rather than took it
+from a publication, saying so). Every case is a whole sentence of its own, so that Welsh (or any
 language) words each case with its own grammar instead of gluing translated pieces together.
 """
 
@@ -40,7 +41,8 @@ class HeadlineFacts:
     threshold_per: str = "fte"  # the caseload threshold is per FTE or per worker (kpi.yml caseload_threshold_per)
     monthly: bool = False  # the chart (and so SPC) is of monthly values
     missing_source: str | None = None  # the tables, when the extract it needs was not supplied ("caseloads")
-    nation_period: str | None = None  # the published period of the nation's figure ("2025-26")
+    nation_period: str | None = None  # the period of the nation's figure ("2025-26"), compared like for like
+    nation_computed: bool = False  # the nation's figure was computed from every authority's records, not published
     disclosure_threshold: int = 5  # counts of children from 1 to this are withheld in a public pack
 
 
@@ -75,6 +77,17 @@ _NATION = {"above": "It is above the {nation} average of {average} ({period}).",
 _NATION_NO_PERIOD = {"above": "It is above the {nation} average of {average}.",
                      "below": "It is below the {nation} average of {average}.",
                      "level with": "It is level with the {nation} average of {average}."}
+# The nation's figure kpi computed from every authority's records (a batch pack of national data): never
+# to be taken for the published average.
+_NATION_COMPUTED = {
+    "above": "It is above the {nation} average of {average} ({period}), computed from every authority's records.",
+    "below": "It is below the {nation} average of {average} ({period}), computed from every authority's records.",
+    "level with": "It is level with the {nation} average of {average} ({period}), computed from every "
+                  "authority's records."}
+_NATION_COMPUTED_NO_PERIOD = {
+    "above": "It is above the {nation} average of {average}, computed from every authority's records.",
+    "below": "It is below the {nation} average of {average}, computed from every authority's records.",
+    "level with": "It is level with the {nation} average of {average}, computed from every authority's records."}
 
 
 def _position(value: float, other: float) -> str:
@@ -90,14 +103,17 @@ def _target_sentence(indicator: Indicator, facts: HeadlineFacts, text: Text, fmt
 
 
 def _nation_sentence(facts: HeadlineFacts, text: Text, fmt) -> str | None:
-    """Against the nation's published figure, with the period it is for (it is not this period's)."""
+    """Against the nation's figure, with the period it is for (it is not this period's), and where it was
+    computed from every authority's records rather than published, saying so."""
     if facts.nation_value is None or pd.isna(facts.nation_value):
         return None
     where = _position(facts.value, facts.nation_value)
+    with_period, without = (_NATION_COMPUTED, _NATION_COMPUTED_NO_PERIOD) if facts.nation_computed else (
+        _NATION, _NATION_NO_PERIOD)
     if facts.nation_period:
-        return text(_NATION[where], nation=facts.nation_name, average=fmt(facts.nation_value),
+        return text(with_period[where], nation=facts.nation_name, average=fmt(facts.nation_value),
                     period=facts.nation_period)
-    return text(_NATION_NO_PERIOD[where], nation=facts.nation_name, average=fmt(facts.nation_value))
+    return text(without[where], nation=facts.nation_name, average=fmt(facts.nation_value))
 
 
 def _possible_range(indicator: Indicator, low: float, high: float) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS
 from kpi.charts import ASSURANCE_ICON_STYLE, VARIATION_ICON_STYLE, icon_png
 from kpi.pack.build import PackContent, IndicatorView
-from kpi.compare.ranking import COMPUTED, position_words
+from kpi.compare.ranking import COMPUTED, FROM_RECORDS, position_words
 from kpi.pack.headlines import missing_source_words
 from kpi.pack.phase_words import suggestion_sentence, sustainment_sentence
 from kpi.pack.restatements import period_of
@@ -36,6 +36,22 @@ SHORT_VARIATION = {"common_cause": "No significant change", "improvement_high": 
 SHORT_ASSURANCE = {"pass": "Consistently meets", "fail": "Consistently misses",
                    "inconsistent": "Hit and miss", None: "No target"}
 POLARITY_WORDS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "neutral": "Neither"}
+# Where the comparisons were computed from every authority's records (a batch pack of national data) rather
+# than published: whole sentences, one per nation, naming who did not publish them.
+COMPUTED_KEY = {
+    "wales": "Computed: the Wales figure, our rank and our band were computed by this tool from every authority's "
+             "own records for the period shown; Welsh Government did not publish them.",
+    "england": "Computed: the England figure, our rank and our band were computed by this tool from every "
+               "authority's own records for the period shown; the Department for Education did not publish them.",
+}
+COMPUTED_SOURCE = {
+    "wales": "These comparisons are not published by Welsh Government: this tool computed every authority's "
+             "figures, and the Wales figure, from each authority's own records in the national data this pack "
+             "was made from.",
+    "england": "These comparisons are not published by the Department for Education: this tool computed every "
+               "authority's figures, and the England figure, from each authority's own records in the national "
+               "data this pack was made from.",
+}
 
 @cache
 def _environment() -> Environment:
@@ -104,8 +120,8 @@ def _rag(content: PackContent, view: IndicatorView) -> tuple[str, str]:
     return content.text(RAG_WORDS[rag]), rag
 
 
-def _ours_for_published_period(content: PackContent, view: IndicatorView) -> str:
-    """'us 19.7%: rank 9 of 22, band B' - the rank and band of the figure printed, for the published period."""
+def _ours_for_period_compared(content: PackContent, view: IndicatorView) -> str:
+    """'us 19.7%: rank 9 of 22, band B' - the rank and band of the figure printed, for the period compared."""
     row, t = view.row, content.text
     ours = row.get("comparator_value")
     if pd.isna(ours):
@@ -122,15 +138,24 @@ def _ours_for_published_period(content: PackContent, view: IndicatorView) -> str
 
 
 def _nation(content: PackContent, view: IndicatorView) -> list[str]:
-    """The nation's published figure with its period, then ours for the same period with its rank."""
+    """The nation's figure with the period compared ('computed' where kpi computed it from every authority's
+    records: the key says what that means), then ours for the same period with its rank."""
     row = view.row
     if pd.isna(row.get("nation_value")) or not isinstance(row.get("comparator_period"), str):
         return []
-    published = label(parse_period(row["comparator_period"]), content.language)
-    lines = [f"{format_value(row['nation_value'], view.indicator.unit, view.indicator.decimals, content.language)} "
-             f"({published})"]
-    ours = _ours_for_published_period(content, view)
+    period = label(parse_period(row["comparator_period"]), content.language)
+    value = format_value(row["nation_value"], view.indicator.unit, view.indicator.decimals, content.language)
+    lines = [content.text("{value} ({period}, computed)", value=value, period=period)
+             if row.get("comparators_source") == FROM_RECORDS else f"{value} ({period})"]
+    ours = _ours_for_period_compared(content, view)
     return lines + [ours] if ours else lines
+
+
+def computed_key(content: PackContent) -> str | None:
+    """What 'computed' beside the nation's figure means, in a pack whose comparisons were computed."""
+    if not content.comparisons_computed:
+        return None
+    return content.text(COMPUTED_KEY[content.config.authority.nation])
 
 
 def cover(content: PackContent) -> str:
@@ -224,7 +249,7 @@ def summary(content: PackContent) -> str:
                    column_widths=SUMMARY_COLUMNS.get(content.language, SUMMARY_COLUMNS["en"]),
                    nation=content.nation_name, public=content.audience == "public",
                    restated_count=len(restated_rows(content)), symbol=content.policy.symbol,
-                   threshold=content.policy.threshold, **_headings(content))
+                   threshold=content.policy.threshold, computed_key=computed_key(content), **_headings(content))
 
 
 def _commentary(content: PackContent, view: IndicatorView) -> tuple[str | None, str | None]:
@@ -316,8 +341,12 @@ def comparison_rows(content: PackContent) -> list[dict]:
     return rows
 
 
-def comparisons_section(content: PackContent) -> str:
-    method = content.text(
+def comparison_method(content: PackContent) -> str:
+    """How the comparisons are made, in plain words: with a publication, or with figures kpi computed from
+    every authority's records (then said first, and whole sentence by whole sentence)."""
+    if content.comparisons_computed:
+        return computed_method(content)
+    return content.text(
         "Each indicator is compared for the latest year published for every authority: our figure for that same "
         "year (as published, or computed from our own data where the publication lacks it, marked \"our data\") "
         "is ranked against the other authorities' figures for that year. Our latest {period} figure is shown "
@@ -327,12 +356,40 @@ def comparisons_section(content: PackContent) -> str:
         "the quartiles were published, our figure is placed against the published quartiles, without a rank. "
         "Suppressed or missing figures are left out, never counted as zero.", nation=content.nation_name,
         period=content.period_label)
+
+
+def computed_method(content: PackContent) -> str:
+    """The method of comparisons computed from every authority's records: who did not publish them, then how."""
+    t, nation = content.text, content.nation_name
+    return " ".join([
+        t(COMPUTED_SOURCE[content.config.authority.nation]),
+        t("Each indicator is compared for the latest financial year that the records cover in full: our figure "
+          "for that year is ranked against the other authorities' figures for the same year (where ours is not "
+          "among them and was computed from our own data instead, it is marked \"our data\")."),
+        t("Our latest {period} figure is shown beside it for reference and is not ranked.",
+          period=content.period_label),
+        t("The {nation} value is computed from the records of every authority together (the sum of their "
+          "numerators over the sum of their denominators), and is not shown where it could reveal a withheld "
+          "figure.", nation=nation),
+        t("Rank 1 is the best; band A is the best quarter of authorities and D the worst."),
+        t("As a publisher would, this tool withholds a figure that could reveal a count of 1 to {threshold} "
+          "children; withheld or missing figures are left out, never counted as zero.",
+          threshold=content.policy.threshold),
+    ])
+
+
+def comparisons_section(content: PackContent) -> str:
+    method = comparison_method(content)
+    computed = content.comparisons_computed
     charts = [{"id": indicator_id, "title": content.views[indicator_id].indicator.title_in(content.language),
                "chart": _data_uri(png), "alt": alt}
               for indicator_id, (png, alt) in content.comparison_charts.items()]
     return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
                    method=method, england=content.config.authority.nation == "england", charts=charts,
-                   public=content.audience == "public", period_label=content.period_label)
+                   public=content.audience == "public", period_label=content.period_label,
+                   period_heading=content.text("Period compared") if computed else content.text("Published period"),
+                   ours_heading=content.text("Us (period compared)") if computed
+                   else content.text("Us (published period)"))
 
 
 TABLE_WORDS = {"contacts": "Contacts", "contact_counts": "Monthly contact counts", "assessments": "Assessments",

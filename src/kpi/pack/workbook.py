@@ -74,6 +74,21 @@ NOTES = [
     ("Published symbols", "c, x, z, u, k, low, *, - and : in published tables mean suppressed or not available; "
                           "they are never read as zero."),
 ]
+# The notes on comparisons in a pack whose comparisons were computed from every authority's records.
+COMPUTED_NOTES = {
+    "Our figure for the published period": (
+        "Our figure for the period compared", "Our figure for the period it is compared for, computed like every "
+        "other authority's from the records in the national data this pack was made from. No figure in the "
+        "comparisons is published. The rank and band are of this figure, never of the pack's latest period."),
+}
+COMPARISON_SHEETS = ("comparisons", "comparison_figures")  # their headings say where the figures come from
+
+
+def _notes(content: PackContent) -> list[tuple[str, str]]:
+    """The notes sheet's (symbol or column, meaning): on comparisons, what the pack's comparisons rest on."""
+    if not content.comparisons_computed:
+        return NOTES
+    return [COMPUTED_NOTES.get(symbol, (symbol, meaning)) for symbol, meaning in NOTES]
 
 
 def _safe_name(name: str) -> str:
@@ -86,7 +101,8 @@ def _sheet(book: Workbook, code: str, frame: pd.DataFrame, content: PackContent,
     translate = content.text
     shown = in_words(frame, CODED, translate)
     sheet = book.create_sheet(sheet_name(code, translate))
-    headings = list(dict.fromkeys(heading(c, translate) for c in shown.columns))
+    computed = code in COMPARISON_SHEETS and content.comparisons_computed
+    headings = list(dict.fromkeys(heading(c, translate, computed) for c in shown.columns))
     append_row(sheet, headings)
     for values in shown.itertuples(index=False):  # tens or hundreds of rows: the pack's own tables
         append_row(sheet, [None if (not isinstance(v, str) and pd.isna(v)) else v for v in values])
@@ -212,11 +228,17 @@ def _sheets(content: PackContent) -> list[tuple[str, str, pd.DataFrame, pd.Serie
         chart = _chart_data(content, domain)
         sheets.append((domain, t("Chart data behind '{title}' (with SPC columns)", title=titles[domain]), chart,
                        chart["unit"]))
-    sheets.append(("comparisons", t("Our figure for each published period (never the pack's own period, which is "
-                                    "not ranked), the nation, quartiles, rank and band"),
-                   table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
-    sheets.append(("comparison_figures", t("Every published figure each rank and band was computed from"),
-                   _comparison_figures(content), None))
+    if content.comparisons_computed:
+        compared = t("Our figure for each period compared (never the pack's own period, which is not ranked), the "
+                     "nation, quartiles, rank and band, all computed from every authority's records, not published")
+        figures = t("Every figure each rank and band was computed from, computed from every authority's records "
+                    "(none is published)")
+    else:
+        compared = t("Our figure for each published period (never the pack's own period, which is not ranked), the "
+                     "nation, quartiles, rank and band")
+        figures = t("Every published figure each rank and band was computed from")
+    sheets.append(("comparisons", compared, table.reindex(columns=COMPARISON_COLUMNS), table["unit"]))
+    sheets.append(("comparison_figures", figures, _comparison_figures(content), None))
     ingest = content.ingest.reindex(columns=["table", "file", "rows_read", "rows_accepted", "rows_rejected",
                                              "commonest_reasons"])
     reasons = ingest["commonest_reasons"].fillna("")
@@ -236,7 +258,8 @@ def _sheets(content: PackContent) -> list[tuple[str, str, pd.DataFrame, pd.Serie
     sheets.append(("parameters", t("Parameters and software version"), _parameters(content), None))
     sheets.append(("restated", t("Figures shown in an earlier pack that have changed since, and why"),
                    _restated(content), None))
-    notes = pd.DataFrame([(t(symbol), t(meaning)) for symbol, meaning in NOTES], columns=["symbol", "meaning"])
+    notes = pd.DataFrame([(t(symbol), t(meaning)) for symbol, meaning in _notes(content)],
+                         columns=["symbol", "meaning"])
     sheets.append(("notes", t("What the symbols and columns mean"), notes, None))
     return sheets
 

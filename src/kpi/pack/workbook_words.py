@@ -33,9 +33,10 @@ def sheet_name(code: str, translate: Translate) -> str:
     return translate(words()["sheets"][code])[:31]
 
 
-def heading(column: str, translate: Translate) -> str:
-    """A column's heading; a column without words keeps its code."""
-    english = words()["columns"].get(column)
+def heading(column: str, translate: Translate, computed: bool = False) -> str:
+    """A column's heading; a column without words keeps its code. `computed`: the heading of a comparisons
+    sheet whose figures were computed from every authority's records, which must not say "published"."""
+    english = (computed and words()["computed_columns"].get(column)) or words()["columns"].get(column)
     return translate(english) if english else column
 
 
@@ -61,7 +62,8 @@ def _codes(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, dic
 
     translate = Text(language)
     sheets = {sheet_name(code, translate): code for code in words()["sheets"]}
-    columns = {heading(code, translate): code for code in words()["columns"]}
+    columns = {heading(code, translate, computed): code
+               for computed in (False, True) for code in words()["columns"]}  # a heading either way, to its code
     values = {kind: {said: code for code, said in value_words(kind, translate).items()} for kind in words()["values"]}
     return sheets, columns, values
 

@@ -217,9 +217,14 @@ def main() -> None:
     parser.add_argument("processed_dir", type=Path)
     parser.add_argument("quarters", help="a range of quarters, e.g. 2024-25Q1..2026-27Q2")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--timescale", type=int, default=42,
+                        help="working days to complete an assessment: 42 in Wales (the default), 45 in England")
+    parser.add_argument("--timescale-from", choices=("referral", "start"), default="referral",
+                        help="counted from the referral (Wales, the default) or the assessment's start (England)")
     args = parser.parse_args()
     started = time.perf_counter()
-    figures = reference_figures(args.processed_dir, parse_period_range(args.quarters))
+    figures = reference_figures(args.processed_dir, parse_period_range(args.quarters), timescale=args.timescale,
+                                timescale_from=args.timescale_from)
     print(f"{len(figures)} figures in {time.perf_counter() - started:.1f} s")
     if args.out:
         figures.to_csv(args.out, index=False)

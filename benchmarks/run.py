@@ -156,13 +156,22 @@ def bench_indicators(config: Path, size: str, runs: int) -> Line:
             "--format", "csv", "--out", str(out)]
     reference_out = config.parent / "reference.csv"
     reference = [sys.executable, str(HERE / "reference.py"), str(processed_folder(config)), f"{first}..{last}",
-                 "--out", str(reference_out)]
+                 "--out", str(reference_out), *timescale_of(config)]
     timed(ours), timed(reference)
     compared = check_equal(out, reference_out)
     mine, theirs = interleaved(ours, reference, runs)
     rows = pq.read_metadata(processed_folder(config) / "contacts.parquet").num_rows
     return Line("indicators", size, rows, mine, theirs, "DuckDB SQL (reference.py)",
                 f"{compared:,} figures checked equal first")
+
+
+def timescale_of(config: Path) -> list[str]:
+    """The reference's options for the assessment timescale the national kpi.yml sets: 45 working days from
+    the assessment's start in England, 42 from the referral in Wales."""
+    from kpi.config import load_config
+
+    settings = load_config(config)
+    return ["--timescale", str(settings.timescale), "--timescale-from", settings.timescale_anchor]
 
 
 def check_equal(ours: Path, reference: Path) -> int:

@@ -151,10 +151,20 @@ class Database:
         self.authorities = self._authorities()
         con.register("input_authorities", pd.DataFrame({"authority": self.authorities}, dtype=object))
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
-        for view, query in shared_views():  # worked out once, however many queries read them
-            con.execute(f"CREATE TABLE {view} AS {query}")
+        # Worked out once, however many queries read them; two at a time, as the queries are (`run`).
+        self._in_pairs(lambda cursor, view: cursor.execute(f"CREATE TABLE {view[0]} AS {view[1]}"), shared_views())
         self.spans, self.extract_dates = data.spans, data.extract_dates
         self.authority_spans = self._authority_spans() if len(self.authorities) > 1 else {}
+
+    def _in_pairs(self, work, items) -> list:
+        """`work(cursor, item)` for each item, two at a time, each with a cursor of its own: DuckDB runs one
+        statement without Python's lock while the other is prepared or its rows shaped."""
+        def one(item):
+            with self.connection.cursor() as cursor:
+                return work(cursor, item)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return list(pool.map(one, items))
 
     def _authorities(self) -> list[str]:
         """Every authority in the record-level tables ('' when they name none)."""
@@ -169,10 +179,9 @@ class Database:
         kpi.data.processed works out the whole table's: one authority's extract may end before another's, and
         its last period must then say so rather than count too few. An extract date (kpi.yml) carries each
         authority's span to it, as it does the whole table's."""
-        found = {}
-        for name in sorted(self.present & set(MAIN_DATE)):
+        def span(cursor, name: str) -> pd.DataFrame:
             latest = ", ".join(f'max("{column}")' for column in ALL_DATES[name])
-            frame = self.connection.execute(
+            frame = cursor.execute(
                 f'SELECT authority, min("{MAIN_DATE[name]}") AS first, greatest({latest}) AS last '
                 f"FROM {name} GROUP BY authority").df()
             frame["first"] = pd.to_datetime(frame["first"]).dt.normalize()
@@ -182,8 +191,10 @@ class Database:
             extract = self.extract_dates.get(name)
             if extract is not None:
                 frame["last"] = frame["last"].clip(lower=pd.Timestamp(extract))
-            found[name] = frame
-        return found
+            return frame
+
+        names = sorted(self.present & set(MAIN_DATE))
+        return dict(zip(names, self._in_pairs(span, names)))
 
     def run(self, rule: Rule) -> pd.DataFrame:
         """The query's rows; safe to call from several threads at once (each has a cursor of its own)."""

@@ -20,7 +20,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from kpi import __version__
 from kpi.errors import UnusableInput
 
 EXIT_OK = 0
@@ -378,11 +377,25 @@ byte-order mark, so that Excel shows Welsh letters as they are.
 """
 
 
+class _ShowVersion(argparse.Action):
+    """`kpi --version`: the version is looked up only when asked for (see kpi.__getattr__)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from kpi import __version__
+
+        print(f"kpi {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kpi", description="Quarterly performance packs for a children's services scrutiny committee.",
         epilog=f"{MAIN_EPILOG}\n{exit_codes_text()}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"kpi {__version__}")
+    parser.add_argument("--version", action=_ShowVersion)
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     init = _command(commands, "init", "start a project folder: a starter kpi.yml and the notebooks beside it",

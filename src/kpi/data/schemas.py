@@ -110,17 +110,22 @@ def failures(schema: Schema, frame: pd.DataFrame) -> pd.DataFrame:
     """Every failed check as rows of: row (index label), column, check (its error, or not_nullable), and
     context ('Column' for a check of one column, 'across' for one comparing two)."""
     found = []
+
+    def add(failed: pd.Series, column: str, check: str, context: str) -> None:
+        failed = failed.to_numpy(dtype=bool)
+        if failed.any():  # most checks fail on no row: no table is made for them
+            found.append(_cases(frame.index[failed], column, check, context))
+
     for rule in schema.across:
         later, earlier = (frame[c] for c in rule.columns)
-        failed = later.notna() & earlier.notna() & ~_passed(rule.passes(later, earlier))
-        found.append(_cases(frame.index[failed.to_numpy(dtype=bool)], rule.columns[0], rule.error, ACROSS))
+        add(later.notna() & earlier.notna() & ~_passed(rule.passes(later, earlier)), rule.columns[0], rule.error,
+            ACROSS)
     for name, rules in schema.by_column.items():
         values = frame[name]
         if name in schema.required:
-            found.append(_cases(frame.index[values.isna().to_numpy(dtype=bool)], name, "not_nullable", "Column"))
+            add(values.isna(), name, "not_nullable", "Column")
         for rule in rules:
-            failed = values.notna() & ~_passed(rule.passes(values, rule.limit))
-            found.append(_cases(frame.index[failed.to_numpy(dtype=bool)], name, rule.error, "Column"))
+            add(values.notna() & ~_passed(rule.passes(values, rule.limit)), name, rule.error, "Column")
     return pd.concat(found, ignore_index=True) if found else _cases([], "", "", "")
 
 

@@ -153,6 +153,7 @@ class Database:
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
         # Worked out once, however many queries read them; two at a time, as the queries are (`run`).
         self._in_pairs(lambda cursor, view: cursor.execute(f"CREATE TABLE {view[0]} AS {view[1]}"), shared_views())
+        self._made: dict[tuple, pd.DataFrame] = {}  # the grid and its spans (`grid`, `spans_of_grid`)
         self.spans, self.extract_dates = data.spans, data.extract_dates
         self.authority_spans = self._authority_spans() if len(self.authorities) > 1 else {}
 
@@ -195,6 +196,23 @@ class Database:
 
         names = sorted(self.present & set(MAIN_DATE))
         return dict(zip(names, self._in_pairs(span, names)))
+
+    def grid(self, periods: pd.DataFrame) -> pd.DataFrame:
+        """Every authority and period (`authority`, `period`), authority by authority: the rows of each
+        indicator's figures. Made once, however many indicators there are."""
+        key = ("grid", tuple(periods["period"]))
+        if key not in self._made:
+            grid = pd.MultiIndex.from_product([self.authorities, periods["period"]], names=["authority", "period"])
+            self._made[key] = pd.DataFrame(index=grid).reset_index()
+        return self._made[key]
+
+    def spans_of_grid(self, table: str, periods: pd.DataFrame) -> pd.DataFrame:
+        """The grid's rows with their period's bounds and the span the table's data cover (see
+        `_spans_of_rows`): the same for every indicator of the table, so worked out once per table."""
+        key = ("spans", table, tuple(periods["period"]))
+        if key not in self._made:
+            self._made[key] = _spans_of_rows(self, table, self.grid(periods), periods)
+        return self._made[key]
 
     def run(self, rule: Rule) -> pd.DataFrame:
         """The query's rows; safe to call from several threads at once (each has a cursor of its own)."""
@@ -249,10 +267,34 @@ def _spans_of_rows(database: Database, table: str, frame: pd.DataFrame, periods:
     return rows.set_axis(frame.index)
 
 
+def _on_grid(database: Database, periods: pd.DataFrame, result: pd.DataFrame, rule: Rule) -> dict[str, np.ndarray]:
+    """The query's rows placed on the grid of every authority and period (Database.grid), by position:
+    numerator, denominator, reason, missing_source, and whether the query gave the row at all."""
+    authorities, codes = pd.Index(database.authorities), pd.Index(periods["period"])
+    authority_at, period_at = authorities.get_indexer(result["authority"]), codes.get_indexer(result["period"])
+    on_grid = (authority_at >= 0) & (period_at >= 0)  # a row outside the grid is not one of its figures
+    at = (authority_at * len(codes) + period_at)[on_grid]
+    if len(np.unique(at)) != len(at):
+        raise AssertionError(f"the query for {rule.id} gave two rows for one authority and period; "
+                             "please report this as a bug")
+    size = len(authorities) * len(codes)
+    found = {"has_row": np.zeros(size, dtype=bool), "numerator": np.full(size, np.nan),
+             "denominator": np.full(size, np.nan), "reason": np.full(size, pd.NA, dtype=object),
+             "missing_source": np.full(size, None, dtype=object)}
+    found["has_row"][at] = True
+    kept = result[on_grid]
+    found["numerator"][at] = kept["numerator"].to_numpy(dtype="float64", na_value=np.nan)
+    found["denominator"][at] = kept["denominator"].to_numpy(dtype="float64", na_value=np.nan)
+    found["reason"][at] = kept["reason"].where(kept["reason"].notna(), pd.NA).to_numpy(dtype=object)
+    found["missing_source"][at] = kept["missing_source"].where(kept["missing_source"].notna(), None).to_numpy(
+        dtype=object)
+    return found
+
+
 def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods: pd.DataFrame) -> pd.DataFrame:
     """Every authority and period of one indicator: numerator, denominator, value, status and reason."""
-    grid = pd.MultiIndex.from_product([database.authorities, periods["period"]], names=["authority", "period"])
-    frame = pd.DataFrame(index=grid).reset_index()
+    grid = database.grid(periods)
+    frame = grid.copy()
     frame["numerator"] = np.nan
     frame["denominator"] = np.nan
     frame["reason"] = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -264,15 +306,13 @@ def _one_indicator(database: Database, indicator: Indicator, rule: Rule, periods
         return frame.assign(reason=str(why), missing_source=" or ".join(why.tables), value=np.nan,
                             status="unavailable")
     table = next(t for t in indicator.tables[0] if t in database.present)
-    frame["reason"] = _cover_reasons(rule, table, _spans_of_rows(database, table, frame, periods))
-    result = database.run(rule)
-    found = frame[["authority", "period"]].merge(result, on=["authority", "period"], how="left", indicator=True)
-    has_row = found["_merge"].eq("both").to_numpy()
-    frame["numerator"] = found["numerator"].to_numpy(dtype="float64")
-    frame["denominator"] = found["denominator"].to_numpy(dtype="float64")
-    own_reason = found["reason"].where(found["reason"].notna(), pd.NA).to_numpy(dtype=object)
-    frame["missing_source"] = found["missing_source"].where(found["missing_source"].notna(), None).to_numpy(
-        dtype=object)
+    frame["reason"] = _cover_reasons(rule, table, database.spans_of_grid(table, periods))
+    found = _on_grid(database, periods, database.run(rule), rule)
+    has_row = found["has_row"]
+    frame["numerator"] = found["numerator"]
+    frame["denominator"] = found["denominator"]
+    own_reason = found["reason"]
+    frame["missing_source"] = found["missing_source"]
     if rule.empty:
         frame["reason"] = frame["reason"].where(frame["reason"].notna() | has_row, rule.empty)
     elif rule.kind in ("count", "count_among"):

@@ -314,6 +314,24 @@ def compare(comparators: pd.DataFrame | None, indicator: Indicator, period: pd.P
     return result
 
 
+def compare_periods(comparators: pd.DataFrame | None, indicator: Indicator, periods: list[pd.Period], area: Area,
+                    own_value_for: OwnValueFor | None = None) -> list[dict]:
+    """`compare` for each of several periods of one indicator. The indicator's published rows are picked
+    once, and each published period's comparison is worked out once, however many of the periods compare
+    with it (every quarter of a year without quarterly figures compares with the year's)."""
+    if comparators is not None and not comparators.empty:
+        comparators = comparator_rows(comparators, indicator)  # picking them again gives the same rows
+    worked_out: dict[str | None, dict] = {}
+    results = []
+    for period in periods:
+        chosen = _matching_period(comparators, period) if comparators is not None and not comparators.empty \
+            else None
+        if chosen not in worked_out:
+            worked_out[chosen] = compare(comparators, indicator, period, area, own_value_for)
+        results.append(dict(worked_out[chosen]))
+    return results
+
+
 def _region_rows(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
     if not area.region:
         return rows.iloc[0:0]

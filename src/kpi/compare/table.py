@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi.catalogue import Indicator, catalogue_for
 from kpi.compare.areas import area_for
-from kpi.compare.ranking import COMPARISON_COLUMNS, compare, our_figure_for
+from kpi.compare.ranking import COMPARISON_COLUMNS, compare_periods, our_figure_for
 from kpi.config import Config
 from kpi.data.processed import ProcessedData, load_processed
 from kpi.errors import UnusableInput
@@ -44,9 +44,13 @@ def add_comparisons(table: pd.DataFrame, data: ProcessedData, config: Config, *,
     table = table.reset_index(drop=True)
     whole = table[by].eq(base.ALL).to_numpy(dtype=bool) if by else np.ones(len(table), dtype=bool)
     rows = table[whole]  # only the whole area's figures are compared; a team's or an authority's are not
-    results = [compare(comparators, indicators[i], fp.parse_period(period), area, own[i])
-               for i, period in zip(rows["indicator_id"], rows["period"])]
-    found = pd.DataFrame(results, columns=COMPARISON_COLUMNS, index=rows.index).reindex(table.index)
+    results = {}
+    for indicator_id, mine in rows.groupby("indicator_id", sort=False):
+        periods = [fp.parse_period(period) for period in mine["period"]]
+        results.update(zip(mine.index, compare_periods(comparators, indicators[indicator_id], periods, area,
+                                                       own[indicator_id])))
+    found = pd.DataFrame([results[n] for n in rows.index], columns=COMPARISON_COLUMNS, index=rows.index)
+    found = found.reindex(table.index)
     for column in found.columns[found.dtypes.eq(object)]:
         found[column] = found[column].where(whole, None)  # None, as compare gives, not the NaN of reindex
     compared = pd.concat([table, found], axis=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def digest(folder: Path) -> dict[str, str]:
 def demo_packs(tmp_path_factory) -> DemoPacks:
     """The demo's packs for 2026-27 Q2 as `make pack` and an officer make them: the public packs in Welsh and
     English in one run, then the restricted draft. Made once for the whole run (a pack takes half a minute):
-    the pack and accessibility tests read the same files."""
+    the pack and accessibility tests read the same files (under xdist both run in one worker: SAME_WORKER)."""
     from kpi.cli import main
     from kpi.demo import write_demo
 
@@ -58,15 +60,34 @@ def demo_packs(tmp_path_factory) -> DemoPacks:
 
 
 @pytest.fixture(scope="session")
-def demo_processed(tmp_path_factory) -> Path:
-    """The demo authority made and ingested (no pack): its kpi.yml. For tests that only read the tables."""
+def ingested_demo(tmp_path_factory) -> Callable[[str], Path]:
+    """The demo authority made and ingested (`kpi demo --today 2026-11-22`, then `kpi ingest`) once for the
+    run (each xdist worker makes its own), never handed to a test as it is: `ingested_demo("name")` gives a
+    new copy of the whole project (kpi.yml, data/raw, data/.pseudonym_key, data/processed and its versions)
+    in a new folder, which the caller may change as it likes. The project names no folder of its own (its
+    paths are relative to kpi.yml; data/processed is a relative link), so a copy is the project as made."""
     from kpi.cli import main
     from kpi.demo import write_demo
 
-    root = tmp_path_factory.mktemp("demo_processed")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=DEMO_TODAY)
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root / "kpi.yml"
+    made = tmp_path_factory.mktemp("ingested_demo")
+    write_demo(out=made / "data/raw/demo", config_path=made / "kpi.yml", today=DEMO_TODAY)
+    assert main(["ingest", "--config", str(made / "kpi.yml"), "--quiet"]) == 0
+    naming = [p.relative_to(made).as_posix() for p in made.rglob("*")
+              if p.is_file() and not p.is_symlink() and str(made).encode() in p.read_bytes()]
+    assert not naming, f"the ingested demo names its own folder, so a copy would not be the same project: {naming}"
+
+    def copy(name: str) -> Path:
+        root = tmp_path_factory.mktemp(name)
+        shutil.copytree(made, root, symlinks=True, dirs_exist_ok=True)
+        return root
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_processed(ingested_demo) -> Path:
+    """The demo authority made and ingested (no pack): its kpi.yml. For tests that only read the tables."""
+    return ingested_demo("demo_processed") / "kpi.yml"
 
 
 # The real published statistics, beside the checkout (../shared/data/published); never copied into it.
@@ -184,3 +205,49 @@ def the_engine_agrees(request):
         found = _by_engine(indicator_id, data, period, made.settings)
         assert _same(expected, found), f"{indicator_id} in {code(period)}: the measure gives {expected}, " \
                                        f"the engine {found}"
+
+
+# ------------------------------------------------------------------ running on every core (pytest-xdist)
+# pyproject.toml runs the suite with `-n auto --dist loadfile`: each test file runs whole in one worker, so a
+# module-scoped fixture is made once. Two changes to how xdist hands the files out:
+
+# Files that use the session's `demo_packs` (three packs, the slowest thing the suite makes) go to the same
+# worker as one unit, so the packs are made once, and in the order a run without xdist takes them (the
+# accessibility checks add the weekly outputs to that project before test_pack reads its reports folder).
+SAME_WORKER = {"tests/test_accessibility.py": "demo_packs", "tests/test_pack.py": "demo_packs"}
+
+# The slowest units go out first, longest first, so that no worker starts a long file when the other has
+# nothing left to do; the rest follow in xdist's own order. Ordered by their time on a 2-core machine
+# (`--durations`). Only the order depends on this list: a file missing from it, or in the wrong place, costs
+# time at most, never a result.
+SLOWEST_FIRST = [
+    "demo_packs", "tests/test_pack_words.py", "tests/test_pack_batch.py", "tests/test_installed.py",
+    "tests/test_front_door.py", "tests/test_benchmarking.py", "tests/test_engine_matches_measures.py",
+    "tests/test_demo.py", "tests/test_notebooks.py", "tests/test_screen.py", "tests/test_charts.py",
+    "tests/test_demo_indicators_independent.py", "tests/test_check_command.py", "tests/test_disclosure.py",
+    "tests/test_safe_outputs.py", "tests/test_demo_services.py", "tests/test_comparisons_like_for_like.py",
+    "tests/test_comparators_new_measures.py", "tests/test_conventions.py", "tests/test_ingest_runs.py",
+]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with SAME_WORKER and SLOWEST_FIRST; any other --dist is xdist's own."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    rank = {unit: place for place, unit in enumerate(SLOWEST_FIRST)}
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return SAME_WORKER.get(file, file)
+
+        def _assign_work_unit(self, node) -> None:
+            # The first of the slowest units still waiting goes next (xdist gives the first in its queue).
+            unit = min(self.workqueue, key=lambda scope: rank.get(scope, len(rank)))
+            self.workqueue.move_to_end(unit, last=False)
+            super()._assign_work_unit(node)
+
+    return Scheduling(config, log)

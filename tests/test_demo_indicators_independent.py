@@ -11,7 +11,6 @@ agency rate, from the establishment too: the two must agree.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 
 import holidays
@@ -20,9 +19,7 @@ import pandas as pd
 import pytest
 
 from kpi.cli import main
-from kpi.demo import write_demo
 
-TODAY = dt.date(2026, 11, 22)
 QUARTERS = pd.period_range("2024-04-01", "2026-09-30", freq="Q-MAR")  # 2024-25 Q1 to 2026-27 Q2
 HOLIDAYS = np.array(sorted(holidays.UK(subdiv="ENG", years=range(2019, 2028))), dtype="datetime64[D]")
 YEAR = pd.DateOffset(months=12)
@@ -37,11 +34,8 @@ def _code(quarter: pd.Period) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo_independent")
-    write_demo(out=root / "data/raw/demo", seed=2017, config_path=root / "kpi.yml", today=TODAY)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
+def demo(ingested_demo):
+    root = ingested_demo("demo_independent")  # `kpi demo` (seed 2017, conftest.DEMO_TODAY) and `kpi ingest`: this module's copy
     tables = {name: pd.read_parquet(root / "data/processed" / f"{name}.parquet")
               for name in ("contacts", "caseloads", "child_protection", "strategy_discussions", "looked_after",
                            "allocations", "establishment")}

@@ -3,7 +3,6 @@ check by hand, then the weekly report run by papermill on the demo authority."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
@@ -15,7 +14,6 @@ import pytest
 from kpi.cli import main
 from kpi.config import load_config
 from kpi.data.processed import ProcessedData
-from kpi.demo import write_demo
 from kpi.indicators.disclosure import Policy
 from kpi.officers import front_door as fd
 from kpi.officers.open_work import OpenWork, band_of, counts_by_team, public_counts
@@ -202,11 +200,9 @@ def test_weeks_end_on_the_configured_day():
 # --- the weekly report on the demo, run by papermill ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("front-door")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=dt.date(2026, 11, 22))
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root
+def demo(ingested_demo):
+    """The demo made for 2026-11-22 and ingested: this module's own copy (conftest.ingested_demo)."""
+    return ingested_demo("front-door")
 
 
 def test_the_weekly_notebook_runs_on_the_demo_and_is_filed_as_restricted(demo):

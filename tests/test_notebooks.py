@@ -6,7 +6,6 @@ kernel, as `kpi pack` runs the pack notebook, and the tests read what an officer
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,12 +13,9 @@ import nbformat
 import papermill
 import pytest
 
-from kpi.cli import main
-from kpi.demo import write_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-TODAY = dt.date(2026, 11, 22)
 DEMO_TEAMS = ["Child Protection and Court", "Children and Families East", "Children and Families West",
               "Disabled Children's Team", "Intake and Assessment North", "Intake and Assessment South"]
 OFFICER_NOTEBOOKS = ("data_quality.ipynb", "indicator_explorer.ipynb")
@@ -32,11 +28,9 @@ DEFAULTS = {
 
 
 @pytest.fixture(scope="module")
-def demo_project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("officers")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=TODAY)
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root
+def demo_project(ingested_demo) -> Path:
+    """The demo made for conftest.DEMO_TODAY and ingested: this module's own copy (conftest.ingested_demo)."""
+    return ingested_demo("officers")
 
 
 def _run(demo_project: Path, name: str, **parameters) -> nbformat.NotebookNode:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 import shutil
@@ -14,7 +13,6 @@ import pytest
 
 from kpi.catalogue import catalogue
 from kpi.cli import main
-from kpi.demo import write_demo
 from kpi.pack import render
 from kpi.pack.appendix import appendix, comparisons_method
 from kpi.pack.build import build_pack
@@ -99,11 +97,9 @@ def test_small_numbers_of_children_are_withheld_but_staff_numbers_are_not():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("words")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=dt.date(2026, 11, 22))
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root
+def demo(ingested_demo):
+    """The demo made for 2026-11-22 and ingested: this module's own copy (conftest.ingested_demo)."""
+    return ingested_demo("words")
 
 
 def test_commentary_round_trip_keeps_what_managers_wrote(demo):

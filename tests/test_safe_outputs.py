@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from conftest import GOOD_CONTACT, contacts_csv
 from kpi.pack.workbook_words import read_workbook
 from kpi.data.cells import from_csv_text, runs_as_formula
 from kpi.cli import main
-from kpi.demo import write_demo
 from kpi.pack import Pack
 from kpi.pack.build import build_pack
 from kpi.pack.restatements import published_before
@@ -114,11 +112,9 @@ def test_a_short_key_stops_kpi_ingest_with_one_line(project, monkeypatch, capsys
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("safe")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=dt.date(2026, 11, 22))
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
-    return root
+def demo(ingested_demo):
+    """The demo made for 2026-11-22 and ingested: this module's own copy (conftest.ingested_demo)."""
+    return ingested_demo("safe")
 
 
 def test_public_pack_workbook_and_figures_hold_no_formula_and_keep_the_text(demo, tmp_path):

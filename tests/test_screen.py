@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,15 +9,12 @@ import pytest
 import yaml
 
 from kpi.cli import main
-from kpi.demo import write_demo
 from kpi.officers.screen_watch import WatchState, watch, watch_step
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("screen")
-    write_demo(out=root / "data/raw/demo", config_path=root / "kpi.yml", today=dt.date(2026, 11, 22))
-    assert main(["ingest", "--config", str(root / "kpi.yml"), "--quiet"]) == 0
+def demo(ingested_demo) -> Path:
+    root = ingested_demo("screen")  # the demo made for 2026-11-22 and ingested: this module's own copy
     settings = yaml.safe_load((root / "kpi.yml").read_text(encoding="utf-8"))
     settings["screen"] = {"refresh_minutes": 5, "watch": "data/raw/demo"}
     (root / "refreshing.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")

@@ -128,7 +128,8 @@ class Database:
     """One DuckDB connection holding the tables, the periods, the calendar and the settings."""
 
     def __init__(self, data: ProcessedData, periods: list, settings: Settings):
-        self.connection = duckdb.connect()
+        # Nothing here depends on the order rows are stored in (every query groups or is placed by position).
+        self.connection = duckdb.connect(config={"preserve_insertion_order": False})
         self.present = {name for name in RECORD_TABLES if data.has(name)}
         con = self.connection
         for name in RECORD_TABLES:
@@ -384,12 +385,10 @@ def compute_values(data: ProcessedData, indicators: dict[str, Indicator], period
     by_period = dict(zip((fp.code(p) for p in periods), periods))
     frame["_period"] = frame["period"].map(by_period)
     # In the order of the pandas route: the nation, then each authority; each period; each indicator.
-    order = {"authority": lambda a: a.map({n: i for i, n in enumerate([ALL, *sorted(set(a) - {ALL})])}),
-             "period": lambda p: p.map({code: n for n, code in enumerate(by_period)}),
-             "indicator_id": lambda i: i.map({code: n for n, code in enumerate(indicators)})}
-    keys = [k for k in order if k in frame]
-    frame = frame.sort_values(keys, key=lambda column: order[column.name](column), kind="stable")
-    frame = frame.reset_index(drop=True)
+    order = {"authority": lambda a: [ALL, *sorted(set(a) - {ALL})], "period": lambda p: list(by_period),
+             "indicator_id": lambda i: list(indicators)}
+    places = [pd.Categorical(frame[k], categories=order[k](frame[k])).codes for k in order if k in frame]
+    frame = frame.iloc[np.lexsort(places[::-1])].reset_index(drop=True)  # stable; the first key counts most
     frame["denominator"] = frame["denominator"].astype("float64")
     columns = ["indicator_id", "period", "_period", *(["authority"] if by else []), "numerator", "denominator",
                "value", "status", "reason", "missing_source"]

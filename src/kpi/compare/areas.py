@@ -30,12 +30,12 @@ def area_for(config) -> Area:
     """This authority as comparisons need it. For England, `authority.neighbours_file` (the DfE model)
     gives the neighbours and the region when kpi.yml does not list them, and the authority's DfE LA number
     when its `code` is an ONS code."""
-    from kpi.data.published.neighbours import neighbours_of, read_model
-    from kpi.errors import ConfigError
-
     authority = config.authority
     neighbours, region, aliases = tuple(authority.neighbours or ()), authority.region, ()
-    if authority.neighbours_file:
+    if authority.neighbours_file:  # the published readers are imported only for a model to read
+        from kpi.data.published.neighbours import neighbours_of, read_model
+        from kpi.errors import ConfigError
+
         path = config.resolve(authority.neighbours_file)
         entry = neighbours_of(read_model(path), authority.code, authority.name)
         if entry is None:

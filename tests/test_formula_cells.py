@@ -6,6 +6,7 @@ import csv
 import io
 
 import openpyxl
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -138,3 +139,15 @@ def test_xlsx_non_text_is_left_to_openpyxl(value):
     sheet = Workbook().active
     append_row(sheet, [value])
     assert sheet["A1"].value == value and not sheet["A1"].quotePrefix
+
+
+def test_a_long_text_column_is_escaped_cell_for_cell_as_a_short_one_is():
+    """A column of more than a thousand cells is looked at one distinct text at a time: every cell comes out
+    as it does in a short column, a formula escaped, a number written as text, a missing cell and a number
+    left alone."""
+    values = ["=SUM(A1)", "-12", "+44 20 7946 0000", "@risk", "plain", None, np.nan, 5, "-3.5", "\t=1"]
+    short = as_csv_text(pd.DataFrame({"cell": pd.Series(values, dtype=object)}))["cell"].tolist()
+    long = as_csv_text(pd.DataFrame({"cell": pd.Series(values * 300, dtype=object)}))["cell"].tolist()
+    for n, (got, expected) in enumerate(zip(long, short * 300)):
+        assert got == expected or (pd.isna(got) and pd.isna(expected)), (n, got, expected)
+    assert short[:5] == ["'=SUM(A1)", "-12", "'+44 20 7946 0000", "'@risk", "plain"] and short[7] == 5

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # openpyxl is loaded where a workbook is written, not by every CSV writer
@@ -83,6 +84,11 @@ def _rewrite(column: pd.Series, start: str, change) -> pd.Series:
 
 
 def _hits(column: pd.Series, start: str) -> pd.Series:
+    if column.dtype == object and len(column) > 1000:
+        # A table's text repeats (ids, periods, units, reasons): each distinct text is looked at once.
+        codes, distinct = pd.factorize(column)
+        found = np.append(_hits(pd.Series(distinct, dtype=object), start).to_numpy(dtype=bool), False)
+        return pd.Series(found[codes], index=column.index)  # a missing cell (code -1) is the False at the end
     hit = column.str.match(start, na=False).astype(bool)
     if hit.any():
         hit[hit] = ~column[hit].str.fullmatch(_NUMBER_IN_CSV, na=False).astype(bool)

@@ -16,6 +16,8 @@ from kpi.data import parsing
 from kpi.data.row_store import CELL, FILE, ROW, SOURCE_ROW, RowStore, person_columns
 
 ROW_GROUP = 128 * 1024
+UNIQUE_TYPES = ("id", "person_id")  # column types whose values (nearly) never repeat
+REPEATING_TYPES = ("category", "text", "bool", "period", "month")  # column types whose values mostly repeat
 
 
 class AcceptedRows:
@@ -46,8 +48,19 @@ class AcceptedRows:
 
     def write(self, target) -> None:
         """The processed table's parquet file, in row groups of ROW_GROUP rows: DuckDB reads a file's row
-        groups in parallel, one per thread, so a table in one group would be read by one core."""
-        self.frame().to_parquet(target, index=False, row_group_size=ROW_GROUP)
+        groups in parallel, one per thread, so a table in one group would be read by one core.
+
+        Only columns whose values repeat (codes, words, yes or no, the file) are written as a dictionary of
+        their values, and an id (a record's, or a pseudonym) without its least and greatest value: for a
+        column of all but unique values both are work thrown away (a third of the time of writing the
+        contacts, and the file is smaller)."""
+        table = self.store.table
+        frame = self.frame()
+        repeating = [name for name, column in table.columns.items() if column.type in REPEATING_TYPES]
+        summarised = [name for name in frame.columns
+                      if name not in table.columns or table.columns[name].type not in UNIQUE_TYPES]
+        frame.to_parquet(target, index=False, row_group_size=ROW_GROUP, use_dictionary=[*repeating, "source_file"],
+                         write_statistics=summarised)
 
 
 def pick_rejected(store: RowStore, rejected: np.ndarray, files: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

@@ -16,6 +16,7 @@ kpi.data.ingest_outputs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,15 @@ class _Piece:
 
 def _read_file(table: Table, source: Source, path: Path, config: Config, reports: list[FileReport]
                ) -> Iterator[_Piece]:
-    """The file's rows a batch at a time; its report line joins `reports` once its header is read."""
+    """The file's rows a batch at a time; its report line joins `reports` once its header is read.
+
+    The file's SHA-256 is worked out beside the reading (hashlib works outside Python's lock), so that the
+    first rows are not kept waiting for a whole pass over a large file; it is in the report line by the time
+    the last rows are handed over."""
     shown = display_path(path, config.base_dir)
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-sha256")
+    digest = hashing.submit(sha256_of, path)
+    hashing.shutdown(wait=False)
     if source.format != "canonical":
         reader = FORMAT_READERS.get(source.format)
         if reader is None:
@@ -99,7 +107,7 @@ def _read_file(table: Table, source: Source, path: Path, config: Config, reports
         rows_in_file, left_out = _account_for_rows(extract, shown)
         if report is None:
             report = FileReport(
-                table=table.name, file=shown, sha256=sha256_of(path), format=source.format,
+                table=table.name, file=shown, sha256="", format=source.format,
                 encoding=extract.encoding, sheet=extract.sheet, header_row=extract.header_row,
                 columns_ignored="; ".join(h for h in match.ignored if h not in match.identifying),
                 identifying_columns_not_loaded="; ".join(match.identifying), left_out_reasons=commonest(left_out),
@@ -110,6 +118,8 @@ def _read_file(table: Table, source: Source, path: Path, config: Config, reports
         report.rows_left_out += len(left_out)
         problems = loading.whole_row_problems(extract, match, original, table)
         yield _Piece(len(reports) - 1, original, extract.source_rows.set_axis(original.index), problems)
+    if report is not None:
+        report.sha256 = digest.result()
 
 
 def _account_for_rows(extract, shown: str) -> tuple[int, pd.Series]:

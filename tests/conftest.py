@@ -223,7 +223,8 @@ SAME_WORKER = {"tests/test_accessibility.py": "demo_packs", "tests/test_pack.py"
 SLOWEST_FIRST = [
     "demo_packs", "tests/test_pack_words.py", "tests/test_pack_batch.py", "tests/test_installed.py",
     "tests/test_front_door.py", "tests/test_benchmarking.py", "tests/test_engine_matches_measures.py",
-    "tests/test_demo.py", "tests/test_notebooks.py", "tests/test_screen.py", "tests/test_charts.py",
+    "tests/test_demo.py", "tests/test_notebooks.py", "tests/test_pack_drawing.py", "tests/test_screen.py",
+    "tests/test_charts.py",
     "tests/test_demo_indicators_independent.py", "tests/test_check_command.py", "tests/test_disclosure.py",
     "tests/test_safe_outputs.py", "tests/test_demo_services.py", "tests/test_comparisons_like_for_like.py",
     "tests/test_comparators_new_measures.py", "tests/test_conventions.py", "tests/test_ingest_runs.py",

@@ -28,7 +28,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +42,7 @@ from kpi.data.files import write_atomically
 from kpi.data.processed import ProcessedData, load_processed, require_covered
 from kpi.data.versions import VersionedFolder, refusals_as_one_line
 from kpi.errors import UnusableInput
+from kpi.pack.drawing import processors
 from kpi.pack.notebooks import FOLDER as NOTEBOOKS
 from kpi.pack.periods import pack_period
 from kpi.time import periods as fp
@@ -67,6 +68,7 @@ class Job:
     language: str
     audience: str
     allow_empty: bool
+    chart_workers: int = 1  # processes drawing its charts (the processors the other packs leave free)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def make_authority_packs(config_path: Path, period: str = "latest", authority: s
                                                    say=say)
                 workers = max(1, min(jobs or processors(), len(jobs_to_run)))
                 say(f"Making {len(jobs_to_run)} pack(s) for {period_code}, {workers} at a time ...")
+                spare = max(1, processors() // workers)
+                jobs_to_run = [replace(job, chart_workers=spare) for job in jobs_to_run]
                 outcomes = run_all(jobs_to_run, workers, progress)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -160,11 +164,6 @@ def _check_choices(language: str, audience: str) -> None:
         raise UnusableInput(f"--audience {audience}: choose from {', '.join(AUDIENCES)}")
     if language not in (*LANGUAGES, "both"):
         raise UnusableInput(f"--language {language}: choose from {', '.join(LANGUAGES)} or both")
-
-
-def processors() -> int:
-    """The processors this process may use (fewer than the machine's in a container or a batch queue)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def chosen_authorities(known: list[str], authority: str) -> list[str]:
@@ -306,7 +305,7 @@ def make_one(job: Job) -> Outcome:
     for attempt in (1, 2):
         try:
             make_pack(job.config, job.period, language=job.language, audience=job.audience, progress=False,
-                      say=notes.append, allow_empty=job.allow_empty)
+                      say=notes.append, allow_empty=job.allow_empty, chart_workers=job.chart_workers)
             status, reason = OK, ""
             break
         except Exception as err:  # noqa: BLE001 (PackFailed, DisclosureRisk, UnusableInput, anything else)

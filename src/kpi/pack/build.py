@@ -229,30 +229,55 @@ def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[st
                       for i, period in zip(compared["indicator_id"], compared["period"])], ignore_index=True)
 
 
-def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text) -> dict[str, tuple[bytes, str]]:
-    """A ranked chart of every authority for each indicator with comparator figures (published, or computed
-    from every authority's records), ranking the same figure of ours as the comparisons table."""
+def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text
+                       ) -> dict[str, Callable[[], tuple[bytes, str] | None]]:
+    """How to draw a ranked chart of every authority for each indicator with comparator figures (published, or
+    computed from every authority's records), ranking the same figure of ours as the comparisons table."""
+    return {indicator_id: functools.partial(_comparison_chart, config, indicator_id, period, own[indicator_id], text)
+            for indicator_id, period in zip(table["indicator_id"], table["comparator_period"])
+            if isinstance(period, str)}
+
+
+def _comparison_chart(config: Config, indicator_id: str, period: str, own_value_for, text: Text
+                      ) -> tuple[bytes, str] | None:
+    """One ranked chart as PNG with its alt text; None when there are no figures to rank (the table says so)."""
     from kpi.charts import ranked_chart
     from kpi.compare import benchmarking
 
-    charts = {}
-    for indicator_id, period in zip(table["indicator_id"], table["comparator_period"]):
-        if not isinstance(period, str):
-            continue
-        try:
-            chart = ranked_chart(benchmarking.load(config, indicator_id, period=period,
-                                                                own_value_for=own[indicator_id]), text=text)
-        except UnusableInput:
-            continue  # no figures to rank for this indicator: the table says so
-        charts[indicator_id] = (chart.png(), chart.alt_text)
-    return charts
+    try:
+        chart = ranked_chart(benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for),
+                             text=text)
+    except UnusableInput:
+        return None
+    return chart.png(), chart.alt_text
+
+
+def _draw_charts(views: dict[str, IndicatorView], ranked: dict[str, Callable], workers: int
+                 ) -> dict[str, tuple[bytes, str]]:
+    """Every chart, in `workers` processes (kpi.pack.drawing) when more than one, else as each is first shown
+    (the ranked charts, which the pack keeps as they are, now). Returns the ranked charts."""
+    from kpi.pack.drawing import draw_all
+
+    work = {("ranked", key): draw for key, draw in ranked.items()}
+    if workers > 1:
+        work.update({("spc", key): view.draw for key, view in views.items()})
+    drawn = draw_all(work, workers)
+    for key, view in views.items():
+        if ("spc", key) in drawn:
+            view.draw = functools.partial(_as_drawn, drawn[("spc", key)])
+    return {key: drawn[("ranked", key)] for key in ranked if drawn[("ranked", key)] is not None}
+
+
+def _as_drawn(chart: tuple[bytes | None, str]) -> tuple[bytes | None, str]:
+    return chart
 
 
 def build_pack(config: Config | str | Path, period: str = "latest", *, language: str = "en",
                audience: str = "restricted", data: ProcessedData | None = None,
-               reports_dir: Path | None = None) -> PackContent:
+               reports_dir: Path | None = None, chart_workers: int = 1) -> PackContent:
     """Work out the whole pack for one period. `reports_dir` (default: the config's) is where the
-    commentary and the earlier packs are."""
+    commentary and the earlier packs are. With `chart_workers` above 1 every chart is drawn now, in that many
+    processes (kpi.pack.drawing); otherwise each indicator's chart is drawn when a section first shows it."""
     if audience not in AUDIENCES:
         raise UnusableInput(f"audience '{audience}' is not one of: {', '.join(AUDIENCES)}")
     if not isinstance(config, Config):
@@ -308,7 +333,8 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                           completeness=disclosure.withhold_completeness(complete, policy) if audience == "public"
                           else complete,
                           parameters=parameters, spc_settings=spc_settings,
-                          comparison_charts=_comparison_charts(config, table, own, text), reports_dir=reports_dir,
+                          comparison_charts=_draw_charts(views, _comparison_charts(config, table, own, text),
+                                                         chart_workers), reports_dir=reports_dir,
                           comparison_figures=_comparison_figures(data, config, indicators, table, own))
     content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
     if audience == "public":  # a small change in a count would itself be a small count of children

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kpi.config import Config, load_config
 from kpi.pack.disclosure_check import require_safe
+from kpi.pack.drawing import processors
 from kpi.errors import UnusableInput
 from kpi.data.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
@@ -171,7 +172,7 @@ class _Run:
 
 
 def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, out: Path,
-                 progress: bool, say) -> _Run:
+                 progress: bool, say, chart_workers: int = 1) -> _Run:
     """Run the notebook for one variant into `work`; `out` is the reports folder (commentary, earlier packs)."""
     from kpi.time.periods import label
 
@@ -183,7 +184,7 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
     execute(find_notebook(config), work / "pack.ipynb", {
         "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
         "audience": variant.audience, "workbook": str(work / "pack.xlsx"), "figures": str(work / "figures.csv"),
-        "reports": str(out)}, progress=progress)
+        "reports": str(out), "chart_workers": chart_workers}, progress=progress)
     loading.join()
     say("Writing HTML and PDF ...")
     html = to_html(work / "pack.ipynb", language=variant.language,
@@ -228,8 +229,10 @@ def _warn_untranslated_commentary(folder: Path, languages: tuple[str, ...], say)
 
 
 def make_pack(config_path: Path, period: str = "latest", *, language: str = "en", audience: str = "public",
-              out: Path | None = None, progress: bool = True, say=print, allow_empty: bool = False) -> PackFiles:
+              out: Path | None = None, progress: bool = True, say=print, allow_empty: bool = False,
+              chart_workers: int | None = None) -> PackFiles:
     """Run and export one period's pack into <out>/<period>/ (out defaults to the config's reports folder).
+    Its charts are drawn `chart_workers` at a time (default: one per processor; see kpi.pack.drawing).
 
     `language="both"` makes the Welsh and the English pack in one run. Every file is made in a temporary
     folder first; only when all of them have worked are they moved into place, each under its own
@@ -264,7 +267,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
                 for each in languages:
                     works.append(period.work_folder(f"work-{each}"))
                     runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), works[-1], out,
-                                             progress, say))
+                                             progress, say, chart_workers or processors()))
                 written = _move_into_place(runs, folder, _now())
             finally:
                 for work in works:

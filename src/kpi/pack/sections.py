@@ -22,9 +22,9 @@ class Pack:
 
     @classmethod
     def build(cls, config: str | Path, period: str = "latest", *, language: str = "en",
-              audience: str = "restricted", reports: str | Path | None = None) -> Pack:
+              audience: str = "restricted", reports: str | Path | None = None, chart_workers: int = 1) -> Pack:
         return cls(build_pack(config, period, language=language, audience=audience,
-                              reports_dir=Path(reports) if reports else None))
+                              reports_dir=Path(reports) if reports else None, chart_workers=chart_workers))
 
     def cover(self) -> HTML:
         return HTML(render.cover(self.content))

@@ -134,6 +134,8 @@ def _graphics(figure: Figure):
     """(what, colours that may carry it, axes) for every line, marker, patch and legend handle."""
     for ax in figure.axes:
         for line in ax.lines:
+            if line.get_gid() == "point_marks":
+                continue  # tick marks (kpi.charts.layout), light like the axis's own: not needed to read a value
             if line.get_linestyle() not in NO_MARKER and line.get_linewidth() > 0:
                 yield f"line {line.get_gid()}", [line.get_color()], ax
             if line.get_marker() not in NO_MARKER:

@@ -141,6 +141,19 @@ def test_thinned_tick_labels_keep_the_latest_period():
     assert labels[-1] == "2019-20 Q4"
 
 
+def test_every_point_has_one_tick_mark_below_the_axis_labelled_or_not():
+    periods = list(pd.period_range("2010-04", periods=40, freq="Q-MAR"))
+    figure, _ = render(spc(np.arange(40.0) % 7, periods=periods), unit="number")
+    ax = figure.axes[0]
+    labelled = [float(x) for x in ax.get_xticks()]
+    marks = [line for line in ax.lines if line.get_gid() == "point_marks"]
+    assert len(marks) == 1  # fitting the plot several times leaves one line of marks, not one per round
+    unlabelled = [float(x) for x in marks[0].get_xdata()]
+    assert sorted(labelled + unlabelled) == list(np.arange(40.0))
+    assert list(marks[0].get_ydata()) == [0.0] * len(unlabelled) and marks[0].get_clip_on() is False
+    assert marks[0].get_marker() == 3  # TICKDOWN: pointing out of the plot, as the style's ticks do
+
+
 @pytest.mark.parametrize("value", VARIATION_ICONS)
 def test_variation_icons_and_labels(value):
     png = icon_png("variation", value, size_px=48)

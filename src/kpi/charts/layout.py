@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.legend import Legend
+from matplotlib.lines import TICKDOWN, TICKUP, Line2D
 
 from kpi.charts.style import MARGIN_PT, TEXT_PT, in_points, renderer_of, size_pt
 
@@ -72,10 +73,23 @@ def x_ticks(ax: Axes, labels: Sequence[str], width: float) -> None:
     placed = (tuple(labels), tuple(int(i) for i in positions))
     if _PLACED.get(ax) == (placed, *_ticking(ax)):
         return  # as the last round placed them: setting them again would only make the same ticks again
-    ax.set_xticks(np.arange(n, dtype=float), minor=True)
     ax.set_xticks(positions, [labels[i] for i in positions], fontsize=TEXT_PT)
-    ax.tick_params(axis="x", which="minor", length=2, labelbottom=False)
+    _point_marks(ax, [i for i in range(n) if i not in set(positions)])
     _PLACED[ax] = (placed, *_ticking(ax))
+
+
+def _point_marks(ax: Axes, unlabelled: Sequence[int]) -> None:
+    """A short tick mark under each point without a label, drawn as minor ticks look (`xtick.minor.*`), as one
+    line of markers: matplotlib makes five artists for every tick, a tenth of a chart's time."""
+    for old in [line for line in ax.lines if line.get_gid() == "point_marks"]:
+        old.remove()
+    if not unlabelled:
+        return
+    ax.add_line(Line2D(np.asarray(unlabelled, dtype=float), np.zeros(len(unlabelled)),
+                       transform=ax.get_xaxis_transform(), linestyle="none",
+                       marker=TICKDOWN if rcParams["xtick.direction"] != "in" else TICKUP,
+                       markersize=2, markeredgewidth=rcParams["xtick.minor.width"], color=rcParams["xtick.color"],
+                       clip_on=False, zorder=2.01, gid="point_marks"))
 
 
 _PLACED: WeakKeyDictionary = WeakKeyDictionary()  # axes -> the x ticks x_ticks last gave it, and how it ticks

@@ -281,6 +281,8 @@ def test_national_options_need_authorities(tmp_path, monkeypatch, capsys):
     assert main(["demo", "--authorities", "0"]) == 2
     assert main(["demo", "--authorities", "2", "--years", "99"]) == 2
     assert "--years" in capsys.readouterr().err
+    assert main(["demo", "--authorities", "2", "--years", "0"]) == 2  # refused, not taken for the default ten
+    assert "--years 0: give 1 to" in capsys.readouterr().err
     assert not (tmp_path / "data").exists() and not (tmp_path / "kpi.yml").exists()
 
 

@@ -91,7 +91,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         from kpi.demo.national import DEFAULT_OUT, DEFAULT_YEARS, write_national
 
         written = write_national(out=args.out or DEFAULT_OUT, authority_count=args.authorities,
-                                 years=args.years or DEFAULT_YEARS, seed=args.seed, today=args.today,
+                                 years=DEFAULT_YEARS if args.years is None else args.years, seed=args.seed,
+                                 today=args.today,
                                  file_format=args.format or "csv", nation=args.nation, config_path=args.config)
     for line in written.summary():
         message(line)

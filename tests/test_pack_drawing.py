@@ -66,3 +66,42 @@ def test_a_pack_drawn_in_workers_has_exactly_the_charts_drawn_in_the_kernel(inge
     assert sum(view.chart_png is not None for view in here.views.values()) > 20
     assert there.comparison_charts == here.comparison_charts
     assert len(here.comparison_charts) >= 3
+
+
+def test_the_notebook_is_given_chart_workers_only_when_it_has_that_parameter(ingested_demo, monkeypatch):
+    """kpi's own notebook takes chart_workers; an officer's copy from an older kpi does not, and papermill would
+    print "Passed unknown parameter" on every run if it were given it."""
+    import json
+
+    from kpi.pack import export
+    from kpi.pack.notebooks import installed_notebooks, parameters_of
+
+    project = ingested_demo("pack_parameters")
+    given = []
+
+    class Stop(Exception):
+        pass
+
+    def execute(notebook, output, parameters, progress=True):
+        given.append(parameters)
+        raise Stop
+
+    monkeypatch.setattr(export, "execute", execute)
+    with pytest.raises(Stop):
+        export.make_pack(project / "kpi.yml", "2026-27Q2", progress=False, say=lambda _: None, chart_workers=2)
+    assert given[-1]["chart_workers"] == 2
+
+    own = next(path for path in installed_notebooks() if path.name == export.PACK_NOTEBOOK)
+    older = json.loads(own.read_text(encoding="utf-8"))
+    for cell in older["cells"]:
+        if "parameters" in cell["metadata"].get("tags", []):
+            cell["source"] = [line for line in cell["source"] if not line.startswith("chart_workers")]
+            cell["source"][-1] = cell["source"][-1].rstrip("\n")
+    (project / "notebooks").mkdir()
+    (project / "notebooks" / export.PACK_NOTEBOOK).write_text(json.dumps(older), encoding="utf-8")
+    assert "chart_workers" not in parameters_of(project / "notebooks" / export.PACK_NOTEBOOK)
+    assert {"config", "period", "language", "audience", "reports"} <= parameters_of(
+        project / "notebooks" / export.PACK_NOTEBOOK)
+    with pytest.raises(Stop):
+        export.make_pack(project / "kpi.yml", "2026-27Q2", progress=False, say=lambda _: None, chart_workers=2)
+    assert "chart_workers" not in given[-1] and given[-1]["period"] == "2026-27Q2"

@@ -24,6 +24,7 @@ from pathlib import Path
 from kpi.config import Config, load_config
 from kpi.pack.disclosure_check import require_safe
 from kpi.pack.drawing import processors
+from kpi.pack.notebooks import parameters_of
 from kpi.errors import UnusableInput
 from kpi.data.locks import Busy
 from kpi.pack.outputs import Variant, WrongMarking, check_marking, update_manifest
@@ -181,10 +182,14 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
 
     loading = threading.Thread(target=_load_exporters, name="load exporters", daemon=True)
     loading.start()  # while the notebook runs in its kernel (another process), this one would only wait
-    execute(find_notebook(config), work / "pack.ipynb", {
+    notebook = find_notebook(config)
+    parameters = {
         "config": str(Path(config_path).resolve()), "period": code(chosen), "language": variant.language,
         "audience": variant.audience, "workbook": str(work / "pack.xlsx"), "figures": str(work / "figures.csv"),
-        "reports": str(out), "chart_workers": chart_workers}, progress=progress)
+        "reports": str(out)}
+    if "chart_workers" in parameters_of(notebook):  # an officer's older copy draws its charts one at a time
+        parameters["chart_workers"] = chart_workers
+    execute(notebook, work / "pack.ipynb", parameters, progress=progress)
     loading.join()
     say("Writing HTML and PDF ...")
     html = to_html(work / "pack.ipynb", language=variant.language,

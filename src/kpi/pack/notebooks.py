@@ -9,6 +9,8 @@ wants to edit them; from then on `kpi pack` runs the officer's copy (delete it t
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -47,6 +49,19 @@ def find_notebook(project: Path, name: str) -> Path:
             return folder / name
     raise UnusableInput(f"{FOLDER}/{name} is neither in {Path(project) / FOLDER} nor installed with kpi "
                         f"(in {_package() / FOLDER}); reinstall kpi")
+
+
+def parameters_of(notebook: Path) -> set[str]:
+    """The names its cell tagged `parameters` sets (what papermill may be given without a warning): an
+    officer's copy made by an older kpi may lack a parameter kpi's own notebook has since gained."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    found: set[str] = set()
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            found |= set(re.findall(r"^([A-Za-z_]\w*)\s*=", "".join(source) if isinstance(source, list) else source,
+                                    re.MULTILINE))
+    return found
 
 
 @dataclass

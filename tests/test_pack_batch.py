@@ -271,6 +271,34 @@ def test_a_batch_packs_workbook_says_its_comparisons_were_computed(batch_content
     assert set(sheets["comparison_figures"]["value_source"]) <= {FROM_RECORDS, "sum of authorities"}
 
 
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_batch_pack_without_a_whole_year_to_compare_says_so_and_not_that_none_was_published(
+        national, language, tmp_path, monkeypatch):
+    """National data that cover no whole financial year give an empty comparators table: the pack must say why
+    there are no comparisons, not describe published ones or ask officers for a comparators source."""
+    monkeypatch.setattr(national_comparisons, "covered_years", lambda data: [])
+    monkeypatch.setattr(batch_module, "covered_years", lambda data: [])
+    config = load_config(national)
+    jobs, said = batch_module.prepare(config, load_processed(config), [CODES[0]], tmp_path, tmp_path / "reports",
+                                      PERIOD, language=language, audience="restricted", allow_empty=False,
+                                      say=lambda *_: None)
+    assert "none: no whole financial year" in said
+    written = pd.read_parquet(tmp_path / CODES[0] / "processed" / batch_module.COMPARATORS_FILE)
+    assert written.empty and national_comparisons.computed_from_records(written)  # marked, though it has no rows
+    content = build_pack(jobs[0].config, PERIOD, language=language, audience="restricted")
+    t = Text(language)
+    assert content.table["comparator_period"].map(lambda p: isinstance(p, str)).sum() == 0  # nothing to compare
+    assert content.comparisons_computed
+    section = html.unescape(render.comparisons_section(content))
+    assert t("There are no comparisons: they are computed from every authority's records in the national data "
+             "this pack was made from, for a whole financial year, and those records do not cover one.") in section
+    for msgid in ("No published comparator figures are available for these indicators.",
+                  "Officers: add a comparators source to the configuration."):
+        assert t(msgid) not in section
+    assert CLAIMS_PUBLISHED[language].findall(section + " ".join(comparisons_method(content))) == []
+    assert content.text.missing == set(), sorted(content.text.missing)
+
+
 # --- kpi.yml ---------------------------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def national_comparators(data: ProcessedData, config: Config, names: dict[str, s
     table (`names`: authority code -> name; the code where none is given)."""
     indicators, years = comparable(config), covered_years(data)
     if not years:
-        return _typed(pd.DataFrame())
+        return _from_records(_typed(pd.DataFrame()))
     figures = compute_values(data, indicators, years, settings_from(config), by="authority")
     nation = figures["authority"].eq(ALL)
     known = figures[nation & figures["status"].eq("ok")][["indicator_id", "period"]]
@@ -88,7 +88,22 @@ def national_comparators(data: ProcessedData, config: Config, names: dict[str, s
         "provenance": FROM_RECORDS,  # no one published these: the packs must not say they did
     })
     table = table.assign(_nation=nation).sort_values(["indicator_id", "period", "_nation", "area_code"], kind="stable")
-    return _typed(table.drop(columns="_nation"))
+    return _from_records(_typed(table.drop(columns="_nation")))
+
+
+def _from_records(table: pd.DataFrame) -> pd.DataFrame:
+    """The table marked, as a whole, as computed from the records (kept in its parquet file): even with no rows
+    (no whole financial year to compare), a pack made from it must not say comparisons were published."""
+    table.attrs["provenance"] = FROM_RECORDS
+    return table
+
+
+def computed_from_records(comparators: pd.DataFrame | None) -> bool:
+    """Whether a comparators table is one `national_comparators` made (even an empty one), not a publication."""
+    if comparators is None:
+        return False
+    return comparators.attrs.get("provenance") == FROM_RECORDS or (
+        "provenance" in comparators and bool(comparators["provenance"].eq(FROM_RECORDS).fillna(False).any()))
 
 
 def _withhold(figures: pd.DataFrame, indicators: dict[str, Indicator], policy: Policy) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from kpi.time import periods as fp
 from kpi.catalogue import DOMAINS, Indicator, catalogue
 from kpi.data.files import sha256_of
 from kpi.compare.areas import area_for
+from kpi.compare.national import computed_from_records
 from kpi.compare.ranking import FROM_RECORDS, comparison_figures
 from kpi.config import Config, load_config
 from kpi.errors import UnusableInput
@@ -103,6 +104,7 @@ class PackContent:
     restated: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures changed since an earlier pack
     comparison_figures: pd.DataFrame = field(default_factory=pd.DataFrame)  # what each rank was computed from
     policy: disclosure.Policy = field(default_factory=disclosure.Policy)
+    comparators_from_records: bool = False  # the comparators table was computed from every authority's records
 
     @property
     def public(self) -> bool:
@@ -124,7 +126,7 @@ class PackContent:
     def comparisons_computed(self) -> bool:
         """The comparisons rest on figures kpi computed from every authority's records (a batch pack of national
         data), not on a publication: the pack must say so wherever it would say "published"."""
-        return comparisons_computed(self.table)
+        return self.comparators_from_records or comparisons_computed(self.table)
 
     def domain_views(self, domain: str) -> list[IndicatorView]:
         return [v for v in self.views.values() if v.indicator.domain == domain]
@@ -330,6 +332,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                           ingest=ingest_summary(config.processed_dir), policy=policy,
+                          comparators_from_records=computed_from_records(data.tables.get("comparators")),
                           completeness=disclosure.withhold_completeness(complete, policy) if audience == "public"
                           else complete,
                           parameters=parameters, spc_settings=spc_settings,

@@ -381,10 +381,15 @@ def computed_method(content: PackContent) -> str:
 def comparisons_section(content: PackContent) -> str:
     method = comparison_method(content)
     computed = content.comparisons_computed
+    rows = comparison_rows(content)
+    if computed and not rows:  # a batch pack of national data without a whole financial year
+        method = content.text(
+            "There are no comparisons: they are computed from every authority's records in the national data this "
+            "pack was made from, for a whole financial year, and those records do not cover one.")
     charts = [{"id": indicator_id, "title": content.views[indicator_id].indicator.title_in(content.language),
                "chart": _data_uri(png), "alt": alt}
               for indicator_id, (png, alt) in content.comparison_charts.items()]
-    return _render("comparisons.html.j2", content, rows=comparison_rows(content), nation=content.nation_name,
+    return _render("comparisons.html.j2", content, rows=rows, nation=content.nation_name, computed=computed,
                    method=method, england=content.config.authority.nation == "england", charts=charts,
                    public=content.audience == "public", period_label=content.period_label,
                    period_heading=content.text("Period compared") if computed else content.text("Published period"),

@@ -256,8 +256,8 @@ def _comparison_chart(config: Config, indicator_id: str, period: str, own_value_
 
 def _draw_charts(views: dict[str, IndicatorView], ranked: dict[str, Callable], workers: int
                  ) -> dict[str, tuple[bytes, str]]:
-    """Every chart, in `workers` processes (kpi.pack.drawing) when more than one, else as each is first shown
-    (the ranked charts, which the pack keeps as they are, now). Returns the ranked charts."""
+    """With `workers` above 1, every chart now, in that many processes (kpi.pack.drawing); otherwise the ranked
+    charts now and each indicator's chart when a section first shows it. Returns the ranked charts drawn."""
     from kpi.pack.drawing import draw_all
 
     work = {("ranked", key): draw for key, draw in ranked.items()}
@@ -329,6 +329,10 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     # Then every installed package and its version (the workbook lists them all; the PDF, kpi's own dependencies).
     parameters.update({name: found for name, found in package_versions().items() if name not in parameters})
     complete = completeness(data, start, end, settings_from(config))
+    # The figures each rank rests on first: our own figure for a compared period is then worked out here, once,
+    # and a forked worker drawing that period's ranked chart finds it already known (no DuckDB in the workers).
+    figures = _comparison_figures(data, config, indicators, table, own)
+    charts = _draw_charts(views, _comparison_charts(config, table, own, text), chart_workers)
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                           ingest=ingest_summary(config.processed_dir), policy=policy,
@@ -336,9 +340,7 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
                           completeness=disclosure.withhold_completeness(complete, policy) if audience == "public"
                           else complete,
                           parameters=parameters, spc_settings=spc_settings,
-                          comparison_charts=_draw_charts(views, _comparison_charts(config, table, own, text),
-                                                         chart_workers), reports_dir=reports_dir,
-                          comparison_figures=_comparison_figures(data, config, indicators, table, own))
+                          comparison_charts=charts, reports_dir=reports_dir, comparison_figures=figures)
     content.restated = restated(figures_shown(content), published_before(reports_dir, chosen))
     if audience == "public":  # a small change in a count would itself be a small count of children
         content.restated = withhold_small_changes(content.restated, policy)

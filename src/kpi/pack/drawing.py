@@ -1,6 +1,6 @@
 """Drawing a pack's charts on every core, when `kpi pack` asks for it (the notebook's `chart_workers`).
 
-Charts are most of a pack's time (a third of a second each, and there are forty or so), and the kernel that
+Charts are most of a pack's time (a fifth of a second each, and there are forty or so), and the kernel that
 runs the notebook uses one core. Each worker is a forked copy of the kernel: it starts with everything the pack
 has worked out, is told only which chart to draw, and sends back the PNG and its alt text, the same bytes the
 kernel would have drawn. Fork is used only where it is the platform's own (Linux); elsewhere, with one worker,

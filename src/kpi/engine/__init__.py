@@ -40,7 +40,8 @@ two authorities use the same id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
@@ -152,11 +153,14 @@ class Database:
         self.authorities = self._authorities()
         con.register("input_authorities", pd.DataFrame({"authority": self.authorities}, dtype=object))
         con.execute("CREATE TABLE grid AS SELECT a.authority, p.* FROM input_authorities a CROSS JOIN periods p")
-        # Worked out once, however many queries read them; two at a time, as the queries are (`run`).
-        self._in_pairs(lambda cursor, view: cursor.execute(f"CREATE TABLE {view[0]} AS {view[1]}"), shared_views())
         self._made: dict[tuple, pd.DataFrame] = {}  # the grid and its spans (`grid`, `spans_of_grid`)
         self.spans, self.extract_dates = data.spans, data.extract_dates
-        self.authority_spans = self._authority_spans() if len(self.authorities) > 1 else {}
+        # The shared selections and each authority's span are worked out once, however many queries read them;
+        # two at a time, as the queries are (`run`).
+        views = [functools.partial(_make_view, name, query) for name, query in shared_views()]
+        spans = self._authority_spans() if len(self.authorities) > 1 else {}
+        done = self._in_pairs(lambda cursor, job: job(cursor), [*spans.values(), *views])
+        self.authority_spans = dict(zip(spans, done))
 
     def _in_pairs(self, work, items) -> list:
         """`work(cursor, item)` for each item, two at a time, each with a cursor of its own: DuckDB runs one
@@ -176,11 +180,11 @@ class Database:
         found = sorted(row[0] for row in self.connection.execute(union).fetchall())
         return found or [""]
 
-    def _authority_spans(self) -> dict[str, pd.DataFrame]:
-        """Per table, the dates each authority's own records cover (`authority`, `first`, `last`), as
-        kpi.data.processed works out the whole table's: one authority's extract may end before another's, and
-        its last period must then say so rather than count too few. An extract date (kpi.yml) carries each
-        authority's span to it, as it does the whole table's."""
+    def _authority_spans(self) -> dict[str, Callable]:
+        """Per table, how to work out the dates each authority's own records cover (`authority`, `first`,
+        `last`) with a cursor, as kpi.data.processed works out the whole table's: one authority's extract may
+        end before another's, and its last period must then say so rather than count too few. An extract date
+        (kpi.yml) carries each authority's span to it, as it does the whole table's."""
         def span(cursor, name: str) -> pd.DataFrame:
             latest = ", ".join(f'max("{column}")' for column in ALL_DATES[name])
             frame = cursor.execute(
@@ -195,8 +199,7 @@ class Database:
                 frame["last"] = frame["last"].clip(lower=pd.Timestamp(extract))
             return frame
 
-        names = sorted(self.present & set(MAIN_DATE))
-        return dict(zip(names, self._in_pairs(span, names)))
+        return {name: functools.partial(span, name=name) for name in sorted(self.present & set(MAIN_DATE))}
 
     def grid(self, periods: pd.DataFrame) -> pd.DataFrame:
         """Every authority and period (`authority`, `period`), authority by authority: the rows of each
@@ -226,6 +229,10 @@ class Database:
 
 
 # ------------------------------------------------------------------------------------------ the figures
+
+
+def _make_view(name: str, query: str, cursor) -> None:
+    cursor.execute(f"CREATE TABLE {name} AS {query}")
 
 
 def _value(kind: str, numerator: pd.Series, denominator: pd.Series) -> pd.Series:

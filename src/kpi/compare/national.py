@@ -30,7 +30,7 @@ import pandas as pd
 
 from kpi.catalogue import Indicator, catalogue_for
 from kpi.compare.areas import NATION_CODES, NATION_NAMES
-from kpi.compare.ranking import FROM_RECORDS
+from kpi.compare.ranking import FROM_RECORDS, figures_source
 from kpi.config import Config
 from kpi.data.processed import ProcessedData
 from kpi.data.schemas import DTYPES
@@ -102,8 +102,7 @@ def computed_from_records(comparators: pd.DataFrame | None) -> bool:
     """Whether a comparators table is one `national_comparators` made (even an empty one), not a publication."""
     if comparators is None:
         return False
-    return comparators.attrs.get("provenance") == FROM_RECORDS or (
-        "provenance" in comparators and bool(comparators["provenance"].eq(FROM_RECORDS).fillna(False).any()))
+    return comparators.attrs.get("provenance") == FROM_RECORDS or figures_source(comparators) == FROM_RECORDS
 
 
 def _withhold(figures: pd.DataFrame, indicators: dict[str, Indicator], policy: Policy) -> pd.DataFrame:

@@ -159,18 +159,18 @@ class Database:
         # two at a time, as the queries are (`run`).
         views = [functools.partial(_make_view, name, query) for name, query in shared_views()]
         spans = self._authority_spans() if len(self.authorities) > 1 else {}
-        done = self._in_pairs(lambda cursor, job: job(cursor), [*spans.values(), *views])
+        done = self._in_pairs([*spans.values(), *views])
         self.authority_spans = dict(zip(spans, done))
 
-    def _in_pairs(self, work, items) -> list:
-        """`work(cursor, item)` for each item, two at a time, each with a cursor of its own: DuckDB runs one
-        statement without Python's lock while the other is prepared or its rows shaped."""
-        def one(item):
+    def _in_pairs(self, jobs: list[Callable]) -> list:
+        """`job(cursor)` for each job, two at a time, each with a cursor of its own: DuckDB runs one statement
+        without Python's lock while the other is prepared or its rows shaped."""
+        def one(job):
             with self.connection.cursor() as cursor:
-                return work(cursor, item)
+                return job(cursor)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            return list(pool.map(one, items))
+            return list(pool.map(one, jobs))
 
     def _authorities(self) -> list[str]:
         """Every authority in the record-level tables ('' when they name none)."""

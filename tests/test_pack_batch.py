@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from kpi.pack import batch as batch_module
 from kpi.pack import render
 from kpi.pack.appendix import COMPUTED_COMPARISONS, comparisons_method
 from kpi.pack.build import build_pack
+from kpi.pack.export import make_pack
+from kpi.pack.kernels import KeptKernel
 from kpi.pack.workbook import write_workbook
 from kpi.pack.workbook_words import read_workbook
 from kpi.words.text import Text
@@ -321,6 +324,38 @@ def test_each_authoritys_kpi_yml_is_the_national_one_with_its_name_and_folders(n
     assert own.processed_dir == tmp_path / "x" / "processed" and own.reports_dir == tmp_path / "reports" / CODES[1]
     assert own.source_files(own.sources.contacts) == config.source_files(config.sources.contacts)
     assert own.extract_date == config.extract_date and own.timescale == config.timescale
+
+
+def _without_clock_times(html_text: str) -> str:
+    return re.sub(r"\b\d{1,2}:\d{2}(:\d{2})?\b", "", html_text)
+
+
+def test_a_pack_made_in_a_kept_kernel_is_the_pack_a_fresh_kernel_makes(national, tmp_path):
+    """The second authority's pack, made in the kernel the first one's was made in (as a batch worker makes
+    them), against the same pack made in a fresh kernel: the same document, but for the clock time."""
+    config = load_config(national)
+    jobs, _ = batch_module.prepare(config, load_processed(config), CODES[:2], tmp_path / "work", tmp_path / "reports",
+                                   PERIOD, language="en", audience="public", allow_empty=False, say=lambda *_: None)
+    kept = KeptKernel()
+    try:
+        for job in jobs:
+            make_pack(job.config, PERIOD, language="en", audience="public", progress=False, say=lambda *_: None,
+                      chart_workers=2, kernel=kept)
+        assert kept.packs == 2  # both in the one kernel
+    finally:
+        kept.close()
+    fresh = make_pack(jobs[1].config, PERIOD, language="en", audience="public", progress=False, say=lambda *_: None,
+                      chart_workers=2, out=tmp_path / "fresh").folder
+    made_in_kept = (jobs[1].folder / "pack.en.html").read_text(encoding="utf-8")
+    assert NAMES[CODES[1]] in made_in_kept
+    assert _without_clock_times(made_in_kept) == _without_clock_times(
+        (fresh / "pack.en.html").read_text(encoding="utf-8"))
+    # The record too: each cell's number and what it printed (warnings included), but for the clock time.
+    records = [[(cell.get("execution_count"), _without_clock_times(json.dumps(
+        [{k: v for k, v in output.items() if k != "metadata"} for output in cell.get("outputs", [])])))
+        for cell in json.loads((folder / "pack.en.ipynb").read_text(encoding="utf-8"))["cells"]]
+        for folder in (jobs[1].folder, fresh)]
+    assert records[0] == records[1]
 
 
 # --- the worker ------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_the_notebook_is_given_chart_workers_only_when_it_has_that_parameter(ing
     class Stop(Exception):
         pass
 
-    def execute(notebook, output, parameters, progress=True):
+    def execute(notebook, output, parameters, progress=True, kernel=None):
         given.append(parameters)
         raise Stop
 

@@ -36,7 +36,8 @@ class StandIn:
         self.made_by = "first run"
         self.calls = 0
 
-    def __call__(self, config, config_path, chosen, variant, work, out, progress, say, chart_workers=1) -> _Run:
+    def __call__(self, config, config_path, chosen, variant, work, out, progress, say, chart_workers=1,
+                 kernel=None) -> _Run:
         self.calls += 1
         for name in export.WORK_FILES.values():
             (work / name).write_text(f"{variant.audience} {variant.language} {name}: {self.made_by}", encoding="utf-8")

@@ -24,6 +24,7 @@ from pathlib import Path
 from kpi.config import Config, load_config
 from kpi.pack.disclosure_check import require_safe
 from kpi.pack.drawing import processors
+from kpi.pack.kernels import KeptKernel
 from kpi.pack.notebooks import parameters_of
 from kpi.errors import UnusableInput
 from kpi.data.locks import Busy
@@ -63,19 +64,27 @@ def _templates() -> Path:
     return Path(str(resources.files("kpi.pack").joinpath("templates/nbconvert")))
 
 
-def execute(notebook: Path, output: Path, parameters: dict, progress: bool = True) -> None:
-    """Run every cell in a fresh kernel; on an error, say which cell and what went wrong."""
+def execute(notebook: Path, output: Path, parameters: dict, progress: bool = True,
+            kernel: KeptKernel | None = None) -> None:
+    """Run every cell in a fresh kernel (or in `kernel`, made as good as fresh: see kpi.pack.kernels); on an
+    error, say which cell and what went wrong."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     os.environ.setdefault("MPLBACKEND", "Agg")
+    kept = {}
+    if kernel is not None:
+        from kpi.pack.kernels import ENGINE, register_engine
+
+        register_engine()
+        kept = {"engine_name": ENGINE, "km": kernel.manager_for(notebook.parent)}
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                                    cwd=str(notebook.parent), progress_bar=progress, log_output=False,
                                    # written once, when it has run (or failed): not again after every cell
                                    request_save_on_cell_execute=False,
                                    # the kernel's own start-up and shutdown chatter is not for the user
-                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **kept)
     except PapermillExecutionError as err:
         problem = _refusal_in_notebook(err.ename, err.evalue)
         if problem is not None:
@@ -173,7 +182,7 @@ class _Run:
 
 
 def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, work: Path, out: Path,
-                 progress: bool, say, chart_workers: int = 1) -> _Run:
+                 progress: bool, say, chart_workers: int = 1, kernel: KeptKernel | None = None) -> _Run:
     """Run the notebook for one variant into `work`; `out` is the reports folder (commentary, earlier packs)."""
     from kpi.time.periods import label
 
@@ -189,7 +198,7 @@ def _run_variant(config: Config, config_path: Path, chosen, variant: Variant, wo
         "reports": str(out)}
     if "chart_workers" in parameters_of(notebook):  # an officer's older copy draws its charts one at a time
         parameters["chart_workers"] = chart_workers
-    execute(notebook, work / "pack.ipynb", parameters, progress=progress)
+    execute(notebook, work / "pack.ipynb", parameters, progress=progress, kernel=kernel)
     loading.join()
     say("Writing HTML and PDF ...")
     html = to_html(work / "pack.ipynb", language=variant.language,
@@ -235,9 +244,10 @@ def _warn_untranslated_commentary(folder: Path, languages: tuple[str, ...], say)
 
 def make_pack(config_path: Path, period: str = "latest", *, language: str = "en", audience: str = "public",
               out: Path | None = None, progress: bool = True, say=print, allow_empty: bool = False,
-              chart_workers: int | None = None) -> PackFiles:
+              chart_workers: int | None = None, kernel: KeptKernel | None = None) -> PackFiles:
     """Run and export one period's pack into <out>/<period>/ (out defaults to the config's reports folder).
     Its charts are drawn `chart_workers` at a time (default: one per processor; see kpi.pack.drawing).
+    `kernel`: a kernel kept from an earlier pack to run the notebook in (a batch's; see kpi.pack.kernels).
 
     `language="both"` makes the Welsh and the English pack in one run. Every file is made in a temporary
     folder first; only when all of them have worked are they moved into place, each under its own
@@ -272,7 +282,7 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
                 for each in languages:
                     works.append(period.work_folder(f"work-{each}"))
                     runs.append(_run_variant(config, config_path, chosen, Variant(audience, each), works[-1], out,
-                                             progress, say, chart_workers or processors()))
+                                             progress, say, chart_workers or processors(), kernel))
                 written = _move_into_place(runs, folder, _now())
             finally:
                 for work in works:

@@ -35,10 +35,12 @@ class StandIn:
     def __init__(self):
         self.made_by = "first run"
         self.calls = 0
+        self.kernels = []  # the kernel each variant was given to run in (None: a fresh one)
 
     def __call__(self, config, config_path, chosen, variant, work, out, progress, say, chart_workers=1,
                  kernel=None) -> _Run:
         self.calls += 1
+        self.kernels.append(kernel)
         for name in export.WORK_FILES.values():
             (work / name).write_text(f"{variant.audience} {variant.language} {name}: {self.made_by}", encoding="utf-8")
         return _Run(variant, work, variant.audience)
@@ -207,6 +209,17 @@ def test_commentary_written_after_a_pack_is_read_and_kept_by_the_next(project, s
     _pack(project, language="cy")
     assert (folder / "commentary.xlsx").read_bytes() == b"written through the link, as kpi commentary does"
     _nothing_left(project / "reports")
+
+
+def test_both_languages_run_in_one_kernel_shut_down_at_the_end_and_one_language_in_a_fresh_one(project, stand_in,
+                                                                                              monkeypatch):
+    closed = []
+    monkeypatch.setattr(export.KeptKernel, "close", lambda kernel: closed.append(kernel))
+    _pack(project, language="both")
+    welsh, english = stand_in.kernels
+    assert isinstance(welsh, export.KeptKernel) and english is welsh and closed == [welsh]
+    _pack(project, language="en")
+    assert stand_in.kernels[-1] is None and len(closed) == 1
 
 
 def test_a_pack_failing_in_the_notebook_leaves_the_previous_pack_and_no_work_folder(project, stand_in, capsys,

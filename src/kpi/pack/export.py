@@ -247,7 +247,8 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
               chart_workers: int | None = None, kernel: KeptKernel | None = None) -> PackFiles:
     """Run and export one period's pack into <out>/<period>/ (out defaults to the config's reports folder).
     Its charts are drawn `chart_workers` at a time (default: one per processor; see kpi.pack.drawing).
-    `kernel`: a kernel kept from an earlier pack to run the notebook in (a batch's; see kpi.pack.kernels).
+    `kernel`: a kernel kept from an earlier pack to run the notebook in (a batch's; see kpi.pack.kernels). With
+    both languages and no such kernel, the second language's notebook runs in the first one's kernel.
 
     `language="both"` makes the Welsh and the English pack in one run. Every file is made in a temporary
     folder first; only when all of them have worked are they moved into place, each under its own
@@ -278,6 +279,9 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
             _sweep_other_periods(out, folder.name)
             runs: list[_Run] = []
             works: list[Path] = []
+            # Both languages: the Welsh pack's kernel is kept for the English one (see kpi.pack.kernels).
+            own_kernel = kernel is None and len(languages) > 1
+            kernel = KeptKernel() if own_kernel else kernel
             try:
                 for each in languages:
                     works.append(period.work_folder(f"work-{each}"))
@@ -285,6 +289,8 @@ def make_pack(config_path: Path, period: str = "latest", *, language: str = "en"
                                              progress, say, chart_workers or processors(), kernel))
                 written = _move_into_place(runs, folder, _now())
             finally:
+                if own_kernel:
+                    kernel.close()
                 for work in works:
                     shutil.rmtree(work, ignore_errors=True)
     older = sorted(p.name for p in folder.glob("pack.*") if p.name in LEGACY_NAMES)

@@ -133,6 +133,19 @@ def test_charts_do_not_leak_pyplot_figures():
     assert plt.get_fignums() == before
 
 
+def test_a_chart_no_longer_held_is_freed_with_its_figure():
+    """Nothing kpi keeps about a chart (such as the x ticks it last placed) may keep the chart alive: a kernel
+    that makes pack after pack would otherwise hold every chart it ever drew."""
+    import weakref
+
+    figure, _ = render(spc(np.arange(40.0) % 7, periods=list(pd.period_range("2010-04", periods=40, freq="Q-MAR"))),
+                       unit="number")
+    drawn = weakref.ref(figure)
+    del figure
+    gc.collect()
+    assert drawn() is None
+
+
 def test_thinned_tick_labels_keep_the_latest_period():
     periods = list(pd.period_range("2010-04", periods=40, freq="Q-MAR"))
     figure, _ = render(spc(np.arange(40.0) % 7, periods=periods), unit="number")

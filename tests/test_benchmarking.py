@@ -80,6 +80,19 @@ def test_league_ranks_and_bands_match_the_comparisons_for_every_authority(small)
     assert set(table.loc[table["neighbour"], "area_code"]) == {"371", "940 / 941", "384"}
 
 
+def test_a_years_figures_are_worked_out_once_however_many_ask_and_each_gets_its_own_copy(small, monkeypatch):
+    worked = []
+    real = benchmarking.comparison_figures
+    monkeypatch.setattr(benchmarking, "comparison_figures", lambda *args: worked.append(args) or real(*args))
+    first = benchmarking.league(small)
+    first["value"] = 0.0  # a caller changing its copy changes nobody else's
+    table = benchmarking.league_table(small)
+    assert len(worked) == 1
+    again = benchmarking.league(small)
+    assert table["Value"].tolist()[:3] == [small.measure.show(v) for v in again["value"][:3]]
+    assert (benchmarking.league(small)["value"] != 0).any()
+
+
 def test_one_rank_and_band_implementation_worked_by_hand():
     from kpi.compare import ranking as comparisons
 

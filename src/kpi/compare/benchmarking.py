@@ -73,6 +73,8 @@ class Benchmark:
     rows: pd.DataFrame  # the measure's comparator rows in those years
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the ingest report's comparator files
     own_value_for: OwnValueFor | None = None  # our figure for a year the publication lacks (see load)
+    # Each year's figures, once worked out: a ranked chart, its alt text and its table all rank the same ones.
+    worked_out: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def latest(self) -> str:
@@ -186,19 +188,22 @@ def years_in(text: str, available: list[str]) -> list[str]:
 
 
 def load(config: str | Path | Config = "kpi.yml", indicator: str = "assessments_within_timescale_pct",
-         period: str = "earliest..latest", own_value_for: OwnValueFor | None = None) -> Benchmark:
+         period: str = "earliest..latest", own_value_for: OwnValueFor | None = None,
+         comparators: pd.DataFrame | None = None) -> Benchmark:
     """One indicator's published figures for the years asked for (the notebook's one call).
 
     `own_value_for(year)` gives our figure for a year whose publication lacks it (missing or
     suppressed), e.g. `kpi.compare.ranking.our_figure_for(data, config, indicator)`; the pack passes the
-    same function to `compare`, so its table and its charts rank the same figure."""
+    same function to `compare`, so its table and its charts rank the same figure. `comparators`: the
+    processed comparators table when it has been read already (the pack's), else it is read here."""
     if not isinstance(config, Config):
         config = load_config(find_config(config))
-    path = config.processed_dir / "comparators.parquet"
-    if not path.exists():
-        raise UnusableInput(f"{path}: no comparators loaded; add a comparators source to kpi.yml and run "
-                            "`kpi ingest`")
-    comparators = pd.read_parquet(path)
+    if comparators is None:
+        path = config.processed_dir / "comparators.parquet"
+        if not path.exists():
+            raise UnusableInput(f"{path}: no comparators loaded; add a comparators source to kpi.yml and run "
+                                "`kpi ingest`")
+        comparators = pd.read_parquet(path)
     measure = measure_for(config, indicator, comparators)
     rows = comparator_rows(comparators, measure.indicator)
     if rows.empty:
@@ -232,8 +237,10 @@ def position(bench: Benchmark, year: str | None = None) -> dict:
 def figures(bench: Benchmark, year: str | None = None) -> pd.DataFrame:
     """`kpi.compare.ranking.comparison_figures` for one year: every figure the comparison was worked out from."""
     year = year or bench.latest
-    return comparison_figures(bench.rows, bench.measure.indicator, parse_period(year), bench.area,
-                              bench.own_value_for)
+    if year not in bench.worked_out:
+        bench.worked_out[year] = comparison_figures(bench.rows, bench.measure.indicator, parse_period(year),
+                                                    bench.area, bench.own_value_for)
+    return bench.worked_out[year].copy()
 
 
 def league(bench: Benchmark, year: str | None = None) -> pd.DataFrame:

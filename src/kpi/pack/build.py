@@ -231,24 +231,26 @@ def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[st
                       for i, period in zip(compared["indicator_id"], compared["period"])], ignore_index=True)
 
 
-def _comparison_charts(config: Config, table: pd.DataFrame, own: dict, text: Text
+def _comparison_charts(config: Config, comparators: pd.DataFrame | None, table: pd.DataFrame, own: dict, text: Text
                        ) -> dict[str, Callable[[], tuple[bytes, str] | None]]:
     """How to draw a ranked chart of every authority for each indicator with comparator figures (published, or
-    computed from every authority's records), ranking the same figure of ours as the comparisons table."""
-    return {indicator_id: functools.partial(_comparison_chart, config, indicator_id, period, own[indicator_id], text)
+    computed from every authority's records), ranking the same figures and the same figure of ours as the
+    comparisons table."""
+    return {indicator_id: functools.partial(_comparison_chart, config, comparators, indicator_id, period,
+                                            own[indicator_id], text)
             for indicator_id, period in zip(table["indicator_id"], table["comparator_period"])
             if isinstance(period, str)}
 
 
-def _comparison_chart(config: Config, indicator_id: str, period: str, own_value_for, text: Text
-                      ) -> tuple[bytes, str] | None:
+def _comparison_chart(config: Config, comparators: pd.DataFrame | None, indicator_id: str, period: str,
+                      own_value_for, text: Text) -> tuple[bytes, str] | None:
     """One ranked chart as PNG with its alt text; None when there are no figures to rank (the table says so)."""
     from kpi.charts import ranked_chart
     from kpi.compare import benchmarking
 
     try:
-        chart = ranked_chart(benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for),
-                             text=text)
+        chart = ranked_chart(benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for,
+                                               comparators=comparators), text=text)
     except UnusableInput:
         return None
     return chart.png(), chart.alt_text
@@ -332,7 +334,8 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     # The figures each rank rests on first: our own figure for a compared period is then worked out here, once,
     # and a forked worker drawing that period's ranked chart finds it already known (no DuckDB in the workers).
     figures = _comparison_figures(data, config, indicators, table, own)
-    charts = _draw_charts(views, _comparison_charts(config, table, own, text), chart_workers)
+    charts = _draw_charts(views, _comparison_charts(config, data.tables.get("comparators"), table, own, text),
+                          chart_workers)
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                           ingest=ingest_summary(config.processed_dir), policy=policy,

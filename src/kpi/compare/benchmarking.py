@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,6 @@ class Benchmark:
     area: Area
     years: list[str]
     rows: pd.DataFrame  # the measure's comparator rows in those years
-    sources: pd.DataFrame = field(default_factory=pd.DataFrame)  # the ingest report's comparator files
     own_value_for: OwnValueFor | None = None  # our figure for a year the publication lacks (see load)
     # Each year's figures, once worked out: a ranked chart, its alt text and its table all rank the same ones.
     worked_out: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
@@ -79,6 +79,15 @@ class Benchmark:
     @property
     def latest(self) -> str:
         return self.years[-1]
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """The ingest report's comparator files (read when first asked for: a pack's ranked charts never ask)."""
+        report = self.config.processed_dir / "ingest_report.csv"
+        if not report.exists():
+            return pd.DataFrame()
+        sources = from_csv_text(pd.read_csv(report, dtype=str, keep_default_na=False))
+        return sources[sources["table"].eq("comparators")]
 
     @property
     def nation(self) -> str:
@@ -215,12 +224,7 @@ def load(config: str | Path | Config = "kpi.yml", indicator: str = "assessments_
     if not years:
         raise UnusableInput(f"no published figures for '{indicator}' in {period} (years with figures: "
                             f"{', '.join(available)})")
-    report = config.processed_dir / "ingest_report.csv"
-    sources = pd.DataFrame()
-    if report.exists():
-        sources = from_csv_text(pd.read_csv(report, dtype=str, keep_default_na=False))
-        sources = sources[sources["table"].eq("comparators")]
-    return Benchmark(config, measure, area_for(config), years, rows[rows["period"].isin(years)].copy(), sources,
+    return Benchmark(config, measure, area_for(config), years, rows[rows["period"].isin(years)].copy(),
                      own_value_for)
 
 

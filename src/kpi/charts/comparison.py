@@ -9,7 +9,6 @@ the foot.
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -74,10 +73,14 @@ def frame_chart(figure: Figure, title: str, subtitle: str | None, handles: list)
     return top, in_points(figure, legend.get_window_extent(renderer_of(figure))).y1 + 4
 
 
-def clear(figure: Figure, keep: Axes) -> None:
-    """Remove everything but the plot (to draw the header and legend again on a resized figure)."""
-    for artist in [*figure.texts, *figure.legends]:
-        artist.remove()
-    for ax in figure.axes:
-        if ax is not keep:
-            ax.remove()
+def grow_to(figure: Figure, height: float) -> float:
+    """Make the figure `height` pt tall, its header (the figure's texts) as far below the top as it was and its
+    legend (`bottom_legend`'s) at the margin above the foot; returns how far the top moved up (pt). Cheaper than
+    drawing the header and legend again, and the same: their wrapping depends on the width alone."""
+    width, was = size_pt(figure)
+    for text in figure.texts:
+        text.set_y(1 - (1 - text.get_position()[1]) * was / height)
+    figure.set_size_inches(figure.get_figwidth(), height / 72)
+    for legend in figure.legends:
+        legend.set_bbox_to_anchor((MARGIN_PT / width, MARGIN_PT / height), transform=figure.transFigure)
+    return height - was

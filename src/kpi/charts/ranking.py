@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from kpi.compare import benchmarking as bm
 from kpi.charts.chart import Chart
-from kpi.charts.comparison import Said, clear, frame_chart
+from kpi.charts.comparison import Said, frame_chart, grow_to
 from kpi.charts.layout import fit_axes, text_width
 from kpi.charts.style import (BAND_FILL, COMPARISON_WIDTH_MM, DARK_BLUE, DARK_GREY, MID_BLUE, MID_GREY, STYLE, TEXT,
                               TEXT_PT, WHITE, new_figure, size_pt)
@@ -62,9 +62,7 @@ def ranked_chart(bench: bm.Benchmark, year: str | None = None, *, text: Translat
         if named:  # the figure is as tall as its bars need
             _, height = size_pt(figure)
             needed = (height - top) + (bottom + 22) + ROW_PT * len(shown) + 4
-            figure.set_size_inches(figure.get_figwidth(), needed / 72)
-            clear(figure, ax)
-            top, bottom = frame_chart(figure, title, subtitle, handles)
+            top += grow_to(figure, needed)
         _fit_bars(ax, said, shown, named, top, bottom)
     return Chart(figure, _ranked_alt_text(said, table, result, year, title), title, bm.league_table(bench, year))
 

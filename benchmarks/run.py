@@ -7,13 +7,16 @@ measured in the same run, interleaved, on synthetic data made here with `kpi dem
                                                          denominators (benchmarks/reference.py), checked equal first
     pack          `kpi pack` of the demo authority   vs  papermill running an empty notebook + WeasyPrint
                                                          rendering one page (benchmarks/pack_floor.py)
+    batch         `kpi pack --authority all --jobs 2`
+                  for 22 Welsh authorities           vs  the same with --jobs 1 (one after another)
 
 Each command runs in its own process; its wall time and peak memory (the process's maximum resident set,
 from wait4) are taken, and the median of the runs is printed with rows per second and the ratio to the
 reference. The table goes to benchmarks/results/<date>.md with the machine it ran on.
 
     .venv/bin/python benchmarks/run.py                        # one authority, Wales (22) and England (153)
-    .venv/bin/python benchmarks/run.py --sizes 1x10 22x10 --runs 3 --skip pack
+    .venv/bin/python benchmarks/run.py --sizes 1x10 22x10 --runs 3 --skip pack batch
+    .venv/bin/python benchmarks/run.py --sizes --skip pack             # the 22 authority packs alone
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ BIN = Path(sys.executable).parent
 KPI = str(BIN / "kpi")
 TODAY = "2026-11-22"
 SIZES = ("1x10", "22x10", "153x10")  # authorities x years: one authority, Wales, England
+BATCH_SIZE = "22x3"  # a quarter's packs for every Welsh authority, from three years of records
 
 
 @dataclass
@@ -190,7 +194,8 @@ def check_equal(ours: Path, reference: Path) -> int:
 
 def bench_pack(folder: Path, runs: int) -> Line:
     demo = folder / "pack"
-    demo.mkdir()
+    shutil.rmtree(demo, ignore_errors=True)
+    demo.mkdir(parents=True)
     subprocess.run([KPI, "demo", "--today", TODAY], cwd=demo, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([KPI, "ingest", "--quiet"], cwd=demo, check=True, stdout=subprocess.DEVNULL)
     ours = [KPI, "pack", "--period", "2026-27Q2", "--quiet"]
@@ -199,6 +204,31 @@ def bench_pack(folder: Path, runs: int) -> Line:
     pages = _pages(next((demo / "reports" / "2026-27Q2").glob("*.pdf")))
     return Line("one pack", "demo", pages, mine, theirs, "papermill empty notebook + WeasyPrint one page",
                 f"{pages} pages")
+
+
+def bench_batch(folder: Path, runs: int) -> Line:
+    """Every authority's pack for the latest quarter (`kpi pack --authority all`), two at a time (`--jobs 2`)
+    against one after another (`--jobs 1`), on Wales's 22 authorities over three years."""
+    batch = folder / "batch"
+    shutil.rmtree(batch, ignore_errors=True)
+    batch.mkdir(parents=True)
+    config = make_national(batch, BATCH_SIZE)
+    timed([KPI, "ingest", "--config", str(config), "--quiet"])
+    _, last = quarters_of(config)
+    command = [KPI, "pack", "--config", str(config), "--authority", "all", "--period", last, "--quiet"]
+    reports = batch / "reports"
+    two, one = [], []
+    for _ in range(runs):  # each run starts from no packs at all, as the other did
+        for jobs, into in (("2", two), ("1", one)):
+            shutil.rmtree(reports, ignore_errors=True)
+            into.append(timed([*command, "--jobs", jobs]))
+    summary = pd.read_csv(reports / f"{last}.authorities.csv", dtype=str, encoding="utf-8-sig")
+    made = int(summary["status"].eq("ok").sum())
+    if made != len(summary):
+        raise SystemExit(f"only {made} of {len(summary)} authority packs were made:\n{summary}")
+    mine, theirs = _median(two), _median(one)
+    return Line("authority packs", BATCH_SIZE, made, mine, theirs, "the same one after another (--jobs 1)",
+                f"--jobs 2 is {theirs.seconds / mine.seconds:.2f}x faster than --jobs 1 (rows: packs made)")
 
 
 def _pages(pdf: Path) -> int:
@@ -227,9 +257,10 @@ def table(lines: list[Line]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), help="authorities x years, e.g. 22x10")
+    parser.add_argument("--sizes", nargs="*", default=list(SIZES), help="authorities x years, e.g. 22x10")
     parser.add_argument("--runs", type=int, default=3, help="runs of each, interleaved (the median is shown)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "indicators", "pack"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "indicators", "pack", "batch"])
+    parser.add_argument("--batch-runs", type=int, default=1, help="runs of each batch (each is minutes long)")
     parser.add_argument("--keep", type=Path, help="make the data here and keep them (default: a temporary folder)")
     args = parser.parse_args()
     lines = []
@@ -252,6 +283,9 @@ def main() -> None:
                 print(table(lines[-1:]).splitlines()[-1], flush=True)
         if "pack" not in args.skip:
             lines.append(bench_pack(work, args.runs))
+            print(table(lines[-1:]).splitlines()[-1], flush=True)
+        if "batch" not in args.skip:
+            lines.append(bench_batch(work, args.batch_runs))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

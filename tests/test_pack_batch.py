@@ -391,9 +391,22 @@ def test_a_pack_that_fails_is_not_tried_again_and_says_why(monkeypatch, tmp_path
         raise export.PackFailed("quarterly_pack.ipynb failed in cell 4 (`x`): ValueError: no")
 
     monkeypatch.setattr(export, "make_pack", failing)
+    closed = []
+    monkeypatch.setattr(batch_module.KeptKernel, "close", lambda kernel: closed.append(kernel))
     outcome = batch_module.make_one(_job(tmp_path))
     assert outcome.status == "failed" and len(calls) == 1
     assert outcome.reason == "quarterly_pack.ipynb failed in cell 4 (`x`): ValueError: no"
+    assert closed == [batch_module._kept_kernel()]  # the next pack starts in a fresh kernel
+
+
+def test_a_worker_makes_its_packs_in_the_one_kernel_it_keeps(monkeypatch, tmp_path):
+    from kpi.pack import export
+
+    given = []
+    monkeypatch.setattr(export, "make_pack", lambda *args, **kwargs: given.append(kwargs["kernel"]))
+    for _ in range(2):
+        assert batch_module.make_one(_job(tmp_path)).status == "ok"
+    assert isinstance(given[0], batch_module.KeptKernel) and given[1] is given[0]
 
 
 def test_one_bar_counts_the_packs_and_none_is_drawn_when_quiet(tmp_path, capsys):

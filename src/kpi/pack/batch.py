@@ -57,9 +57,8 @@ OK, FAILED = "ok", "failed"
 SUMMARY_COLUMNS = ["authority", "name", "status", "folder", "seconds", "reason"]
 COMPARATORS_FILE = "comparators.parquet"
 # What a Jupyter kernel that could not start says (a port taken by another kernel between choosing and binding).
-# A kept kernel that could not be made ready for the next pack (KernelTrouble) is tried again in a fresh one.
 KERNEL_TROUBLE = re.compile(r"Address already in use|Kernel died|Kernel didn't respond|DeadKernelError|"
-                            r"kernel_info|Kernel not responding|KernelTrouble", re.IGNORECASE)
+                            r"kernel_info|Kernel not responding", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,47 @@ def test_last_day_of_the_timescale():
 def test_bank_holidays_are_not_working_days():
     days = pd.Series(pd.to_datetime(["2018-12-25", "2018-12-24", "2018-08-27", "2018-08-28"]))
     assert is_working_day(days).tolist() == [False, True, False, True]
+
+
+# --- the bank holidays kept in a cache file --------------------------------------------------------------
+
+
+def _from_the_package(first: int, last: int) -> list:
+    import holidays
+
+    return sorted(holidays.UK(subdiv="ENG", years=range(first, last + 1)))
+
+
+def test_the_bank_holidays_kept_are_the_packages_and_are_read_back(tmp_path, monkeypatch):
+    import numpy as np
+
+    from kpi.time import workdays
+
+    monkeypatch.setenv(workdays.CACHE_VARIABLE, str(tmp_path))
+    made = workdays.bank_holidays.__wrapped__(2016, 2027)
+    assert [d.item() for d in made] == _from_the_package(2016, 2027)  # Easter Mondays, substitute days...
+    (kept,) = tmp_path.glob("bank_holidays_ENG_2016_2027_*.npy")
+    np.save(kept, made[:3], allow_pickle=False)  # what is in the file is what is used
+    assert len(workdays.bank_holidays.__wrapped__(2016, 2027)) == 3
+
+
+@pytest.mark.parametrize("damage", [b"not a numpy file", b""])
+def test_a_damaged_cache_file_is_worked_out_again_and_replaced(tmp_path, monkeypatch, damage):
+    from kpi.time import workdays
+
+    monkeypatch.setenv(workdays.CACHE_VARIABLE, str(tmp_path))
+    workdays.bank_holidays.__wrapped__(2020, 2021)
+    (kept,) = tmp_path.glob("bank_holidays_ENG_2020_2021_*.npy")
+    kept.write_bytes(damage)
+    assert [d.item() for d in workdays.bank_holidays.__wrapped__(2020, 2021)] == _from_the_package(2020, 2021)
+    assert len(workdays.bank_holidays.__wrapped__(2020, 2021)) == len(_from_the_package(2020, 2021))
+    assert kept.stat().st_size > len(damage)
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_time(tmp_path, monkeypatch):
+    from kpi.time import workdays
+
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv(workdays.CACHE_VARIABLE, str(blocked))
+    assert [d.item() for d in workdays.bank_holidays.__wrapped__(2024, 2025)] == _from_the_package(2024, 2025)

@@ -9,25 +9,89 @@ timescale (42 working days in Wales, 45 in England).
 
 Working days are Monday to Friday, excluding England-and-Wales bank holidays, taken from the
 `holidays` package (never a hand-typed list) and counted with numpy's business-day functions,
-so a million assessments take milliseconds.
+so a million assessments take milliseconds. Loading that package (every country's calendar comes with it)
+and working out 36 years takes a sixth of a second, which every kpi command would pay; the dates it gives
+are kept in a cache file for the installed copy of the package, and worked out again when it changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import os
+import tempfile
 from functools import cache
+from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
 WEEKMASK = "1111100"  # Monday to Friday
+CACHE_VARIABLE = "KPI_CACHE_DIR"  # where kpi keeps what it can always work out again
 
 
 @cache
 def bank_holidays(first_year: int = 2000, last_year: int = 2035) -> np.ndarray:
     """England-and-Wales bank holidays (including substitute days) as numpy dates."""
-    calendar = holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))
-    return np.array(sorted(calendar), dtype="datetime64[D]")
+    kept = _cache_file(first_year, last_year)
+    dates = _read_kept(kept) if kept is not None else None
+    if dates is None:
+        import holidays
+
+        dates = np.array(sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))),
+                         dtype="datetime64[D]")
+        if kept is not None:
+            _keep(kept, dates)
+    return dates
+
+
+def cache_folder() -> Path:
+    """KPI_CACHE_DIR, else the user's cache folder (XDG_CACHE_HOME, LOCALAPPDATA or ~/.cache), then kpi."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen:
+        return Path(chosen).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    return (Path(base) if base else Path.home() / ".cache") / "kpi"
+
+
+def _cache_file(first_year: int, last_year: int) -> Path | None:
+    """The cache file for these years and the installed holidays package (its files' place, size and time:
+    installing another version changes them); None when the package cannot be found."""
+    try:
+        spec = importlib.util.find_spec("holidays")
+        package = Path(spec.origin).parent
+        files = [package / "__init__.py", package / "countries" / "united_kingdom.py"]
+        installed = "|".join(f"{file}:{file.stat().st_size}:{file.stat().st_mtime_ns}" for file in files)
+    except (AttributeError, TypeError, ValueError, OSError):
+        return None
+    key = hashlib.sha256(installed.encode("utf-8")).hexdigest()[:16]
+    return cache_folder() / f"bank_holidays_ENG_{first_year}_{last_year}_{key}.npy"
+
+
+def _read_kept(file: Path) -> np.ndarray | None:
+    """The dates kept in `file`; None when there is no such file or it is not what this module writes."""
+    try:
+        dates = np.load(file, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    usable = dates.dtype == np.dtype("datetime64[D]") and dates.ndim == 1 and len(dates) > 0
+    return dates if usable and bool((np.diff(dates) > np.timedelta64(0, "D")).all()) else None
+
+
+def _keep(file: Path, dates: np.ndarray) -> None:
+    """Write the cache file whole or not at all (another run may be reading it); a folder that cannot be
+    written only means the dates are worked out again next time."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=file.parent, prefix=f".{file.stem}.", suffix=".npy",
+                                         delete=False) as handle:
+            np.save(handle, dates, allow_pickle=False)
+        os.replace(handle.name, file)
+    except OSError:
+        try:
+            os.unlink(handle.name)
+        except (OSError, NameError):
+            pass
 
 
 @cache

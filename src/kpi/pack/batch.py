@@ -16,7 +16,7 @@ from its own processed tables and its own kpi.yml, so it is the pack that author
    One authority's failure is written down and the others go on; a pack whose Jupyter kernel could not
    start (kernels pick their own ports, and two can collide) is tried once more.
 5. Each worker keeps its Jupyter kernel from one pack to the next, made as good as fresh in between
-   (kpi.pack.kernels): three seconds or so of starting and importing saved on every pack after a worker's
+   (kpi.pack.kernels): about two seconds of starting and importing saved on every pack after a worker's
    first. A pack that fails costs its worker the kernel.
 
 <reports>/<period>.authorities.csv lists every authority: ok or failed, its folder, seconds, and why.

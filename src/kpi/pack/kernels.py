@@ -1,8 +1,9 @@
-"""One Jupyter kernel kept for pack after pack, in a batch (`kpi pack --authority all`).
+"""One Jupyter kernel kept for pack after pack: in a batch (`kpi pack --authority all`), and for the second
+language of `kpi pack --language both`.
 
-A fresh kernel for every pack costs three seconds or so before the first cell runs: starting the kernel,
-then importing pandas, matplotlib, DuckDB and kpi in it. A batch worker makes pack after pack, so it keeps
-its kernel and starts each pack the way a fresh kernel would:
+A fresh kernel for every pack costs seconds before its work begins: starting the kernel, then importing
+pandas, matplotlib, DuckDB and kpi in it (a batch pack after a worker's first took about two seconds less in a
+kept one). So a batch worker keeps its kernel and starts each pack the way a fresh kernel would:
 
 - every name the last pack's notebook made is forgotten, and the cells are numbered from 1 again
   (IPython's own `reset(new_session=True)`);

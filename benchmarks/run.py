@@ -246,11 +246,15 @@ def machine() -> str:
            f"{platform.python_version()}"
 
 
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f}" if per_second >= 10 else f"{per_second:.2f}"  # packs a second are few
+
+
 def table(lines: list[Line]) -> str:
     head = ("| work | size | rows | kpi wall | kpi peak | rows/s | reference | ref wall | ref peak | ratio | note |\n"
             "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
     body = [f"| {x.work} | {x.size} | {x.rows:,} | {x.ours.seconds:.1f} s | {x.ours.peak_mb:,.0f} MB | "
-            f"{x.rows / x.ours.seconds:,.0f} | {x.reference_name} | {x.reference.seconds:.1f} s | "
+            f"{_rate(x.rows / x.ours.seconds)} | {x.reference_name} | {x.reference.seconds:.1f} s | "
             f"{x.reference.peak_mb:,.0f} MB | {x.ratio:.1f}x | {x.note} |" for x in lines]
     return "\n".join([head, *body])
 

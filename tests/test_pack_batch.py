@@ -227,6 +227,24 @@ def batch_content(national, tmp_path_factory) -> dict:
             for language in ("en", "cy")}
 
 
+def test_the_ranked_charts_rank_the_figures_the_pack_worked_out_for_its_workbook(national, tmp_path, monkeypatch):
+    """Each ranked chart is handed the figures the workbook's comparison sheet holds, rather than working them
+    out a second time (in a forked worker, at that)."""
+    from kpi.compare import benchmarking
+
+    config = load_config(national)
+    jobs, _ = batch_module.prepare(config, load_processed(config), [CODES[0]], tmp_path, tmp_path / "reports", PERIOD,
+                                   language="en", audience="public", allow_empty=False, say=lambda *_: None)
+
+    def again(*args):
+        raise AssertionError("a ranked chart worked its figures out again")
+
+    monkeypatch.setattr(benchmarking, "comparison_figures", again)
+    content = build_pack(jobs[0].config, PERIOD, language="en", audience="public", chart_workers=1)
+    ranked = set(content.comparison_figures["indicator_id"])
+    assert ranked and set(content.comparison_charts) == ranked  # every compared indicator has its chart
+
+
 def _comparison_words(content) -> str:
     """Everything the pack says about how it compares: the summary, each headline, the comparisons section
     (its charts' alt text included, the images left out) and the appendix's comparisons method."""

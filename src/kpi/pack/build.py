@@ -220,37 +220,43 @@ def _headline(indicator: Indicator, row: pd.Series, result: SpcResult | None, co
 
 
 def _comparison_figures(data: ProcessedData, config: Config, indicators: dict[str, Indicator], table: pd.DataFrame,
-                        own: dict) -> pd.DataFrame:
-    """Every figure each printed rank and band was computed from (for the workbook)."""
+                        own: dict) -> dict[str, pd.DataFrame]:
+    """Every figure each printed rank and band was computed from, by indicator (for the workbook, and for the
+    ranked charts, which rank the same figures)."""
     comparators = data.tables.get("comparators")
     compared = table[table["comparator_period"].map(lambda published: isinstance(published, str))]
     if comparators is None or compared.empty:
-        return pd.DataFrame()
+        return {}
     area = area_for(config)
-    return pd.concat([comparison_figures(comparators, indicators[i], fp.parse_period(period), area, own[i])
-                      for i, period in zip(compared["indicator_id"], compared["period"])], ignore_index=True)
+    return {i: comparison_figures(comparators, indicators[i], fp.parse_period(period), area, own[i])
+            for i, period in zip(compared["indicator_id"], compared["period"])}
 
 
-def _comparison_charts(config: Config, comparators: pd.DataFrame | None, table: pd.DataFrame, own: dict, text: Text
-                       ) -> dict[str, Callable[[], tuple[bytes, str] | None]]:
+def _comparison_charts(config: Config, comparators: pd.DataFrame | None, table: pd.DataFrame, own: dict, text: Text,
+                       figures: dict[str, pd.DataFrame]) -> dict[str, Callable[[], tuple[bytes, str] | None]]:
     """How to draw a ranked chart of every authority for each indicator with comparator figures (published, or
     computed from every authority's records), ranking the same figures and the same figure of ours as the
     comparisons table."""
     return {indicator_id: functools.partial(_comparison_chart, config, comparators, indicator_id, period,
-                                            own[indicator_id], text)
+                                            own[indicator_id], text, figures.get(indicator_id))
             for indicator_id, period in zip(table["indicator_id"], table["comparator_period"])
             if isinstance(period, str)}
 
 
 def _comparison_chart(config: Config, comparators: pd.DataFrame | None, indicator_id: str, period: str,
-                      own_value_for, text: Text) -> tuple[bytes, str] | None:
-    """One ranked chart as PNG with its alt text; None when there are no figures to rank (the table says so)."""
+                      own_value_for, text: Text, figures: pd.DataFrame | None = None) -> tuple[bytes, str] | None:
+    """One ranked chart as PNG with its alt text; None when there are no figures to rank (the table says so).
+    `figures`: the comparison's figures as the pack worked them out for its workbook, when they are that
+    period's (the chart then ranks those, not a second working out of them)."""
     from kpi.charts import ranked_chart
     from kpi.compare import benchmarking
 
     try:
-        chart = ranked_chart(benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for,
-                                               comparators=comparators), text=text)
+        bench = benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for,
+                                  comparators=comparators)
+        if figures is not None and len(figures) and figures["comparator_period"].eq(period).all():
+            bench.worked_out[period] = figures
+        chart = ranked_chart(bench, text=text)
     except UnusableInput:
         return None
     return chart.png(), chart.alt_text
@@ -332,10 +338,11 @@ def build_pack(config: Config | str | Path, period: str = "latest", *, language:
     parameters.update({name: found for name, found in package_versions().items() if name not in parameters})
     complete = completeness(data, start, end, settings_from(config))
     # The figures each rank rests on first: our own figure for a compared period is then worked out here, once,
-    # and a forked worker drawing that period's ranked chart finds it already known (no DuckDB in the workers).
-    figures = _comparison_figures(data, config, indicators, table, own)
-    charts = _draw_charts(views, _comparison_charts(config, data.tables.get("comparators"), table, own, text),
-                          chart_workers)
+    # and a forked worker drawing that period's ranked chart is handed them (no DuckDB in the workers).
+    worked_out = _comparison_figures(data, config, indicators, table, own)
+    figures = pd.concat(list(worked_out.values()), ignore_index=True) if worked_out else pd.DataFrame()
+    charts = _draw_charts(views, _comparison_charts(config, data.tables.get("comparators"), table, own, text,
+                                                    worked_out), chart_workers)
     content = PackContent(config=config, period=chosen, language=language, audience=audience, text=text,
                           created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), table=table, views=views,
                           ingest=ingest_summary(config.processed_dir), policy=policy,

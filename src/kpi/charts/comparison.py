@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from kpi.compare import benchmarking as bm
-from kpi.charts.layout import bottom_legend, wrap_to
+from kpi.charts.layout import bottom_legend, foot_anchor, wrap_to
 from kpi.charts.style import DARK_GREY, MARGIN_PT, TEXT, TEXT_PT, TITLE_PT, in_points, renderer_of, size_pt
 from kpi.charts.words import ChartWords
 
@@ -77,10 +77,10 @@ def grow_to(figure: Figure, height: float) -> float:
     """Make the figure `height` pt tall, its header (the figure's texts) as far below the top as it was and its
     legend (`bottom_legend`'s) at the margin above the foot; returns how far the top moved up (pt). Cheaper than
     drawing the header and legend again, and the same: their wrapping depends on the width alone."""
-    width, was = size_pt(figure)
+    _, was = size_pt(figure)
     for text in figure.texts:
         text.set_y(1 - (1 - text.get_position()[1]) * was / height)
     figure.set_size_inches(figure.get_figwidth(), height / 72)
     for legend in figure.legends:
-        legend.set_bbox_to_anchor((MARGIN_PT / width, MARGIN_PT / height), transform=figure.transFigure)
+        legend.set_bbox_to_anchor(foot_anchor(figure), transform=figure.transFigure)
     return height - was

@@ -104,15 +104,21 @@ def _ticking(ax: Axes) -> tuple:
     return axis.get_major_locator(), axis.get_minor_locator(), axis.get_major_formatter()
 
 
+def foot_anchor(figure: Figure) -> tuple[float, float]:
+    """Where `bottom_legend` pins its legend's lower left corner: the margins, as fractions of the figure."""
+    width, height = size_pt(figure)
+    return MARGIN_PT / width, MARGIN_PT / height
+
+
 def bottom_legend(figure: Figure, handles: list, ncol: int = 2) -> Legend:
     """The legend across the foot of the figure, left-aligned with the margin, in `ncol` columns; labels too
     long for their column are wrapped rather than the legend losing a column (which would cost the plot)."""
-    width, height = size_pt(figure)
+    width, _ = size_pt(figure)
     ncol = min(ncol, len(handles))
     room = width - 2 * MARGIN_PT
 
     def draw() -> Legend:
-        return figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(MARGIN_PT / width, MARGIN_PT / height),
+        return figure.legend(handles=handles, loc="lower left", bbox_to_anchor=foot_anchor(figure),
                              ncol=ncol, fontsize=TEXT_PT, frameon=False, borderaxespad=0, borderpad=0,
                              handlelength=2.2, handletextpad=0.5, columnspacing=1.2, labelspacing=0.3)
 

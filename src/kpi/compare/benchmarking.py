@@ -80,6 +80,12 @@ class Benchmark:
     def latest(self) -> str:
         return self.years[-1]
 
+    def already_worked_out(self, figures: pd.DataFrame | None) -> None:
+        """Figures of one year that were worked out from the same rows elsewhere (the pack's, for its workbook):
+        that year's charts and tables rank these rather than work them out again."""
+        if figures is not None and len(figures) and figures["comparator_period"].nunique() == 1:
+            self.worked_out[str(figures["comparator_period"].iloc[0])] = figures
+
     @cached_property
     def sources(self) -> pd.DataFrame:
         """The ingest report's comparator files (read when first asked for: a pack's ranked charts never ask)."""

@@ -254,8 +254,7 @@ def _comparison_chart(config: Config, comparators: pd.DataFrame | None, indicato
     try:
         bench = benchmarking.load(config, indicator_id, period=period, own_value_for=own_value_for,
                                   comparators=comparators)
-        if figures is not None and len(figures) and figures["comparator_period"].eq(period).all():
-            bench.worked_out[period] = figures
+        bench.already_worked_out(figures)
         chart = ranked_chart(bench, text=text)
     except UnusableInput:
         return None

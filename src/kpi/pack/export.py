@@ -72,12 +72,7 @@ def execute(notebook: Path, output: Path, parameters: dict, progress: bool = Tru
     from papermill.exceptions import PapermillExecutionError
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    kept = {}
-    if kernel is not None:
-        from kpi.pack.kernels import ENGINE, register_engine
-
-        register_engine()
-        kept = {"engine_name": ENGINE, "km": kernel.manager_for(notebook.parent)}
+    kept = kernel.papermill_options(notebook.parent) if kernel is not None else {}
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                                    cwd=str(notebook.parent), progress_bar=progress, log_output=False,

@@ -23,6 +23,7 @@ carried into the next.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from pathlib import Path
 
@@ -70,6 +71,11 @@ class KeptKernel:
         self.packs += 1
         return self.manager
 
+    def papermill_options(self, folder: Path) -> dict:
+        """What `papermill.execute_notebook` is given to run the next pack's notebook (in `folder`) here."""
+        _register_engine()
+        return {"engine_name": ENGINE, "km": self.manager_for(folder)}
+
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
 
@@ -108,8 +114,9 @@ class KeptKernel:
             run_sync(manager.cleanup_resources)()
 
 
-def register_engine() -> None:
-    """Tell papermill about the engine that runs a notebook in a kept kernel (`km=` its manager)."""
+@functools.cache
+def _register_engine() -> None:
+    """Tell papermill, once, about the engine that runs a notebook in a kept kernel (`km=` its manager)."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger

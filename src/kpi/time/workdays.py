@@ -80,18 +80,20 @@ def _read_kept(file: Path) -> np.ndarray | None:
 
 def _keep(file: Path, dates: np.ndarray) -> None:
     """Write the cache file whole or not at all (another run may be reading it); a folder that cannot be
-    written only means the dates are worked out again next time."""
+    written only means the dates are worked out again next time. (kpi.data.files.write_atomically is a layer
+    above this one.)"""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=file.parent, prefix=f".{file.stem}.", suffix=".npy",
-                                         delete=False) as handle:
+        handle = tempfile.NamedTemporaryFile(dir=file.parent, prefix=f".{file.stem}.", suffix=".npy",  # noqa: SIM115
+                                             delete=False)  # closed below, before it is renamed
+    except OSError:
+        return
+    try:
+        with handle:
             np.save(handle, dates, allow_pickle=False)
         os.replace(handle.name, file)
     except OSError:
-        try:
-            os.unlink(handle.name)
-        except (OSError, NameError):
-            pass
+        Path(handle.name).unlink(missing_ok=True)
 
 
 @cache

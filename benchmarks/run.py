@@ -49,6 +49,7 @@ BATCH_SIZE = "22x3"  # a quarter's packs for every Welsh authority, from three y
 class Run:
     seconds: float
     peak_mb: float
+    cpu: float = 0.0  # user + system seconds of the process and of every process it waited for
 
 
 @dataclass
@@ -75,7 +76,7 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
     if os.waitstatus_to_exitcode(status) != 0:
         error = process.stderr.read().decode(errors="replace")[-2000:]
         raise SystemExit(f"failed: {' '.join(command)}\n{error}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def interleaved(ours: list[str], reference: list[str], runs: int, before=None, cwd: Path | None = None
@@ -91,7 +92,8 @@ def interleaved(ours: list[str], reference: list[str], runs: int, before=None, c
 
 
 def _median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.peak_mb for r in runs))
+    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.peak_mb for r in runs),
+               statistics.median(r.cpu for r in runs))
 
 
 # ------------------------------------------------------------------------------------------- the work

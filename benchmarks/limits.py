@@ -10,7 +10,8 @@ Each is timed beside its floor and beside the least of its own work, interleaved
     one pack   `kpi pack` of the demo authority
                vs  benchmarks/pack_floor.py (the floor)
                and WeasyPrint alone writing the pack's own HTML to its tagged PDF, as the pack does
-                   (kpi.pack.export.to_pdf)
+                   (kpi.pack.export.to_pdf in a process of its own: importing it, WeasyPrint's layout and
+                   writing, and the repairs to the PDF's tags)
 
 For each it prints the wall time, the CPU time (user + system, of the process and of every process it waited
 for: the kernel and the chart workers of a pack) and the least wall time that CPU time allows on this

@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import HERE, KPI, TODAY, Run, machine, make_national, timed
+from run import HERE, KPI, TODAY, Run, _median, machine, make_national, timed
 
 INGEST_SIZE = "22x10"
 
@@ -41,8 +41,6 @@ INGEST_SIZE = "22x10"
 def alternately(commands: dict[str, list[str]], runs: int, before=None, cwd: Path | None = None
                 ) -> dict[str, Run]:
     """The median run of each command, the commands taken in turn (A B C A B C ...)."""
-    from run import _median
-
     found: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
@@ -106,8 +104,9 @@ def main() -> None:
             "|---|---:|---:|---:|---:|---:|")
     rows = []
     try:
-        for name, measure in (("ingest " + INGEST_SIZE, ingest_limits), ("one pack, demo", pack_limits)):
-            folder = work / name.split()[0]
+        for name, place, measure in (("ingest " + INGEST_SIZE, "ingest", ingest_limits),
+                                     ("one pack, demo", "pack", pack_limits)):
+            folder = work / place
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             floor, runs = measure(folder, args.runs)

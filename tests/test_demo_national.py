@@ -261,6 +261,34 @@ def test_kpi_indicators_by_authority_runs_on_it(ingested, wales):
     assert in_time[WELSH].between(50, 100).all()
 
 
+def test_kpi_indicators_by_team_gives_one_authoritys_teams(ingested, wales, capsys):
+    """Every Welsh authority has an "Intake and Assessment 1" team and a child C0000001: broken down by team,
+    national data would pool them. One authority's teams are asked for with --authority; without it the
+    breakdown is refused, saying so."""
+    root, _ = ingested
+    config = str(wales[1].config_path)
+    assert main(["indicators", "--config", config, "--by", "team"]) == 2
+    said = capsys.readouterr().err
+    assert "3 authorities' records" in said and "--authority W06000001" in said
+    out, whole = root / "teams.csv", root / "authorities.csv"
+    assert main(["indicators", "--config", config, "--by", "team", "--authority", WELSH[1], "--format", "csv",
+                 "--out", str(out)]) == 0
+    assert main(["indicators", "--config", config, "--by", "authority", "--format", "csv", "--out", str(whole)]) == 0
+    teams = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    authorities = pd.read_csv(whole, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    assert set(teams["authority"]) == {WELSH[1]} and len(set(teams["team"])) > 2
+    # The authority's whole, by the measures over its own rows, is the engine's figure for it (which looks back
+    # only at the authority's own children) ...
+    mine = teams[teams["team"].eq("All")].set_index("indicator_id")
+    engine = authorities[authorities["authority"].eq(WELSH[1])].set_index("indicator_id").loc[mine.index]
+    assert mine["status"].eq("ok").sum() > 10
+    for column in ("numerator", "denominator", "value"):
+        assert np.allclose(mine[column], engine[column], rtol=1e-12, equal_nan=True), column
+    # ... and its teams' assessments add up to it.
+    completed = teams[teams["indicator_id"].eq("assessments_completed")].set_index("team")["numerator"]
+    assert completed.drop("All").sum() == completed["All"] > 0
+
+
 # --- the command ------------------------------------------------------------------------------------
 
 

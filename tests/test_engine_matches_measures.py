@@ -14,8 +14,10 @@ import pytest
 
 from kpi import engine
 from kpi.catalogue import catalogue
+from kpi.compare.table import indicator_table
 from kpi.config import load_config
 from kpi.data.processed import ProcessedData, load_processed
+from kpi.errors import UnusableInput
 from kpi.indicators.table import ALL, measure_values, settings_from
 from kpi.time.periods import parse_period
 
@@ -121,6 +123,23 @@ def test_each_authority_in_one_pass_and_the_nation_from_their_sums(demo):
     share = joined.index.get_level_values("indicator_id") == "assessments_within_timescale_pct"
     assert np.allclose(joined.loc[share, "value"], joined.loc[share, "numerator"] / joined.loc[share, "denominator"]
                        * 100)
+
+
+def test_one_authoritys_teams_are_its_own(demo):
+    """Broken down by team, one authority of national data gives what it would give alone: W1 is the demo,
+    whose teams and children's ids W2 uses again, so W1's teams have the demo's own figures. Without naming an
+    authority, teams of several are not pooled but refused."""
+    config, data = demo
+    both = _two_authorities(data)
+    period = "2024-25Q2..2025-26Q2"
+    alone = indicator_table(config, period, by="team", data=data)
+    w1 = indicator_table(config, period, by="team", authority="W1", data=both)
+    assert set(w1["authority"]) == {"W1"} and len(set(w1["team"])) > 2
+    assert_same(alone, w1.drop(columns="authority"), ["indicator_id", "period", "team"])
+    rereferrals = w1[w1["indicator_id"].eq("rereferrals_within_12m_pct") & w1["team"].eq(ALL)]
+    assert rereferrals["status"].eq("ok").all() and len(rereferrals) == 5
+    with pytest.raises(UnusableInput, match="2 authorities' records.*--authority W1"):
+        indicator_table(config, period, by="team", data=both)
 
 
 def test_an_authority_whose_extract_ends_sooner_has_no_figure_after_it(demo):

@@ -152,7 +152,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
             raise UnusableInput("give --period or --as-at, not both (--as-at 2018-12-17 is the period of that day)")
         period = fp.code(fp.as_at(args.as_at))
     table = indicator_table(config, period, by=args.by, authority=args.authority)
-    by = "authority" if args.authority else args.by
+    by = args.by or ("authority" if args.authority else None)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_csv(table, args.out) if args.format == "csv" else args.out.write_text(
@@ -483,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="also break down by team or authority (data holding several authorities' records: "
                                  "each authority and the nation, in one pass)")
     indicators.add_argument("--authority", metavar="CODE",
-                            help="only this authority's figures, from data holding several authorities' records")
+                            help="only this authority's figures (with --by team, its teams), from data holding "
+                                 "several authorities' records")
     indicators.add_argument("--list", action="store_true", help="list the indicators in the catalogue")
     indicators.set_defaults(run=_cmd_indicators)
 

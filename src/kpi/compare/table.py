@@ -69,19 +69,43 @@ def full_table(data: ProcessedData, config: Config, periods: list, *, by: str | 
 def indicator_table(config: Config, period: str = "latest", *, by: str | None = None, language: str = "en",
                     data: ProcessedData | None = None, authority: str | None = None) -> pd.DataFrame:
     """The Python API behind `kpi indicators`: the same table as a DataFrame. `authority`: only that
-    authority's rows of the breakdown by authority (data holding several authorities' records)."""
+    authority's rows of the breakdown by authority, or that authority's teams with by="team" (data holding
+    several authorities' records)."""
     if by is not None and by not in base.GROUPABLE:
         raise UnusableInput(f"--by {by}: indicators can be broken down by {' or '.join(base.GROUPABLE)}")
-    if authority is not None and by not in (None, "authority"):
-        raise UnusableInput(f"--authority {authority} and --by {by}: choose one")
     data = data or load_processed(config)
     periods = fp.resolve(period, data.last_date, config.week_ending).periods
+    if by == "team":
+        return _by_team(data, config, periods, authority, language)
     if authority is None:
         return full_table(data, config, periods, by=by, language=language)
     table = full_table(data, config, periods, by="authority", language=language)
-    known = sorted(set(table["authority"]) - {base.ALL})
+    _known(authority, sorted(set(table["authority"]) - {base.ALL}))
+    return table[table["authority"].eq(authority)].reset_index(drop=True)
+
+
+def _by_team(data: ProcessedData, config: Config, periods: list, authority: str | None, language: str
+             ) -> pd.DataFrame:
+    """Each team's figures and the whole's. A team, and a child's id, belong to their authority ("Intake 1"
+    is a different team in each), so data holding several authorities' records are broken down one authority
+    at a time, as if they were its own."""
+    named = data.authorities()
+    if authority is None:
+        if len(named) > 1:
+            raise UnusableInput(f"--by team: the data hold {len(named)} authorities' records, and each has its own "
+                                f"teams and ids; add --authority CODE for one authority's teams (e.g. --authority "
+                                f"{named[0]})")
+        return full_table(data, config, periods, by="team", language=language)
+    _known(authority, named)
+    table = full_table(data.of_authority(authority), config, periods, by="team", language=language)
+    table.insert(int(table.columns.get_loc("team")), "authority", pd.Series(authority, index=table.index,
+                                                                             dtype="string"))
+    return table
+
+
+def _known(authority: str, known: list[str]) -> None:
+    """Refuse an authority the data do not name, listing those they do."""
     if authority not in known:
         listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
         raise UnusableInput(f"--authority {authority}: not in the data"
                             + (f" (the authorities are {listed})" if known else " (the data name no authority)"))
-    return table[table["authority"].eq(authority)].reset_index(drop=True)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kpi.config import Config
-from kpi.data.tables import TABLE_NAMES
+from kpi.data.tables import AUTHORITY, TABLE_NAMES
 
 # The date that places a row of each table in time, and how far the table's dates reach.
 MAIN_DATE = {
@@ -155,6 +155,28 @@ class ProcessedData:
                 end = max(span[1], pd.Timestamp(extract)) if extract is not None else span[1]
                 spans[name] = (span[0], end)
         return cls(tables, spans, dict(extract_dates or {}))
+
+    def authorities(self) -> list[str]:
+        """Every authority the record tables name, in code order (none: the data are one authority's)."""
+        found: set[str] = set()
+        for name, frame in self.tables.items():
+            if name != "comparators" and AUTHORITY in frame:
+                found |= {code for code in frame[AUTHORITY].dropna().unique() if code}
+        return sorted(found)
+
+    def of_authority(self, code: str) -> ProcessedData:
+        """One authority's records, as if the data were its own: each record table cut to the rows naming it
+        (so its figures reach as far as its own records do; a row naming no authority is no authority's), the
+        published comparators whole."""
+        tables = {}
+        for name, frame in self.tables.items():
+            if name == "comparators":
+                tables[name] = frame
+            elif AUTHORITY in frame:
+                tables[name] = frame[frame[AUTHORITY].eq(code).fillna(False).to_numpy(dtype=bool)]
+            else:
+                tables[name] = frame.iloc[:0]
+        return ProcessedData.from_tables(tables, self.extract_dates)
 
     @property
     def last_date(self) -> pd.Timestamp | None:

@@ -289,6 +289,23 @@ def test_kpi_indicators_by_team_gives_one_authoritys_teams(ingested, wales, caps
     assert completed.drop("All").sum() == completed["All"] > 0
 
 
+def test_one_authoritys_tables_read_from_disk_are_the_national_tables_cut_to_it(ingested, wales):
+    """ProcessedData.of_authority reads only the authority's rows of the files: the same rows, the same types,
+    as the whole tables read and then cut; the authorities are found from the authority column alone."""
+    from kpi.config import load_config
+    from kpi.data.processed import load_processed
+
+    config = load_config(wales[1].config_path)
+    assert load_processed(config).authorities() == WELSH
+    mine = load_processed(config).of_authority(WELSH[2])
+    whole = load_processed(config)
+    for name in TABLES:
+        cut = whole.tables[name][whole.tables[name]["authority"].eq(WELSH[2]).to_numpy(dtype=bool)]
+        assert 0 < len(cut) < len(whole.tables[name])
+        pd.testing.assert_frame_equal(mine.tables[name].reset_index(drop=True), cut.reset_index(drop=True))
+    assert mine.authorities() == [WELSH[2]]
+
+
 # --- the command ------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,35 @@ class TablesOnDisk(Mapping):
             ends = {c: (lambda e: (e["min"].as_py(), e["max"].as_py()))(pc.min_max(table.column(c))) for c in columns}
         return pd.DataFrame({column: pd.to_datetime(list(pair)) for column, pair in ends.items()})
 
+    def distinct(self, name: str, column: str) -> list:
+        """The values one column of a table holds (none missing), reading that column only."""
+        if name in self._read:
+            frame = self._read[name]
+            return list(frame[column].dropna().unique()) if column in frame else []
+        handle = self._open[name]
+        handle.seek(0)
+        if column not in pq.read_schema(handle).names:
+            return []
+        handle.seek(0)
+        return pc.unique(pq.read_table(handle, columns=[column]).column(column)).drop_null().to_pylist()
+
+    def rows_where(self, name: str, column: str, value: object) -> pd.DataFrame:
+        """The rows of a table whose `column` is `value`, as the whole table would give them (its pandas types):
+        row groups the file's statistics rule out are not read (one authority of 153, say)."""
+        if name in self._read:
+            frame = self._read[name]
+            return frame[frame[column].eq(value).fillna(False).to_numpy(dtype=bool)]
+        handle = self._open[name]
+        handle.seek(0)
+        return pd.read_parquet(handle, filters=[(column, "==", value)])
+
+    def has_column(self, name: str, column: str) -> bool:
+        if name in self._read:
+            return column in self._read[name]
+        handle = self._open[name]
+        handle.seek(0)
+        return column in pq.read_schema(handle).names
+
     def __iter__(self):
         return iter(self.files)
 
@@ -157,25 +186,34 @@ class ProcessedData:
         return cls(tables, spans, dict(extract_dates or {}))
 
     def authorities(self) -> list[str]:
-        """Every authority the record tables name, in code order (none: the data are one authority's)."""
+        """Every authority the record tables name, in code order (none: the data are one authority's). Tables
+        on disk are not read for it, only their authority column."""
         found: set[str] = set()
-        for name, frame in self.tables.items():
-            if name != "comparators" and AUTHORITY in frame:
-                found |= {code for code in frame[AUTHORITY].dropna().unique() if code}
-        return sorted(found)
+        for name in self.tables:
+            if name == "comparators":
+                continue
+            if isinstance(self.tables, TablesOnDisk):
+                found |= set(self.tables.distinct(name, AUTHORITY))
+            elif AUTHORITY in self.tables[name]:
+                found |= set(self.tables[name][AUTHORITY].dropna().unique())
+        return sorted(code for code in found if code)
 
     def of_authority(self, code: str) -> ProcessedData:
         """One authority's records, as if the data were its own: each record table cut to the rows naming it
         (so its figures reach as far as its own records do; a row naming no authority is no authority's), the
-        published comparators whole."""
+        published comparators whole. Tables on disk give only that authority's rows."""
+        on_disk = isinstance(self.tables, TablesOnDisk)
         tables = {}
-        for name, frame in self.tables.items():
+        for name in self.tables:
             if name == "comparators":
-                tables[name] = frame
-            elif AUTHORITY in frame:
+                tables[name] = self.tables[name]
+            elif on_disk and self.tables.has_column(name, AUTHORITY):
+                tables[name] = self.tables.rows_where(name, AUTHORITY, code)
+            elif not on_disk and AUTHORITY in self.tables[name]:
+                frame = self.tables[name]
                 tables[name] = frame[frame[AUTHORITY].eq(code).fillna(False).to_numpy(dtype=bool)]
             else:
-                tables[name] = frame.iloc[:0]
+                tables[name] = self.tables[name].iloc[:0]
         return ProcessedData.from_tables(tables, self.extract_dates)
 
     @property

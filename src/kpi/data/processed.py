@@ -107,6 +107,7 @@ class TablesOnDisk(Mapping):
         return pd.read_parquet(handle, filters=[(column, "==", value)])
 
     def has_column(self, name: str, column: str) -> bool:
+        """Whether a table has this column, from the file's schema (the table is not read)."""
         if name in self._read:
             return column in self._read[name]
         handle = self._open[name]

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from kpi.data.cells import from_csv_text, write_csv
 from kpi.data.ingest_outputs import commonest
+from kpi.data.processed import ProcessedData, TablesOnDisk
 from kpi.data.tables import AUTHORITY
 
 REPORT = "ingest_report.csv"
@@ -41,12 +42,7 @@ def record_tables(processed: Path) -> dict[str, Path]:
 
 def authorities_in(processed: Path) -> list[str]:
     """Every authority named in the record tables, in code order (none: the data are one authority's)."""
-    found: set[str] = set()
-    for path in record_tables(processed).values():
-        if AUTHORITY in pq.read_schema(path).names:
-            column = pq.read_table(path, columns=[AUTHORITY]).column(AUTHORITY)
-            found |= {code for code in pc.unique(column).to_pylist() if code}
-    return sorted(found)
+    return ProcessedData(TablesOnDisk(record_tables(processed))).authorities()
 
 
 def split_processed(processed: Path, folders: dict[str, Path]) -> None:

@@ -100,8 +100,7 @@ class TablesOnDisk(Mapping):
         """The rows of a table whose `column` is `value`, as the whole table would give them (its pandas types):
         row groups the file's statistics rule out are not read (one authority of 153, say)."""
         if name in self._read:
-            frame = self._read[name]
-            return frame[frame[column].eq(value).fillna(False).to_numpy(dtype=bool)]
+            return _rows_where(self._read[name], column, value)
         handle = self._open[name]
         handle.seek(0)
         return pd.read_parquet(handle, filters=[(column, "==", value)])
@@ -144,6 +143,11 @@ def _ends_from_statistics(metadata, columns: list[str]) -> dict | None:
             highs.append(statistics.max)
         ends[column] = (min(lows), max(highs)) if lows else (None, None)
     return ends
+
+
+def _rows_where(frame: pd.DataFrame, column: str, value: object) -> pd.DataFrame:
+    """The rows of a frame in memory whose `column` is `value` (a missing value is not it)."""
+    return frame[frame[column].eq(value).fillna(False).to_numpy(dtype=bool)]
 
 
 def _close_all(handles: list) -> None:
@@ -211,8 +215,7 @@ class ProcessedData:
             elif on_disk and self.tables.has_column(name, AUTHORITY):
                 tables[name] = self.tables.rows_where(name, AUTHORITY, code)
             elif not on_disk and AUTHORITY in self.tables[name]:
-                frame = self.tables[name]
-                tables[name] = frame[frame[AUTHORITY].eq(code).fillna(False).to_numpy(dtype=bool)]
+                tables[name] = _rows_where(self.tables[name], AUTHORITY, code)
             else:
                 tables[name] = self.tables[name].iloc[:0]
         return ProcessedData.from_tables(tables, self.extract_dates)
